@@ -1,0 +1,100 @@
+"""The virtual offender hub: create_app() wires extensions, blueprints, errors and commands."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import security
+from app.config import load_config
+from app.extensions import csrf, db, limiter, migrate
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, config))
+    _configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from app import models  # noqa: F401  (the whole schema, for Alembic)
+
+    _configure_templates(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_security(app)
+
+    from app.auth.hooks import init_auth
+
+    init_auth(app)
+    _register_blueprints(app)
+
+    from app.api import init_api
+
+    init_api(app)
+
+    from app.web_errors import init_error_handlers
+
+    init_error_handlers(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app import health
+    from app.audit import views as audit_views
+    from app.auth import admin_views, views as auth_views
+    from app.cases import views as case_views
+    from app.referrals import views as referral_views
+    from app.victims import views as victim_views
+
+    for blueprint in (
+        health.bp,
+        auth_views.bp,
+        admin_views.bp,
+        audit_views.bp,
+        case_views.bp,
+        referral_views.bp,
+        victim_views.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    from app import template_helpers
+
+    template_helpers.init_template_helpers(app)
+
+
+def _configure_logging(app: Flask) -> None:
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"],
+        format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":"%(message)s"}',
+    )

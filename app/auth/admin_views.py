@@ -1,0 +1,101 @@
+"""Administrators manage user accounts: create, deactivate, reactivate, unlock, reset MFA."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth import users as user_service
+from app.auth.forms import ReasonForm, UserForm
+from app.auth.permissions import blueprint_roles
+from app.auth.roles import Role
+from app.errors import Conflict, NotFound
+from app.pagination import Page, page_number
+from app.partners import services as partner_services
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+blueprint_roles(bp, Role.ADMIN)
+
+ACTIONS = {
+    "deactivate": (user_service.deactivate_user, "Deactivate", "User deactivated. Their sessions have ended"),
+    "reactivate": (user_service.reactivate_user, "Reactivate", "User reactivated"),
+    "unlock": (user_service.unlock_user, "Unlock", "User unlocked"),
+    "reset-mfa": (
+        user_service.reset_mfa,
+        "Reset two-factor sign-in for",
+        "Two-factor sign-in reset. They will set it up again when they next sign in",
+    ),
+}
+
+
+@bp.get("/")
+def index():
+    page = page_number(request.args.get("page"))
+    users, total = user_service.list_users(page=page, actor=current_user)
+    page_info = Page(page, user_service.PAGE_SIZE, total)
+    return render_template(
+        "users/index.html",
+        users=users,
+        page=page_info,
+        pagination=page_info.govuk_params(lambda n: url_for("users.index", page=n)),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = UserForm()
+    form.organisation_id.choices = [("", "Select an organisation")] + [
+        (str(o.id), o.name) for o in partner_services.active_organisations()
+    ]
+    if form.validate_on_submit():
+        try:
+            organisation_id = uuid.UUID(form.organisation_id.data) if form.organisation_id.data else None
+            user = user_service.create_user(
+                user_service.NewUser(
+                    email=form.email.data,
+                    name=form.name.data,
+                    role=form.role.data,
+                    password=form.password.data,
+                    organisation_id=organisation_id,
+                ),
+                actor=current_user,
+            )
+        except user_service.UserInvalid as invalid:
+            for field, message in invalid.errors.items():
+                getattr(form, field).errors.append(message)
+        else:
+            flash("User created", "success")
+            return redirect(url_for("users.show", user_id=user.id))
+    return render_template("users/new.html", form=form), 200 if not form.errors else 400
+
+
+@bp.get("/<uuid:user_id>")
+def show(user_id: uuid.UUID):
+    try:
+        user = user_service.get_user(user_id, actor=current_user)
+    except NotFound:
+        abort(404)
+    return render_template("users/show.html", user=user)
+
+
+@bp.route("/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>", methods=["GET", "POST"])
+def change(user_id: uuid.UUID, action: str):
+    change_user, verb, done = ACTIONS[action]
+    try:
+        user = user_service.get_user(user_id, actor=current_user)
+    except NotFound:
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            change_user(user_id, actor=current_user, reason=form.reason.data)
+        except Conflict as conflict:
+            form.reason.errors.append(conflict.message)
+        else:
+            flash(done, "success")
+            return redirect(url_for("users.show", user_id=user_id))
+    return render_template(
+        "users/change.html", form=form, user=user, verb=verb, action=action
+    ), 200 if not form.errors else 400

@@ -1,0 +1,91 @@
+"""Sign-in, two-factor and user-management forms, rendered with GOV.UK widgets."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.auth.roles import Role
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), Length(max=320)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password"), Length(max=256)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        widget=GovTextInput(),
+        description="The 6-digit code shown in your authenticator app",
+        validators=[
+            InputRequired(message="Enter the 6-digit code shown in your authenticator app"),
+            Length(max=20, message="Enter the 6-digit code shown in your authenticator app"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the person's full name"), Length(max=200)],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter an email address"), Length(max=320)],
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[(r.value, r.label) for r in Role],
+        validators=[InputRequired(message="Select a role")],
+    )
+    organisation_id = SelectField(
+        "Partner organisation",
+        widget=GovSelect(),
+        description="Only for partner users",
+        choices=[],
+        validators=[Optional()],
+    )
+    password = PasswordField(
+        "Temporary password",
+        widget=GovPasswordInput(),
+        description="8 characters or more. The person sets up two-factor sign-in when they first sign in",
+        validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
+    )
+    submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="This is recorded in the audit log",
+        validators=[InputRequired(message="Enter a reason"), Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -1,0 +1,42 @@
+"""The API's view of users and tokens."""
+
+from marshmallow import Schema, fields, validate
+
+from app.auth.roles import Role
+
+ROLES = [r.value for r in Role]
+
+
+class UserSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    email = fields.String()
+    name = fields.String()
+    role = fields.String(metadata={"enum": ROLES})
+    organisation_id = fields.UUID(allow_none=True)
+    active = fields.Boolean(dump_only=True)
+    mfa_enrolled = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True, format="iso")
+
+
+class NewUserSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=320))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    organisation_id = fields.UUID(load_default=None, allow_none=True)
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=256),
+        metadata={"description": "A temporary password: 8 characters or more, not a common one"},
+    )
+
+
+class NewTokenSchema(Schema):
+    days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=366))
+    name = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+class TokenCreatedSchema(Schema):
+    id = fields.UUID()
+    token = fields.String(metadata={"description": "Shown once; store it securely"})
+    expires_at = fields.DateTime(allow_none=True, format="iso")

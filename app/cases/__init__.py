@@ -1,0 +1,1 @@
+"""Cases: intake, eligibility, needs assessment, contract and conditions, outcome."""

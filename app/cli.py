@@ -1,0 +1,103 @@
+"""Command-line tools: users, tokens, the audit check and demo data."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app import demo
+from app.audit import services as audit
+from app.auth import tokens
+from app.auth import users as user_service
+from app.auth.mfa import code_for
+from app.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+tokens_cli = AppGroup("tokens", help="Manage API tokens.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+demo_cli = AppGroup("demo", help="Demonstration data for development.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True)
+@click.option("--organisation-id", default=None)
+@click.option("--password", required=True, help="A temporary password; 8 characters or more.")
+def create_user(email, name, role, organisation_id, password):
+    """Create a user, who sets up two-factor sign-in at first sign-in."""
+    try:
+        organisation = uuid.UUID(organisation_id) if organisation_id else None
+    except ValueError:
+        raise click.BadParameter("must be an organisation ID (a UUID)", param_hint="--organisation-id") from None
+    try:
+        user = user_service.create_user(
+            user_service.NewUser(
+                email=email, name=name, role=role, password=password, organisation_id=organisation
+            )
+        )
+    except user_service.UserInvalid as invalid:
+        for field, message in invalid.errors.items():
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(1)
+    click.echo(f"Created user {user.id} ({user.role})")
+
+
+@tokens_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--days", type=click.IntRange(1, tokens.MAX_DAYS), default=None)
+@click.option("--name", default="Command-line token")
+def create_token(email, days, name):
+    """Issue an API token. The token alone is printed on the last line."""
+    user = user_service.find_by_email(email)
+    if user is None:
+        click.echo("No user has that email address", err=True)
+        sys.exit(1)
+    try:
+        issued = tokens.issue_token(user, days=days, name=name)
+    except DomainError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    expiry = issued.token.expires_at.isoformat() if issued.token.expires_at else "never"
+    click.echo(f"Token {issued.token.id} for {user.id}, expires {expiry}. It is shown once:")
+    click.echo(issued.secret)
+
+
+@audit_cli.command("verify")
+def verify_audit():
+    """Check every entry's hash and its link to the entry before it."""
+    result = audit.verify()
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if not result.ok:
+        click.echo(f"Audit log FAILED verification: {len(result.problems)} problem(s) in {result.checked} entries")
+        sys.exit(1)
+    click.echo(f"Audit log verified: {result.checked} entries, chain intact")
+
+
+@demo_cli.command("load")
+def load_demo():
+    """Load demonstration organisations and users into an empty database."""
+    if demo.load_if_empty():
+        click.echo("Loaded demonstration data.")
+    else:
+        click.echo("The database already has data: demonstration data not loaded.")
+    demo.print_sign_ins(click.echo)
+
+
+@demo_cli.command("code")
+@click.argument("secret")
+def demo_code(secret):
+    """Print the current 6-digit code for a set-up secret (stands in for an authenticator app)."""
+    click.echo(code_for(secret.replace(" ", "").upper()))
+
+
+def register_commands(app: Flask) -> None:
+    for group in (users_cli, tokens_cli, audit_cli):
+        app.cli.add_command(group)
+    if app.config["HUB_ENV"] != "production":
+        app.cli.add_command(demo_cli)

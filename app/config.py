@@ -1,0 +1,82 @@
+"""Settings, read from the environment with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe or incomplete for the environment they are in."""
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the settings dict. ``overrides`` (tests) win over the environment."""
+    load_dotenv(override=False)
+    env = os.environ.get("HUB_ENV", "development")
+    default_db = "sqlite:///" + str(Path(instance_path) / "hub.sqlite3")
+    config: dict = {
+        "HUB_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Virtual offender hub"),
+        "FORCE_NAME": os.environ.get("FORCE_NAME", "Exampleshire Police"),
+        # Sessions are tracked on the server; the cookie only names one.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env == "production"),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        "LOCKOUT_THRESHOLD": _int("LOCKOUT_THRESHOLD", 10),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # bounded by the session lifetime instead
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
+        "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Virtual offender hub"),
+        "API_TOKEN_DEFAULT_DAYS": _int("API_TOKEN_DEFAULT_DAYS", 90),
+        "API_TITLE": "Virtual offender hub API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+    }
+    if overrides:
+        config.update(overrides)
+    check_config(config)
+    return config
+
+
+def check_config(config: dict) -> None:
+    """Refuse to start in production with development defaults."""
+    if config["HUB_ENV"] != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigurationError("DATABASE_URL must name the PostgreSQL database in production")

@@ -1,0 +1,1 @@
+"""Consent to share information: records per organisation and category, withdrawal, can_share()."""

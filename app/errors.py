@@ -1,0 +1,38 @@
+"""Domain errors raised by services and turned into messages by views and the API."""
+
+
+class DomainError(Exception):
+    """A rule was broken. ``field`` names the input at fault, if one is."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class SignInFailed(DomainError):
+    code = "sign_in_failed"
+
+
+class AccountLocked(DomainError):
+    code = "account_locked"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class NotFound(DomainError):
+    """No such object, or one outside the caller's scope (the two look the same)."""
+
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"

@@ -1,0 +1,54 @@
+"""Partner organisations: the services a keyworker introduces people to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
+from app.extensions import db
+
+
+class ServiceType(StrEnum):
+    MENTAL_HEALTH = "mental_health"
+    HOUSING = "housing"
+    SUBSTANCE_MISUSE = "substance_misuse"
+    VOLUNTARY_COMMUNITY = "voluntary_community"
+    DEBT_ADVICE = "debt_advice"
+    EMPLOYMENT_TRAINING = "employment_training"
+    WOMENS_CENTRE = "womens_centre"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return SERVICE_TYPE_LABELS[self]
+
+
+SERVICE_TYPE_LABELS = {
+    ServiceType.MENTAL_HEALTH: "Mental health",
+    ServiceType.HOUSING: "Housing",
+    ServiceType.SUBSTANCE_MISUSE: "Substance misuse",
+    ServiceType.VOLUNTARY_COMMUNITY: "Voluntary and community",
+    ServiceType.DEBT_ADVICE: "Debt advice",
+    ServiceType.EMPLOYMENT_TRAINING: "Employment, education and training",
+    ServiceType.WOMENS_CENTRE: "Women's centre",
+    ServiceType.OTHER: "Other",
+}
+
+
+class Organisation(UUIDPrimaryKey, db.Model):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    service_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    acknowledge_within_days: Mapped[int] = mapped_column(Integer, default=2)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,1 @@
+"""Referrals: warm introductions to partners, their lifecycle, appointments and attendance."""

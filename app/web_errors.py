@@ -1,0 +1,91 @@
+"""Error answers: GOV.UK-styled pages for people, problem+json for the API.
+
+No page or API answer ever carries a stack trace; unexpected errors are logged with the
+request id only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.auth.hooks import is_api_request, problem
+
+log = logging.getLogger(__name__)
+
+PAGE_TEMPLATES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    405: "errors/404.html",
+    409: "errors/409.html",
+    413: "errors/400.html",
+    429: "errors/429.html",
+}
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def _api_problem(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    extra = {}
+    messages = data.get("messages")
+    if messages:
+        # webargs groups field errors by location ({"json": {field: [...]}}); flatten it.
+        errors: dict = {}
+        for location_errors in messages.values():
+            if isinstance(location_errors, dict):
+                errors.update(location_errors)
+            else:
+                errors.setdefault("_schema", []).extend(location_errors)
+        extra["errors"] = errors
+    elif data.get("errors"):
+        extra["errors"] = data["errors"]
+    if data.get("code"):
+        extra["code"] = data["code"]
+    detail = data.get("message") or (error.description if status < 500 else "Something went wrong.")
+    if status == 404:
+        detail = "No such object."
+    response = problem(status, TITLES.get(status, error.name), str(detail), **extra)
+    if status == 429 and error.get_response().headers.get("Retry-After"):
+        response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if is_api_request():
+        return _api_problem(error)
+    if isinstance(error, CSRFError):
+        return render_template("errors/400.html", csrf=True), 400
+    template = PAGE_TEMPLATES.get(status)
+    if template is None:
+        template = "errors/500.html" if status >= 500 else "errors/400.html"
+    response = render_template(template), status
+    return response
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error", extra={"error_type": type(error).__name__})
+    return handle_http_exception(InternalServerError())
+
+
+def init_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
