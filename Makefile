@@ -1,0 +1,50 @@
+# The virtual offender hub. `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test e2e lint browser assets lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## Create .venv and install the locked dependencies
+
+run: install ## Migrate, load demo data into an empty database, serve on http://127.0.0.1:5000
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app demo load
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+browser: ## Install Debian's Chromium for the browser tests, if it is missing
+	@bash scripts/ensure-chromium.sh
+
+test: install browser ## Run the whole test suite (SQLite unless DATABASE_URL names PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+e2e: install browser ## Run only the browser journeys
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: install ## Check the code with ruff
+	$(BIN)/ruff check app tests
+
+assets: ## Rebuild the compiled GOV.UK and MOJ Frontend assets in app/static (needs node)
+	bash assets/build.sh
+
+lock: ## Re-lock requirements.lock from pyproject.toml (needs network access to PyPI)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean: ## Remove the virtual environment and caches (not the database)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
