@@ -30,13 +30,14 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_templates(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
     limiter.init_app(app)
     security.init_security(app)
 
     from app.auth.hooks import init_auth
 
     init_auth(app)
+    # After init_auth, so an anonymous request is sent to sign in before its CSRF token is checked.
+    csrf.init_app(app)
     _register_blueprints(app)
 
     from app.api import init_api

@@ -10,7 +10,7 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def csrf_token(client, path: str) -> str:
-    response = client.get(path)
+    response = client.get(path, follow_redirects=True)
     match = CSRF_PATTERN.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)

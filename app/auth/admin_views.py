@@ -6,6 +6,7 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.auth import users as user_service
 from app.auth.forms import ReasonForm, UserForm
@@ -46,8 +47,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = UserForm()
-    form.organisation_id.choices = [("", "Select an organisation")] + [
-        (str(o.id), o.name) for o in partner_services.active_organisations()
+    form.organisation_id.choices = [SelectChoice("", "Select an organisation")] + [
+        SelectChoice(str(o.id), o.name) for o in partner_services.active_organisations()
     ]
     if form.validate_on_submit():
         try:

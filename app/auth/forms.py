@@ -11,7 +11,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.roles import Role
@@ -62,7 +70,7 @@ class UserForm(FlaskForm):
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
-        choices=[(r.value, r.label) for r in Role],
+        choices=[SelectChoice(r.value, r.label) for r in Role],
         validators=[InputRequired(message="Select a role")],
     )
     organisation_id = SelectField(

@@ -1,0 +1,108 @@
+"""Role x endpoint -> status, for every route the app has.
+
+The table below states what each role gets from each endpoint. The completeness test
+fails when a route is added without a row, so the matrix cannot fall behind the app.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth.roles import Role
+from tests import factories
+from tests.helpers import api_headers, csrf_token, sign_in
+
+K, S, A, P, V = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN, Role.PARTNER, Role.VICTIM_LIAISON
+ALL = (K, S, A, P, V)
+
+
+def only(role: Role, ok: int = 200, other: int = 403) -> dict:
+    return {r: (ok if r == role else other) for r in ALL}
+
+
+def everyone(status: int) -> dict:
+    return dict.fromkeys(ALL, status)
+
+
+# endpoint -> (method, path template, expected status per role). {user} is another user's id.
+PAGE_MATRIX = {
+    "auth.home": ("GET", "/", everyone(302)),
+    "auth.sign_out": ("POST", "/sign-out", everyone(302)),
+    "users.index": ("GET", "/users/", only(A)),
+    "users.new": ("GET", "/users/new", only(A)),
+    "users.show": ("GET", "/users/{user}", only(A)),
+    "users.change": ("GET", "/users/{user}/deactivate", only(A)),
+    "audit.index": ("GET", "/audit/", only(A)),
+    "cases.caseload": ("GET", "/cases/", only(K)),
+    "cases.team": ("GET", "/cases/team", only(S)),
+    "referrals.inbox": ("GET", "/referrals/inbox", only(P)),
+    "victims.home": ("GET", "/victims/", only(V)),
+}
+
+API_MATRIX = {
+    "api_me.me": ("GET", "/api/v1/me", everyone(200)),
+    # An empty body is refused with 422 by the role that may create users, 403 for the rest.
+    "api_users.create_user": ("POST", "/api/v1/users", only(A, ok=422)),
+    "api_users.create_token": ("POST", "/api/v1/users/{user}/tokens", only(A, ok=201)),
+}
+
+PUBLIC = {
+    "static",
+    "health.health",
+    "auth.sign_in",
+    "auth.enter_code",
+    "auth.set_up_code",
+    "auth.signed_out",
+    "api-docs.openapi_json",
+}
+
+
+def test_matrix_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - PUBLIC == set(PAGE_MATRIX) | set(API_MATRIX)
+
+
+@pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)
+def test_pages_by_role(client, role):
+    me = factories.user(role)
+    other = factories.user(Role.KEYWORKER)
+    sign_in(client, me)
+    observed = {}
+    for endpoint, (method, template, _expected) in PAGE_MATRIX.items():
+        if endpoint == "auth.sign_out":
+            continue  # signing out ends the session; checked on its own below
+        path = template.format(user=other.id)
+        observed[endpoint] = client.open(path, method=method).status_code
+    expected = {e: row[2][role] for e, row in PAGE_MATRIX.items() if e != "auth.sign_out"}
+    assert observed == expected
+
+
+@pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)
+def test_sign_out_by_role(client, role):
+    sign_in(client, factories.user(role))
+    token = csrf_token(client, "/")
+    response = client.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == PAGE_MATRIX["auth.sign_out"][2][role]
+    assert client.get("/").headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)
+def test_api_by_role(client, role):
+    from app.auth.tokens import issue_token
+
+    me = factories.user(role)
+    other = factories.user(Role.KEYWORKER)
+    headers = api_headers(issue_token(me, days=1).secret)
+    observed = {
+        endpoint: client.open(template.format(user=other.id), method=method, json={}, headers=headers).status_code
+        for endpoint, (method, template, _expected) in API_MATRIX.items()
+    }
+    assert observed == {e: row[2][role] for e, row in API_MATRIX.items()}
+
+
+def test_unknown_and_malformed_ids_answer_not_found_to_an_admin(client):
+    import uuid
+
+    sign_in(client, factories.user(A))
+    assert client.get(f"/users/{uuid.uuid4()}").status_code == 404
+    assert client.get("/users/not-a-uuid").status_code == 404
