@@ -37,7 +37,7 @@ e2e: install browser ## Run only the browser journeys
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install ## Check the code with ruff
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests scripts
 
 assets: ## Rebuild the compiled GOV.UK and MOJ Frontend assets in app/static (needs node)
 	bash assets/build.sh

@@ -29,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_templates(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
+    )
     limiter.init_app(app)
     security.init_security(app)
 
@@ -57,7 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app import health
     from app.audit import views as audit_views
-    from app.auth import admin_views, views as auth_views
+    from app.auth import admin_views
+    from app.auth import views as auth_views
     from app.cases import views as case_views
     from app.referrals import views as referral_views
     from app.victims import views as victim_views

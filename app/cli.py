@@ -33,7 +33,9 @@ def create_user(email, name, role, organisation_id, password):
     try:
         organisation = uuid.UUID(organisation_id) if organisation_id else None
     except ValueError:
-        raise click.BadParameter("must be an organisation ID (a UUID)", param_hint="--organisation-id") from None
+        raise click.BadParameter(
+            "must be an organisation ID (a UUID)", param_hint="--organisation-id"
+        ) from None
     try:
         user = user_service.create_user(
             user_service.NewUser(
@@ -74,7 +76,8 @@ def verify_audit():
     for problem in result.problems:
         click.echo(problem, err=True)
     if not result.ok:
-        click.echo(f"Audit log FAILED verification: {len(result.problems)} problem(s) in {result.checked} entries")
+        problems, checked = len(result.problems), result.checked
+        click.echo(f"Audit log FAILED verification: {problems} problem(s) in {checked} entries")
         sys.exit(1)
     click.echo(f"Audit log verified: {result.checked} entries, chain intact")
 

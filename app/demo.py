@@ -83,5 +83,7 @@ def print_sign_ins(echo) -> None:
     for email, role in rows:
         echo(f"  {role.label:<22} {email}")
     echo("At first sign-in each user sets up two-factor sign-in: scan the QR code with an")
-    echo("authenticator app, or run: .venv/bin/flask --app app demo code <SECRET SHOWN ON THE PAGE>")
+    echo(
+        "authenticator app, or run: .venv/bin/flask --app app demo code <SECRET SHOWN ON THE PAGE>"
+    )
     echo("")

@@ -19,7 +19,9 @@ def london_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(LONDON)
     hour = local.strftime("%I").lstrip("0")
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
 
 
 def long_date(value: date | None) -> str:
@@ -44,7 +46,10 @@ def navigation_items() -> list[dict]:
         return []
     items = []
     for text, endpoint in NAVIGATION[current_user.role_enum]:
-        active = request.endpoint is not None and request.endpoint.split(".")[0] == endpoint.split(".")[0]
+        active = (
+            request.endpoint is not None
+            and request.endpoint.split(".")[0] == endpoint.split(".")[0]
+        )
         items.append({"text": text, "href": url_for(endpoint), "active": active})
     return items
 

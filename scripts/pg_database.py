@@ -20,11 +20,14 @@ def main() -> int:
     conninfo = admin.render_as_string(hide_password=False)
     try:
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
             if action == "create":
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.OperationalError as error:
-        print(f"PostgreSQL cannot be reached at {admin.host}:{admin.port}: {error}", file=sys.stderr)  # noqa: T201
+        where = f"{admin.host}:{admin.port}"
+        sys.stderr.write(f"PostgreSQL cannot be reached at {where}: {error}\n")
         return 1
     return 0
 

@@ -20,7 +20,11 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 blueprint_roles(bp, Role.ADMIN)
 
 ACTIONS = {
-    "deactivate": (user_service.deactivate_user, "Deactivate", "User deactivated. Their sessions have ended"),
+    "deactivate": (
+        user_service.deactivate_user,
+        "Deactivate",
+        "User deactivated. Their sessions have ended",
+    ),
     "reactivate": (user_service.reactivate_user, "Reactivate", "User reactivated"),
     "unlock": (user_service.unlock_user, "Unlock", "User unlocked"),
     "reset-mfa": (
@@ -52,7 +56,9 @@ def new():
     ]
     if form.validate_on_submit():
         try:
-            organisation_id = uuid.UUID(form.organisation_id.data) if form.organisation_id.data else None
+            organisation_id = (
+                uuid.UUID(form.organisation_id.data) if form.organisation_id.data else None
+            )
             user = user_service.create_user(
                 user_service.NewUser(
                     email=form.email.data,
@@ -81,7 +87,10 @@ def show(user_id: uuid.UUID):
     return render_template("users/show.html", user=user)
 
 
-@bp.route("/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>", methods=["GET", "POST"])
+@bp.route(
+    "/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>",
+    methods=["GET", "POST"],
+)
 def change(user_id: uuid.UUID, action: str):
     change_user, verb, done = ACTIONS[action]
     try:

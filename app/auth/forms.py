@@ -83,7 +83,9 @@ class UserForm(FlaskForm):
     password = PasswordField(
         "Temporary password",
         widget=GovPasswordInput(),
-        description="8 characters or more. The person sets up two-factor sign-in when they first sign in",
+        description=(
+            "8 characters or more. The person sets up two-factor sign-in when they first sign in"
+        ),
         validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
@@ -94,6 +96,9 @@ class ReasonForm(FlaskForm):
         "Reason",
         widget=GovTextArea(),
         description="This is recorded in the audit log",
-        validators=[InputRequired(message="Enter a reason"), Length(max=1000, message="Reason must be 1000 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter a reason"),
+            Length(max=1000, message="Reason must be 1000 characters or fewer"),
+        ],
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -49,7 +49,9 @@ def problem(status: int, title: str, detail: str, **extra):
 
 def _unauthorized():
     if is_api_request():
-        response = problem(401, "Unauthorized", "A valid bearer token is required.", code="unauthorized")
+        response = problem(
+            401, "Unauthorized", "A valid bearer token is required.", code="unauthorized"
+        )
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     if g.get("session_expired"):

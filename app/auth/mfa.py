@@ -24,7 +24,9 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
 
 def qr_code_svg(uri: str) -> str:
     """An inline SVG QR code (no image request, so nothing for the CSP to allow)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, title="QR code for your authenticator app")
+    return segno.make(uri, error="m").svg_inline(
+        scale=5, title="QR code for your authenticator app"
+    )
 
 
 def matching_step(secret: str, code: str, *, after_step: int | None, at: float | None = None):

@@ -32,7 +32,9 @@ class NewUserSchema(Schema):
 
 
 class NewTokenSchema(Schema):
-    days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=366))
+    days = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=366)
+    )
     name = fields.String(load_default=None, validate=validate.Length(max=100))
 
 

@@ -50,7 +50,10 @@ def get_user(user_id) -> User | None:
 def _register_failure(user: User, stage: str) -> None:
     user.failed_sign_in_attempts += 1
     audit.record("user.sign_in_failed", "user", user.id, actor=user, details={"stage": stage})
-    if user.failed_sign_in_attempts >= current_app.config["LOCKOUT_THRESHOLD"] and not user.locked_at:
+    if (
+        user.failed_sign_in_attempts >= current_app.config["LOCKOUT_THRESHOLD"]
+        and not user.locked_at
+    ):
         user.locked_at = utcnow()
         audit.record("user.locked", "user", user.id, actor=user)
     db.session.commit()
@@ -125,7 +128,9 @@ def _start_session(user: User) -> NewSession:
     session = UserSession(user_id=user.id, token_hash=hash_token(token))
     db.session.add(session)
     db.session.flush()
-    audit.record("user.signed_in", "user", user.id, actor=user, details={"session_id": str(session.id)})
+    audit.record(
+        "user.signed_in", "user", user.id, actor=user, details={"session_id": str(session.id)}
+    )
     db.session.commit()
     return NewSession(user=user, token=token)
 

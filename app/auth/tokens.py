@@ -25,7 +25,9 @@ class IssuedToken:
     secret: str
 
 
-def issue_token(user: User, *, days: int | None, name: str = "API token", actor=None) -> IssuedToken:
+def issue_token(
+    user: User, *, days: int | None, name: str = "API token", actor=None
+) -> IssuedToken:
     if days is not None and not (1 <= days <= MAX_DAYS):
         raise ValidationFailed(f"Days must be between 1 and {MAX_DAYS}", field="days")
     if not user.active:
@@ -39,7 +41,9 @@ def issue_token(user: User, *, days: int | None, name: str = "API token", actor=
     )
     db.session.add(token)
     db.session.flush()
-    audit.record("api_token.created", "api_token", token.id, actor=actor, details={"user_id": str(user.id)})
+    audit.record(
+        "api_token.created", "api_token", token.id, actor=actor, details={"user_id": str(user.id)}
+    )
     db.session.commit()
     return IssuedToken(token=token, secret=secret)
 

@@ -9,4 +9,8 @@ from app.partners.models import Organisation
 
 
 def active_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.active).order_by(Organisation.name)
+        )
+    )

@@ -79,8 +79,13 @@ def test_a_token_does_not_open_the_pages(client):
 
 def test_admin_creates_a_user(client, admin_headers):
     org = factories.organisation()
-    body = {"email": "Partner.Person@Example.org", "name": "Partner Person", "role": "partner",
-            "organisation_id": str(org.id), "password": "a long enough password"}
+    body = {
+        "email": "Partner.Person@Example.org",
+        "name": "Partner Person",
+        "role": "partner",
+        "organisation_id": str(org.id),
+        "password": "a long enough password",
+    }
     response = client.post("/api/v1/users", json=body, headers=admin_headers)
     assert response.status_code == 201
     assert response.json["email"] == "partner.person@example.org"
@@ -91,12 +96,41 @@ def test_admin_creates_a_user(client, admin_headers):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"email": "not-an-email", "name": "A", "role": "keyworker", "password": "long enough pw"}, "email"),
-        ({"email": "a@b.example", "name": "A", "role": "chief", "password": "long enough pw"}, "role"),
-        ({"email": "a@b.example", "name": "A", "role": "keyworker", "password": "short"}, "password"),
-        ({"email": "a@b.example", "name": "A", "role": "keyworker", "password": "password123"}, "password"),
-        ({"email": "a@b.example", "name": "A", "role": "partner", "password": "long enough pw"}, "organisation_id"),
-        ({"email": "a@b.example", "name": "A", "role": "keyworker", "password": "long enough pw", "x": 1}, "x"),
+        (
+            {
+                "email": "not-an-email",
+                "name": "A",
+                "role": "keyworker",
+                "password": "long enough pw",
+            },
+            "email",
+        ),
+        (
+            {"email": "a@b.example", "name": "A", "role": "chief", "password": "long enough pw"},
+            "role",
+        ),
+        (
+            {"email": "a@b.example", "name": "A", "role": "keyworker", "password": "short"},
+            "password",
+        ),
+        (
+            {"email": "a@b.example", "name": "A", "role": "keyworker", "password": "password123"},
+            "password",
+        ),
+        (
+            {"email": "a@b.example", "name": "A", "role": "partner", "password": "long enough pw"},
+            "organisation_id",
+        ),
+        (
+            {
+                "email": "a@b.example",
+                "name": "A",
+                "role": "keyworker",
+                "password": "long enough pw",
+                "x": 1,
+            },
+            "x",
+        ),
         ({"email": 7, "name": "A", "role": "keyworker", "password": "long enough pw"}, "email"),
     ],
 )
@@ -108,7 +142,9 @@ def test_invalid_users_get_422_with_field_errors(client, admin_headers, body, fi
 
 
 def test_malformed_json_and_wrong_content_type_are_4xx_not_500(client, admin_headers):
-    malformed = client.post("/api/v1/users", data="{", content_type="application/json", headers=admin_headers)
+    malformed = client.post(
+        "/api/v1/users", data="{", content_type="application/json", headers=admin_headers
+    )
     assert malformed.status_code == 400
     assert malformed.mimetype == "application/problem+json"
     as_form = client.post("/api/v1/users", data={"email": "a@b.example"}, headers=admin_headers)
@@ -118,7 +154,10 @@ def test_malformed_json_and_wrong_content_type_are_4xx_not_500(client, admin_hea
 
 def test_oversize_bodies_are_refused(client, admin_headers):
     response = client.post(
-        "/api/v1/users", data="x" * (1024 * 1024 + 1), content_type="application/json", headers=admin_headers
+        "/api/v1/users",
+        data="x" * (1024 * 1024 + 1),
+        content_type="application/json",
+        headers=admin_headers,
     )
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
@@ -126,7 +165,9 @@ def test_oversize_bodies_are_refused(client, admin_headers):
 
 def test_issuing_a_token_for_a_user(client, admin_headers):
     keyworker = factories.user(Role.KEYWORKER)
-    response = client.post(f"/api/v1/users/{keyworker.id}/tokens", json={"days": 7}, headers=admin_headers)
+    response = client.post(
+        f"/api/v1/users/{keyworker.id}/tokens", json={"days": 7}, headers=admin_headers
+    )
     assert response.status_code == 201
     token = response.json["token"]
     assert client.get("/api/v1/me", headers=api_headers(token)).json["id"] == str(keyworker.id)

@@ -14,8 +14,12 @@ from app.extensions import db
 from tests import factories
 from tests.helpers import sign_in
 
-NEW_USER = {"email": "new.person@hub.example", "name": "New Person", "role": "keyworker",
-            "password": "a long enough password"}
+NEW_USER = {
+    "email": "new.person@hub.example",
+    "name": "New Person",
+    "role": "keyworker",
+    "password": "a long enough password",
+}
 
 
 def _entries():
@@ -53,7 +57,9 @@ def test_each_entry_holds_the_hash_of_the_one_before(app):
 def test_verify_detects_an_altered_entry(app):
     _make_entries(4)
     target = _entries()[1]
-    _without_append_only_guard("UPDATE audit_entries SET reason = 'edited' WHERE id = :id", {"id": target.id})
+    _without_append_only_guard(
+        "UPDATE audit_entries SET reason = 'edited' WHERE id = :id", {"id": target.id}
+    )
     db.session.expire_all()
     result = audit.verify()
     assert not result.ok
@@ -75,16 +81,21 @@ def test_the_command_line_check_fails_on_tampering(app):
     _make_entries(2)
     ok = runner.invoke(args=["audit", "verify"])
     assert ok.exit_code == 0 and "chain intact" in ok.output
-    _without_append_only_guard("UPDATE audit_entries SET action = 'other' WHERE id = :id", {"id": _entries()[0].id})
+    _without_append_only_guard(
+        "UPDATE audit_entries SET action = 'other' WHERE id = :id", {"id": _entries()[0].id}
+    )
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1
     assert "FAILED" in broken.output
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_entries SET reason = 'rewritten'",
-    "DELETE FROM audit_entries",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entries SET reason = 'rewritten'",
+        "DELETE FROM audit_entries",
+    ],
+)
 def test_the_database_refuses_to_rewrite_or_delete_entries(app, statement):
     _make_entries(1)
     with pytest.raises(DatabaseError), db.engine.begin() as connection:

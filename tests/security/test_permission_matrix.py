@@ -94,7 +94,9 @@ def test_api_by_role(client, role):
     other = factories.user(Role.KEYWORKER)
     headers = api_headers(issue_token(me, days=1).secret)
     observed = {
-        endpoint: client.open(template.format(user=other.id), method=method, json={}, headers=headers).status_code
+        endpoint: client.open(
+            template.format(user=other.id), method=method, json={}, headers=headers
+        ).status_code
         for endpoint, (method, template, _expected) in API_MATRIX.items()
     }
     assert observed == {e: row[2][role] for e, row in API_MATRIX.items()}

@@ -49,7 +49,9 @@ def test_public_endpoints_are_exactly_the_allow_list(app):
     from app.auth.permissions import is_public_endpoint
 
     with app.test_request_context():
-        public = {rule.endpoint for rule in app.url_map.iter_rules() if is_public_endpoint(rule.endpoint)}
+        public = {
+            rule.endpoint for rule in app.url_map.iter_rules() if is_public_endpoint(rule.endpoint)
+        }
     assert public == PUBLIC_ENDPOINTS
 
 
