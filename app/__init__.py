@@ -19,6 +19,7 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
     app.config.update(load_config(app.instance_path, config))
     _configure_logging(app)
     if app.config["TRUSTED_PROXIES"]:

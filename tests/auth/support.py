@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import time
 from urllib.parse import quote, urlsplit
 
@@ -76,7 +75,9 @@ def sessions_of(user: User) -> list[UserSession]:
     db.session.expire_all()
     return list(
         db.session.scalars(
-            select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at)
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.created_at)
         )
     )
 

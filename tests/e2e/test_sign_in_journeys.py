@@ -245,9 +245,7 @@ def test_empty_sign_in_form_asks_for_email_and_password(page: Page, live_server)
 
 
 @pytest.mark.e2e
-def test_wrong_code_shows_the_error_summary_then_the_right_code_signs_in(
-    page: Page, live_server
-):
+def test_wrong_code_shows_the_error_summary_then_the_right_code_signs_in(page: Page, live_server):
     keyworker = factories.user("keyworker")
     submit_password(page, live_server, keyworker.email)
     expect(heading(page, "Enter your security code")).to_be_visible()
@@ -287,10 +285,11 @@ def test_keyboard_only_sign_in(page: Page, live_server):
     keyworker = factories.user("keyworker")
     page.goto(live_server + "/sign-in")
     keyboard = page.keyboard
+    skip_link = page.get_by_role("link", name="Skip to main content", exact=True)
 
     keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Skip to main content", exact=True)).to_be_focused()
-    keyboard.press("Enter")  # follow the skip link, then on into the form
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()  # hidden until it has the focus
     keyboard.press("Tab")
     expect(page.get_by_label("Email address", exact=True)).to_be_focused()
     keyboard.type(keyworker.email)
@@ -301,13 +300,27 @@ def test_keyboard_only_sign_in(page: Page, live_server):
 
     expect(heading(page, "Enter your security code")).to_be_visible()
     keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Skip to main content", exact=True)).to_be_focused()
+    expect(skip_link).to_be_focused()
     keyboard.press("Tab")
     expect(page.get_by_label("Security code", exact=True)).to_be_focused()
     keyboard.type(factories.next_code(keyworker))
     keyboard.press("Enter")
 
     expect_home_page(page, live_server, keyworker)
+
+
+@pytest.mark.e2e
+def test_skip_link_moves_focus_to_the_main_content(page: Page, live_server):
+    page.goto(live_server + "/sign-in")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main")).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Email address", exact=True)).to_be_focused()
 
 
 # Accessibility: axe-core finds no serious or critical problems ------------------------
