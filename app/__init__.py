@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -13,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import security
 from app.config import load_config
 from app.extensions import csrf, db, limiter, migrate
+from app.log_format import configure_logging
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -99,7 +99,5 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"],
-        format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":"%(message)s"}',
-    )
+    if not app.testing:
+        configure_logging(app.config["LOG_LEVEL"])
