@@ -54,9 +54,11 @@ def _unauthorized():
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
+    # Come back to the page asked for (paths hold ids only, never personal data).
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
     if g.get("session_expired"):
-        return redirect(url_for("auth.sign_in", expired=1))
-    return redirect(url_for("auth.sign_in"))
+        return redirect(url_for("auth.sign_in", expired=1, next=next_path))
+    return redirect(url_for("auth.sign_in", next=next_path))
 
 
 def enforce_authentication():

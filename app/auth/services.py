@@ -71,7 +71,7 @@ def check_credentials(email: str, password: str) -> User:
         _register_failure(user, "password")
         if user.is_locked:
             raise AccountLocked(LOCKED)
-        raise SignInFailed(WRONG_CREDENTIALS, field="password")
+        raise SignInFailed(WRONG_CREDENTIALS)
     return user
 
 

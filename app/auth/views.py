@@ -85,6 +85,7 @@ def sign_in():
         try:
             user = auth_services.check_credentials(form.email.data, form.password.data)
         except (SignInFailed, AccountLocked) as error:
+            # The error summary links to the email field: the first field of the pair.
             form.email.errors.append(error.message)
         else:
             session.clear()
