@@ -41,7 +41,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Sessions are tracked on the server; the cookie only names one.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env == "production"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
         "LOCKOUT_THRESHOLD": _int("LOCKOUT_THRESHOLD", 10),
@@ -65,6 +65,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    if config["HUB_ENV"] == "production":
+        config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     check_config(config)
     return config
 

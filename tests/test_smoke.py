@@ -22,3 +22,26 @@ def test_after_sign_in_the_person_returns_to_the_page_they_asked_for(client):
     post_form(client, location, {"email": admin.email, "password": PASSWORD})
     response = post_form(client, "/sign-in/code", {"code": next_code(admin)})
     assert response.headers["Location"] == "/audit/?page=2"
+
+
+def test_sign_in_never_sends_the_person_to_another_site(app):
+    from app.auth.views import _safe_next
+
+    for target in ["//evil.example", "https://evil.example", "/\\evil.example", "/\tx", "cases"]:
+        assert _safe_next(target) is None, target
+    assert _safe_next("/cases/?page=2") == "/cases/?page=2"
+
+
+def test_production_always_uses_secure_cookies(tmp_path, monkeypatch):
+    from app.config import load_config
+
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    config = load_config(
+        str(tmp_path),
+        {
+            "HUB_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://hub@db/hub",
+        },
+    )
+    assert config["SESSION_COOKIE_SECURE"] is True

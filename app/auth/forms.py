@@ -20,7 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.auth.roles import Role
 
@@ -91,13 +91,18 @@ class UserForm(FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         "Reason",
         widget=GovTextArea(),
         description="This is recorded in the audit log",
+        filters=[_strip],
         validators=[
-            InputRequired(message="Enter a reason"),
+            DataRequired(message="Enter a reason"),
             Length(max=1000, message="Reason must be 1000 characters or fewer"),
         ],
     )

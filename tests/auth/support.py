@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import time
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from sqlalchemy import select
 
@@ -31,6 +31,14 @@ def location(response) -> str:
     """The redirect target as path plus query (the test client may make it absolute)."""
     parts = urlsplit(response.headers["Location"])
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def sent_to_sign_in(response) -> dict[str, str]:
+    """Assert a redirect to the sign-in page; return its query (``expired``, ``next``)."""
+    assert response.status_code == 302, response.status_code
+    parts = urlsplit(response.headers["Location"])
+    assert parts.path == "/sign-in", response.headers["Location"]
+    return {key: values[0] for key, values in parse_qs(parts.query).items()}
 
 
 def password_step(client, email: str, password: str = PASSWORD, next_url: str | None = None):
