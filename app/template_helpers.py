@@ -54,9 +54,26 @@ def navigation_items() -> list[dict]:
     return items
 
 
+CASE_STATUS_TAGS = {
+    "eligible": "govuk-tag--blue",
+    "ineligible": "govuk-tag--grey",
+    "allocated": "govuk-tag--light-blue",
+    "active": "govuk-tag--green",
+    "completed": "govuk-tag--teal",
+    "breached": "govuk-tag--red",
+    "opted_out": "govuk-tag--orange",
+    "withdrawn": "govuk-tag--grey",
+}
+
+
+def case_status_tag_class(status: str) -> str:
+    return CASE_STATUS_TAGS.get(status, "govuk-tag--grey")
+
+
 def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(long_date)
+    app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
 
     @app.context_processor

@@ -1,0 +1,1 @@
+"""Needs assessment: criminogenic need domains scored at the start and at exit."""

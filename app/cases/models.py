@@ -1,0 +1,168 @@
+"""Cases: the person, the offence, the eligibility answers, allocation and the timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
+from app.extensions import db
+
+
+class CaseStatus(StrEnum):
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    ALLOCATED = "allocated"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    BREACHED = "breached"
+    OPTED_OUT = "opted_out"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class OffenceClass(StrEnum):
+    SUMMARY = "summary"
+    EITHER_WAY = "either_way"
+    INDICTABLE = "indictable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "summary": "Summary only",
+            "either_way": "Either way",
+            "indictable": "Indictable only",
+        }[self.value]
+
+
+def _values(enum) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum)
+
+
+class Person(UUIDPrimaryKey, db.Model):
+    """The person on the scheme. Personal data: every read is audited by the services."""
+
+    __tablename__ = "people"
+
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    lives_in_force_area: Mapped[bool] = mapped_column(Boolean)
+    gender: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Case(UUIDPrimaryKey, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
+        CheckConstraint(f"offence_class IN ({_values(OffenceClass)})", name="offence_class_known"),
+        Index("ix_cases_keyworker_id_status", "keyworker_id", "status"),
+    )
+
+    crime_reference: Mapped[str] = mapped_column(String(50), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("people.id"), index=True)
+    keyworker_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+
+    offence_description: Mapped[str] = mapped_column(Text)
+    offence_class: Mapped[str] = mapped_column(String(20))
+    offence_committed_on: Mapped[date] = mapped_column(Date)
+    offence_in_force_area: Mapped[bool] = mapped_column(Boolean)
+
+    # The eligibility answers, as recorded at intake.
+    accepts_responsibility: Mapped[bool] = mapped_column(Boolean)
+    agrees_to_participate: Mapped[bool] = mapped_column(Boolean)
+    has_dvpn_or_dvpo: Mapped[bool] = mapped_column(Boolean)
+    on_court_order_or_sentence: Mapped[bool] = mapped_column(Boolean)
+    on_prison_licence: Mapped[bool] = mapped_column(Boolean)
+    on_bail_or_rui_other_offence: Mapped[bool] = mapped_column(Boolean)
+    offended_in_last_two_years: Mapped[bool] = mapped_column(Boolean)
+    # The codes of the eligibility rules that failed (empty when eligible).
+    eligibility_failed: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    created_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+    keyworker = relationship("User", foreign_keys=[keyworker_id], lazy="select")
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="select")
+    victims = relationship(
+        "Victim", back_populates="case", order_by="Victim.created_at", lazy="select"
+    )
+    contract = relationship("Contract", back_populates="case", uselist=False, lazy="select")
+    consents = relationship(
+        "Consent", back_populates="case", order_by="Consent.given_at", lazy="select"
+    )
+    assessments = relationship("NeedsAssessment", back_populates="case", lazy="select")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_enum(self) -> CaseStatus:
+        return CaseStatus(self.status)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.eligibility_failed
+
+
+class CaseAllocation(UUIDPrimaryKey, db.Model):
+    """Each allocation of a case to a keyworker, kept as history."""
+
+    __tablename__ = "case_allocations"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    keyworker_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    allocated_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    allocated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    keyworker = relationship("User", foreign_keys=[keyworker_id], lazy="joined")
+    allocated_by = relationship("User", foreign_keys=[allocated_by_id], lazy="joined")
+
+
+class CaseEvent(db.Model):
+    """One entry on a case's timeline, written by the service that made the change."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(500))
+
+    actor = relationship("User", lazy="joined")

@@ -1,0 +1,96 @@
+"""Consent to share information with one partner organisation, per category.
+
+A consent is given once and never edited: withdrawal stamps it with who, when and why,
+and a new consent is a new record. Its status is derived from those times.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
+from app.extensions import db
+
+
+class ConsentCategory(StrEnum):
+    CONTACT_DETAILS = "contact_details"
+    OFFENCE_SUMMARY = "offence_summary"
+    NEEDS_SUMMARY = "needs_summary"
+    HEALTH = "health"
+    SUBSTANCE_USE = "substance_use"
+    HOUSING = "housing"
+    FINANCES = "finances"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    ConsentCategory.CONTACT_DETAILS: "Contact details",
+    ConsentCategory.OFFENCE_SUMMARY: "Offence summary",
+    ConsentCategory.NEEDS_SUMMARY: "Needs summary",
+    ConsentCategory.HEALTH: "Health",
+    ConsentCategory.SUBSTANCE_USE: "Substance use",
+    ConsentCategory.HOUSING: "Housing",
+    ConsentCategory.FINANCES: "Finances",
+}
+
+
+class ConsentMethod(StrEnum):
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    ELECTRONIC = "electronic"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ConsentStatus(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class Consent(UUIDPrimaryKey, db.Model):
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_case_id_organisation_id", "case_id", "organisation_id"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organisations.id"), index=True
+    )
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    method: Mapped[str] = mapped_column(String(20))
+    notice_version: Mapped[str] = mapped_column(String(40))
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    case = relationship("Case", back_populates="consents")
+    organisation = relationship("Organisation", lazy="joined")
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id], lazy="select")
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id], lazy="select")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def status_at(self, at: datetime) -> ConsentStatus:
+        if self.withdrawn_at is not None and self.withdrawn_at <= at:
+            return ConsentStatus.WITHDRAWN
+        if self.expires_at <= at:
+            return ConsentStatus.EXPIRED
+        return ConsentStatus.GIVEN
+
+    @property
+    def status(self) -> ConsentStatus:
+        return self.status_at(utcnow())
