@@ -36,3 +36,11 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     code = "forbidden"
+
+
+class InvalidInput(ValidationFailed):
+    """Several fields at fault: ``errors`` maps each field name to its GOV.UK message."""
+
+    def __init__(self, errors: dict[str, str], message: str = "The details are not valid"):
+        super().__init__(message)
+        self.errors = errors
