@@ -71,6 +71,20 @@ def _begin_session(new_session: auth_services.NewSession):
     return redirect(next_url or url_for("auth.home"))
 
 
+def _second_factor(form: CodeForm, complete):
+    """Run a code check; a redirect when it ends the step, None to show the form again."""
+    try:
+        new_session = complete()
+    except AccountLocked as error:
+        session.clear()
+        flash(error.message, "error")
+        return redirect(url_for("auth.sign_in"))
+    except SignInFailed as error:
+        form.code.errors.append(error.message)
+        return None
+    return _begin_session(new_session)
+
+
 @bp.get("/")
 def home():
     return redirect(url_for(HOME_ENDPOINTS[current_user.role_enum]))
@@ -114,16 +128,9 @@ def enter_code():
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            new_session = auth_services.complete_mfa(user_id, form.code.data)
-        except AccountLocked as error:
-            session.clear()
-            flash(error.message, "error")
-            return redirect(url_for("auth.sign_in"))
-        except SignInFailed as error:
-            form.code.errors.append(error.message)
-        else:
-            return _begin_session(new_session)
+        outcome = _second_factor(form, lambda: auth_services.complete_mfa(user_id, form.code.data))
+        if outcome is not None:
+            return outcome
     return render_template("auth/code.html", form=form), 200 if not form.errors else 400
 
 
@@ -141,16 +148,11 @@ def set_up_code():
     session["enrol_secret"] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            new_session = auth_services.complete_enrolment(user_id, secret, form.code.data)
-        except AccountLocked as error:
-            session.clear()
-            flash(error.message, "error")
-            return redirect(url_for("auth.sign_in"))
-        except SignInFailed as error:
-            form.code.errors.append(error.message)
-        else:
-            return _begin_session(new_session)
+        outcome = _second_factor(
+            form, lambda: auth_services.complete_enrolment(user_id, secret, form.code.data)
+        )
+        if outcome is not None:
+            return outcome
     uri = mfa.provisioning_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
     return render_template(
         "auth/set_up_code.html",

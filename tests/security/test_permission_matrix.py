@@ -17,6 +17,7 @@ import pytest
 from app.auth.roles import Role
 from tests import factories
 from tests.helpers import api_headers, csrf_token, sign_in
+from tests.security.test_route_security import PUBLIC_ENDPOINTS
 
 K, S, A, P, V = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN, Role.PARTNER, Role.VICTIM_LIAISON
 ALL = (K, S, A, P, V)
@@ -52,15 +53,7 @@ API_MATRIX = {
     "api_users.create_token": ("POST", "/api/v1/users/{user}/tokens", only(A, ok=201)),
 }
 
-PUBLIC = {
-    "static",
-    "health.health",
-    "auth.sign_in",
-    "auth.enter_code",
-    "auth.set_up_code",
-    "auth.signed_out",
-    "api-docs.openapi_json",
-}
+PUBLIC = PUBLIC_ENDPOINTS
 
 
 def feature_matrices() -> set[str]:
