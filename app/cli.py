@@ -20,6 +20,24 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
+notifications_cli = AppGroup("notifications", help="Deliver the notification outbox.")
+
+
+@notifications_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
+@click.option("--interval", type=click.IntRange(1, 3600), default=30)
+def send_notifications(loop, interval):
+    """Send the messages that are due (run from cron, or with --loop as a worker)."""
+    import time
+
+    from app.notifications.sender import deliver_pending
+
+    while True:
+        sent, failed = deliver_pending()
+        click.echo(f"Sent {sent}, failed {failed} (will retry)")
+        if not loop:
+            return
+        time.sleep(interval)
 
 
 @users_cli.command("create")
@@ -100,7 +118,7 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, tokens_cli, audit_cli):
+    for group in (users_cli, tokens_cli, audit_cli, notifications_cli):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)

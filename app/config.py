@@ -62,6 +62,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "MINIMUM_AGE": _int("MINIMUM_AGE", 18),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "NOTIFY_TRANSPORT": os.environ.get("NOTIFY_TRANSPORT", "console"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "hub@localhost"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
     }
     if overrides:
         config.update(overrides)

@@ -6,7 +6,9 @@ from app.auth.models import ApiToken, User, UserSession
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
+from app.notifications.models import Notification
 from app.partners.models import Organisation
+from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.victims.models import Victim
 
 __all__ = [
@@ -19,9 +21,13 @@ __all__ = [
     "Consent",
     "Contract",
     "NeedScore",
+    "Notification",
     "NeedsAssessment",
     "Organisation",
     "Person",
+    "Referral",
+    "ReferralTransition",
+    "ReferralUpdate",
     "User",
     "UserSession",
     "Victim",

@@ -40,6 +40,8 @@ class User(UUIDPrimaryKey, db.Model):
     )
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A partner organisation's lead may add and deactivate their organisation's users.
+    is_organisation_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     failed_sign_in_attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,151 @@
+"""Delivering the outbox: email over SMTP, or the console in development.
+
+Each message is sent and marked in its own short transaction. A failure is recorded and
+retried later with a growing delay; after the last attempt the message is marked failed
+and stays in the outbox for an administrator. The change that queued it is never undone.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import sys
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.database import utcnow
+from app.extensions import db
+from app.notifications.models import DeliveryStatus, Notification
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = [
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+]
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class ConsoleTransport:
+    """Development: print each message instead of sending it."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+
+    def send(self, message: EmailMessage) -> None:
+        self.stream.write(f"--- email ---\n{message}\n")
+        self.stream.flush()
+
+
+class SmtpTransport:
+    def __init__(
+        self, host: str, port: int, *, username=None, password=None, starttls=False, timeout=10
+    ):
+        self.host, self.port = host, port
+        self.username, self.password = username, password
+        self.starttls, self.timeout = starttls, timeout
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+def transport_from_config(config) -> Transport:
+    if config.get("NOTIFY_TRANSPORT", "console") == "smtp":
+        return SmtpTransport(
+            config["SMTP_HOST"],
+            int(config["SMTP_PORT"]),
+            username=config.get("SMTP_USERNAME"),
+            password=config.get("SMTP_PASSWORD"),
+            starttls=bool(config.get("SMTP_STARTTLS")),
+        )
+    return ConsoleTransport()
+
+
+def _email(notification: Notification) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM", "hub@localhost")
+    message["To"] = notification.recipient.email
+    message["Subject"] = notification.subject
+    link = ""
+    if notification.link_path:
+        base_url = config.get("BASE_URL", "").rstrip("/")
+        link = f"\n\nSign in to see it: {base_url}{notification.link_path}"
+    message.set_content(f"{notification.body}{link}\n\n{config['SERVICE_NAME']}")
+    return message
+
+
+def _claim(notification_id, now: datetime) -> Notification | None:
+    """Lock one due message for this sender (PostgreSQL skips one another sender holds)."""
+    query = select(Notification).where(
+        Notification.id == notification_id,
+        Notification.status == DeliveryStatus.PENDING.value,
+        Notification.next_attempt_at <= now,
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Notification)
+    return db.session.scalar(query)
+
+
+def deliver_pending(
+    transport: Transport | None = None, *, now: datetime | None = None, limit: int = 100
+):
+    """Send the messages that are due, each in its own transaction. Returns (sent, failed)."""
+    transport = transport or transport_from_config(current_app.config)
+    now = now or utcnow()
+    due_ids = list(
+        db.session.scalars(
+            select(Notification.id)
+            .where(
+                Notification.status == DeliveryStatus.PENDING.value,
+                Notification.next_attempt_at <= now,
+            )
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(limit)
+        )
+    )
+    db.session.rollback()
+    sent = failed = 0
+    for notification_id in due_ids:
+        notification = _claim(notification_id, now)
+        if notification is None:
+            db.session.rollback()
+            continue
+        notification.attempts += 1
+        try:
+            transport.send(_email(notification))
+        except (OSError, smtplib.SMTPException) as error:
+            failed += 1
+            notification.last_error = type(error).__name__
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = DeliveryStatus.FAILED.value
+            else:
+                notification.next_attempt_at = now + RETRY_DELAYS[notification.attempts - 1]
+            log.warning(
+                "notification delivery failed",
+                extra={"notification_id": str(notification.id), "attempt": notification.attempts},
+            )
+        else:
+            sent += 1
+            notification.status = DeliveryStatus.SENT.value
+            notification.sent_at = now
+            notification.last_error = None
+        db.session.commit()
+    return sent, failed
