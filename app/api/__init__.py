@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from app.api import cases, consents, contracts, me, users
+from app.api import cases, consents, contracts, me, organisations, referrals, users
 from app.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -39,7 +39,15 @@ def init_api(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blueprint in (me.blp, users.blp, cases.blp, consents.blp, contracts.blp):
+    for blueprint in (
+        me.blp,
+        users.blp,
+        organisations.blp,
+        cases.blp,
+        consents.blp,
+        contracts.blp,
+        referrals.blp,
+    ):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
         csrf.exempt(blueprint)
