@@ -6,12 +6,30 @@ from app.auth.models import ApiToken, User, UserSession
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
+from app.evidence.models import (
+    Appointment,
+    AttendanceRecord,
+    ComplianceConcern,
+    ComplianceDecision,
+    ConditionEvidence,
+)
 from app.notifications.models import Notification
+from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
-from app.victims.models import Victim
+from app.victims.models import Victim, VictimConsultation, VictimUpdate
 
 __all__ = [
+    "Appointment",
+    "AttendanceRecord",
+    "ComplianceConcern",
+    "ComplianceDecision",
+    "ConditionEvidence",
+    "OutcomeProposal",
+    "ReoffendingCheck",
+    "Survey",
+    "VictimConsultation",
+    "VictimUpdate",
     "ApiToken",
     "AuditEntry",
     "Case",

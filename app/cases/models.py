@@ -108,6 +108,10 @@ class Case(UUIDPrimaryKey, db.Model):
     # The codes of the eligibility rules that failed (empty when eligible).
     eligibility_failed: Mapped[list[str]] = mapped_column(JSON, default=list)
 
+    # The decided outcome: Home Office outcome "24" (adult) or "23" (child), or "charge".
+    outcome_code: Mapped[str | None] = mapped_column(String(10))
+    outcome_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     created_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

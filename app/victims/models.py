@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
@@ -36,6 +36,39 @@ class Victim(UUIDPrimaryKey, db.Model):
     address: Mapped[str | None] = mapped_column(Text)
     preferred_contact: Mapped[str | None] = mapped_column(String(20))
     enhanced_rights: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A victim may ask for no updates: they are then never chased.
+    wants_updates: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    update_frequency: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case = relationship("Case", back_populates="victims")
+
+
+class VictimConsultation(UUIDPrimaryKey, db.Model):
+    """Before the contract: the victim's views and what they asked for."""
+
+    __tablename__ = "victim_consultations"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    victim_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("victims.id"))
+    consulted_on: Mapped[date] = mapped_column(Date)
+    views: Mapped[str] = mapped_column(Text)
+    requested_actions: Mapped[str | None] = mapped_column(Text)
+    not_included_reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VictimUpdate(UUIDPrimaryKey, db.Model):
+    """What a victim was told, when, how and by whom."""
+
+    __tablename__ = "victim_updates"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    victim_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("victims.id"))
+    method: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    given_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+
+    given_by = relationship("User", lazy="joined")

@@ -1,0 +1,1 @@
+"""Appointments, attendance and condition evidence, and compliance concerns with decisions."""

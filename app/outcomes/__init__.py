@@ -1,0 +1,1 @@
+"""Case outcomes (keyworker proposes, supervisor decides), surveys and reoffending checks."""

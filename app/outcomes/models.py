@@ -1,0 +1,89 @@
+"""Outcome proposals and decisions, ending surveys and the 365-day reoffending check."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
+from app.extensions import db
+
+
+class OutcomeResult(StrEnum):
+    COMPLETED = "completed"
+    BREACHED = "breached"
+    OPTED_OUT = "opted_out"
+
+
+class ProposalDecision(StrEnum):
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+
+
+class OutcomeProposal(UUIDPrimaryKey, db.Model):
+    __tablename__ = "outcome_proposals"
+    __table_args__ = (
+        CheckConstraint("result IN ('completed', 'breached', 'opted_out')", name="result_known"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    result: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    proposed_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when approved: "24" (completed adult), "23" (completed child) or "charge".
+    outcome_code: Mapped[str | None] = mapped_column(String(10))
+
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+
+class Survey(UUIDPrimaryKey, db.Model):
+    """An ending survey of the person or of a victim."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (
+        CheckConstraint("respondent IN ('person', 'victim')", name="respondent_known"),
+        CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
+        CheckConstraint(
+            "police_legitimacy IS NULL OR police_legitimacy BETWEEN 1 AND 5",
+            name="legitimacy_range",
+        ),
+        CheckConstraint(
+            "kept_informed IS NULL OR kept_informed BETWEEN 1 AND 5", name="kept_informed_range"
+        ),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
+    respondent: Mapped[str] = mapped_column(String(10))
+    victim_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("victims.id"))
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    police_legitimacy: Mapped[int | None] = mapped_column(Integer)
+    kept_informed: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReoffendingCheck(UUIDPrimaryKey, db.Model):
+    """Due 365 days after the contract ended; completed by an administrator."""
+
+    __tablename__ = "reoffending_checks"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), unique=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    reoffended: Mapped[bool | None] = mapped_column(Boolean)
+    reoffence_date: Mapped[date | None] = mapped_column(Date)
+    reoffence: Mapped[str | None] = mapped_column(Text)
+
+    case = relationship("Case", lazy="joined")
