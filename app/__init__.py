@@ -59,10 +59,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app import health
+    from app.assessments import views as assessment_views
     from app.audit import views as audit_views
     from app.auth import admin_views
     from app.auth import views as auth_views
     from app.cases import views as case_views
+    from app.consent import views as consent_views
+    from app.contracts import views as contract_views
+    from app.partners import views as partner_views
     from app.referrals import views as referral_views
     from app.victims import views as victim_views
 
@@ -72,6 +76,10 @@ def _register_blueprints(app: Flask) -> None:
         admin_views.bp,
         audit_views.bp,
         case_views.bp,
+        consent_views.bp,
+        contract_views.bp,
+        assessment_views.bp,
+        partner_views.bp,
         referral_views.bp,
         victim_views.bp,
     ):
