@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -32,26 +33,67 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+CASE_PAGES = ("cases.", "consent.", "contracts.", "assessments.")
+LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    endpoint: str
+    # Endpoints (or "blueprint." prefixes) under which this item shows as the current one.
+    matches: tuple[str, ...]
+    leads_only: bool = False
+
+
 NAVIGATION = {
-    Role.KEYWORKER: [("Caseload", "cases.caseload")],
-    Role.SUPERVISOR: [("Team caseload", "cases.team")],
-    Role.ADMIN: [("Users", "users.index"), ("Audit log", "audit.index")],
-    Role.PARTNER: [("Referrals", "referrals.inbox")],
-    Role.VICTIM_LIAISON: [("Victim updates", "victims.home")],
+    Role.KEYWORKER: [
+        NavItem("Caseload", "cases.caseload", CASE_PAGES + ("referrals.case",)),
+        NavItem("Directory", "partners.directory", ("partners.directory",)),
+    ],
+    Role.SUPERVISOR: [
+        NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case",)),
+        NavItem("Directory", "partners.directory", ("partners.directory",)),
+    ],
+    Role.ADMIN: [
+        NavItem("Users", "users.index", ("users.",)),
+        NavItem(
+            "Organisations",
+            "partners.index",
+            ("partners.index", "partners.new", "partners.show", "partners.edit"),
+        ),
+        NavItem("Audit log", "audit.index", ("audit.",)),
+    ],
+    Role.PARTNER: [
+        NavItem("Referrals", "referrals.inbox", ("referrals.",)),
+        NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
+    ],
+    Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
 }
+
+
+def _is_current(item: NavItem, endpoint: str | None) -> bool:
+    if endpoint is None:
+        return False
+    return any(
+        endpoint.startswith(m) if m.endswith(".") or m == "referrals.case" else endpoint == m
+        for m in item.matches
+    )
 
 
 def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    items = []
-    for text, endpoint in NAVIGATION[current_user.role_enum]:
-        active = (
-            request.endpoint is not None
-            and request.endpoint.split(".")[0] == endpoint.split(".")[0]
-        )
-        items.append({"text": text, "href": url_for(endpoint), "active": active})
-    return items
+    return [
+        {
+            "text": item.text,
+            "href": url_for(item.endpoint),
+            "active": _is_current(item, request.endpoint),
+        }
+        for item in NAVIGATION[current_user.role_enum]
+        if not item.leads_only or current_user.is_organisation_lead
+    ]
 
 
 CASE_STATUS_TAGS = {

@@ -1,11 +1,451 @@
-"""Partner organisations: the directory."""
+"""Partner organisations: managing them, the directory, and the users of each organisation.
+
+Each use-case owns its transaction: it checks the actor through ``policy``, raises a
+domain error before anything is written when the input breaks a rule, and commits once
+with its audit entry. Audit details name the fields that changed, never their values.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit import services as audit
+from app.auth import users as user_service
+from app.auth.models import User
+from app.auth.roles import Role
+from app.dates import today_in_london
+from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
-from app.partners.models import Organisation
+from app.partners import policy
+from app.partners.models import Capacity, Organisation, ServiceType
+
+PAGE_SIZE = 50
+MAX_PER_PAGE = 200
+NAME_MAX = 200
+AREA_MAX = 100
+AREAS_MAX = 50
+CONTACT_NAME_MAX = 200
+EMAIL_MAX = 320
+ISA_REFERENCE_MAX = 100
+DESCRIPTION_MAX = 2000
+ACKNOWLEDGE_MIN, ACKNOWLEDGE_MAX, ACKNOWLEDGE_DEFAULT = 1, 30, 2
+REASON_MAX = 1000
+# The ISA is flagged to administrators this long before it expires.
+ISA_WARNING = timedelta(days=30)
+
+FIELDS = (
+    "name",
+    "service_types",
+    "areas",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "capacity",
+    "acknowledge_within_days",
+    "isa_reference",
+    "isa_expires_on",
+    "description",
+    "active",
+)
+DEFAULTS = {
+    "capacity": Capacity.ACCEPTING.value,
+    "acknowledge_within_days": ACKNOWLEDGE_DEFAULT,
+    "active": True,
+}
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]+$")
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+DAYS_MESSAGE = f"Number of working days must be between {ACKNOWLEDGE_MIN} and {ACKNOWLEDGE_MAX}"
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+STALE_MESSAGE = "Someone else changed this organisation. Check the details below and try again"
+
+
+# The information-sharing agreement -------------------------------------------------------
+
+
+def isa_current(org: Organisation, on: date | None = None) -> bool:
+    """May new referrals be sent to ``org`` under its information-sharing agreement?
+
+    An agreement is current up to and including its expiry date (UK date) and expired from
+    the day after. An organisation with no expiry date recorded is not blocked here.
+    """
+    if org.isa_expires_on is None:
+        return True
+    return (on or today_in_london()) <= org.isa_expires_on
+
+
+def isa_state(org: Organisation, on: date | None = None) -> str:
+    """``not_recorded``, ``current``, ``expires_soon`` (within 30 days) or ``expired``."""
+    on = on or today_in_london()
+    if org.isa_expires_on is None:
+        return "not_recorded"
+    if not isa_current(org, on):
+        return "expired"
+    if org.isa_expires_on - on <= ISA_WARNING:
+        return "expires_soon"
+    return "current"
+
+
+# Validation ------------------------------------------------------------------------------
+
+
+def split_areas(value) -> list[str]:
+    """A clean list of areas from a list or from text separated by commas or new lines:
+    surrounding and repeated spaces removed, blanks dropped, repeats (any case) dropped."""
+    if isinstance(value, str):
+        value = re.split(r"[,;\n]", value)
+    areas: list[str] = []
+    seen: set[str] = set()
+    for item in value or []:
+        area = " ".join(str(item).split())
+        if area and area.casefold() not in seen:
+            seen.add(area.casefold())
+            areas.append(area)
+    return areas
+
+
+def _text(value, errors, name, label, maximum, *, required_message=None):
+    if value is not None and not isinstance(value, str):
+        errors[name] = f"Enter the {label.lower()}"
+        return None
+    cleaned = " ".join(value.split()) if name != "description" and value else (value or "")
+    cleaned = cleaned.strip()
+    if not cleaned:
+        if required_message:
+            errors[name] = required_message
+        return None
+    if len(cleaned) > maximum:
+        errors[name] = f"{label} must be {maximum} characters or fewer"
+    return cleaned
+
+
+def _days(value, errors):
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        errors["acknowledge_within_days"] = (
+            "Enter the number of working days in which the organisation acknowledges a referral"
+        )
+        return None
+    try:
+        days = int(value.strip()) if isinstance(value, str) else int(value)
+        if isinstance(value, float) and value != days:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["acknowledge_within_days"] = "Number of working days must be a whole number, like 2"
+        return None
+    if not ACKNOWLEDGE_MIN <= days <= ACKNOWLEDGE_MAX:
+        errors["acknowledge_within_days"] = DAYS_MESSAGE
+    return days
+
+
+def _clean_field(name: str, value, errors: dict[str, str]):  # noqa: C901, PLR0911, PLR0912
+    if name == "name":
+        return _text(
+            value, errors, name, "Name", NAME_MAX, required_message="Enter the organisation's name"
+        )
+    if name == "service_types":
+        chosen = [value] if isinstance(value, str) else list(value or [])
+        known = {t.value for t in ServiceType}
+        if not chosen:
+            errors[name] = "Select at least one service type"
+        elif any(c not in known for c in chosen):
+            errors[name] = "Select service types from the list"
+        return [t.value for t in ServiceType if t.value in chosen]
+    if name == "areas":
+        if not isinstance(value, str | list | tuple):
+            errors[name] = "Enter at least one area"
+            return []
+        areas = split_areas(value)
+        if not areas:
+            errors[name] = "Enter at least one area the organisation covers"
+        elif any(len(a) > AREA_MAX for a in areas):
+            errors[name] = f"Each area must be {AREA_MAX} characters or fewer"
+        elif len(areas) > AREAS_MAX:
+            errors[name] = f"Enter {AREAS_MAX} areas or fewer"
+        return areas
+    if name == "contact_name":
+        return _text(value, errors, name, "Contact name", CONTACT_NAME_MAX)
+    if name == "contact_phone":
+        phone = _text(value, errors, name, "Telephone number", 30)
+        if phone and (
+            not PHONE_PATTERN.match(phone) or not 10 <= sum(c.isdigit() for c in phone) <= 15
+        ):
+            errors[name] = PHONE_MESSAGE
+        return phone
+    if name == "contact_email":
+        email = _text(value, errors, name, "Email address", EMAIL_MAX)
+        if email and name not in errors:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                errors[name] = EMAIL_MESSAGE
+        return email
+    if name == "capacity":
+        if value not in {c.value for c in Capacity}:
+            errors[name] = "Select whether the organisation is accepting referrals"
+        return value
+    if name == "acknowledge_within_days":
+        return _days(value, errors)
+    if name == "isa_reference":
+        return _text(value, errors, name, "Agreement reference", ISA_REFERENCE_MAX)
+    if name == "isa_expires_on":
+        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+            errors[name] = "Agreement expiry date must be a real date"
+            return None
+        return value
+    if name == "description":
+        return _text(value, errors, name, "Description", DESCRIPTION_MAX)
+    if name == "active":
+        if not isinstance(value, bool):
+            errors[name] = "Select whether the organisation is active"
+        return value
+    raise ValueError(f"unknown organisation field {name!r}")
+
+
+def _clean(changes: dict, current: dict, organisation_id: uuid.UUID | None) -> dict:
+    """Validate ``changes`` (the fields given) against the rules; InvalidInput lists every
+    field at fault, keyed by the field's name."""
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    errors: dict[str, str] = {}
+    clean = {name: _clean_field(name, value, errors) for name, value in changes.items()}
+    merged = {**current, **clean}
+    if (
+        merged.get("isa_reference")
+        and not merged.get("isa_expires_on")
+        and "isa_expires_on" not in errors
+    ):
+        errors["isa_expires_on"] = "Enter the date the information-sharing agreement expires"
+    if (
+        merged.get("isa_expires_on")
+        and not merged.get("isa_reference")
+        and "isa_reference" not in errors
+    ):
+        errors["isa_reference"] = "Enter the information-sharing agreement reference"
+    if clean.get("name") and "name" not in errors and _name_taken(clean["name"], organisation_id):
+        errors["name"] = "An organisation with this name already exists"
+    if errors:
+        raise InvalidInput(errors, "The organisation's details are not valid")
+    return clean
+
+
+def _name_taken(name: str, organisation_id: uuid.UUID | None) -> bool:
+    query = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    if organisation_id is not None:
+        query = query.where(Organisation.id != organisation_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _name_clash() -> InvalidInput:
+    return InvalidInput({"name": "An organisation with this name already exists"})
+
+
+# Managing organisations (administrators) --------------------------------------------------
+
+
+def create_organisation(actor, details: dict) -> Organisation:
+    """Create an organisation from ``details`` (the FIELDS; missing ones take defaults)."""
+    policy.require_admin(actor)
+    values = {**DEFAULTS, **details}
+    clean = _clean(values, {}, None)
+    organisation = Organisation(**clean)
+    db.session.add(organisation)
+    try:
+        db.session.flush()
+        filled = sorted(name for name, value in clean.items() if value not in (None, "", []))
+        audit.record(
+            "organisation.created",
+            "organisation",
+            organisation.id,
+            actor=actor,
+            details={"fields": filled},
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise _name_clash() from None
+    return organisation
+
+
+def get_organisation(actor, organisation_id: uuid.UUID) -> Organisation:
+    policy.require_directory(actor)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation")
+    return organisation
+
+
+def current_values(organisation: Organisation) -> dict:
+    return {name: getattr(organisation, name) for name in FIELDS}
+
+
+def update_organisation(
+    actor, organisation_id: uuid.UUID, changes: dict, *, version: int | None
+) -> Organisation:
+    """Change the fields in ``changes``. ``version`` is the one the caller read: if the
+    organisation changed since, StaleVersion and nothing is written. None skips the check
+    (the API's version is optional); the row's own version still guards the write."""
+    policy.require_admin(actor)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation")
+    if version is not None and version != organisation.version:
+        raise StaleVersion(STALE_MESSAGE, field="version")
+    current = current_values(organisation)
+    clean = _clean(changes, current, organisation.id)
+    changed = [name for name in FIELDS if name in clean and clean[name] != current[name]]
+    if not changed:
+        return organisation
+    for name in changed:
+        setattr(organisation, name, clean[name])
+    try:
+        db.session.flush()
+        audit.record(
+            "organisation.updated",
+            "organisation",
+            organisation.id,
+            actor=actor,
+            details={"fields": changed},
+        )
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion(STALE_MESSAGE, field="version") from None
+    except IntegrityError:
+        db.session.rollback()
+        raise _name_clash() from None
+    return organisation
+
+
+# The directory ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    service_types: tuple[str, ...] = ()  # any of them
+    area: str | None = None  # one of its areas, in any case
+    capacities: tuple[str, ...] = ()  # any of them
+    name: str | None = None  # part of the name, in any case
+    status: str = "active"  # active, inactive or all (administrators)
+    updated_since: datetime | None = None
+
+    @property
+    def any_set(self) -> bool:
+        return bool(self.service_types or self.area or self.capacities or self.name)
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    organisation: Organisation
+    isa_state: str
+
+    @property
+    def isa_current(self) -> bool:
+        return self.isa_state != "expired"
+
+
+@dataclass
+class DirectoryPage:
+    entries: list[DirectoryEntry] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+
+def _json_array_has(column, value: str, *, ignore_case: bool = False):
+    """EXISTS over the elements of a JSON array column (SQLite and PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(column).table_valued("value")
+    else:
+        elements = func.json_each(column).table_valued("value")
+    element = elements.c.value
+    if ignore_case:
+        return exists(select(1).select_from(elements).where(func.lower(element) == value.lower()))
+    return exists(select(1).select_from(elements).where(element == value))
+
+
+def _directory_query(filters: DirectoryFilters):
+    errors = {}
+    if any(t not in {s.value for s in ServiceType} for t in filters.service_types):
+        errors["service_type"] = "Select service types from the list"
+    if any(c not in {s.value for s in Capacity} for c in filters.capacities):
+        errors["capacity"] = "Select a capacity from the list"
+    if filters.status not in {"active", "inactive", "all"}:
+        errors["status"] = "Select active, inactive or all"
+    if errors:
+        raise InvalidInput(errors, "The filters are not valid")
+    query = select(Organisation)
+    if filters.status != "all":
+        query = query.where(Organisation.active.is_(filters.status == "active"))
+    if filters.service_types:
+        query = query.where(
+            or_(*[_json_array_has(Organisation.service_types, t) for t in filters.service_types])
+        )
+    area = " ".join((filters.area or "").split())
+    if area:
+        query = query.where(_json_array_has(Organisation.areas, area, ignore_case=True))
+    if filters.capacities:
+        query = query.where(Organisation.capacity.in_(filters.capacities))
+    name = " ".join((filters.name or "").split())
+    if name:
+        query = query.where(func.lower(Organisation.name).contains(name.lower(), autoescape=True))
+    if filters.updated_since is not None:
+        query = query.where(Organisation.updated_at >= filters.updated_since)
+    return query
+
+
+def directory(
+    actor,
+    filters: DirectoryFilters | None = None,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    on: date | None = None,
+) -> DirectoryPage:
+    """Organisations matching ``filters``, in name order, one page of them. Only
+    administrators may ask for inactive ones; everyone else sees active ones only."""
+    policy.require_directory(actor)
+    filters = filters or DirectoryFilters()
+    if filters.status != "active" and not policy.is_admin(actor):
+        filters = replace(filters, status="active")
+    if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
+        raise InvalidInput({"per_page": f"Choose between 1 and {MAX_PER_PAGE} a page"})
+    query = _directory_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    organisations = db.session.scalars(
+        query.order_by(Organisation.name, Organisation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    on = on or today_in_london()
+    return DirectoryPage(
+        entries=[DirectoryEntry(o, isa_state(o, on)) for o in organisations],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def known_areas() -> list[str]:
+    """Every area an active organisation covers, for the directory's area filter."""
+    areas: dict[str, str] = {}
+    for listed in db.session.scalars(select(Organisation.areas).where(Organisation.active)):
+        for area in listed or []:
+            areas.setdefault(area.casefold(), area)
+    return sorted(areas.values(), key=str.casefold)
 
 
 def active_organisations() -> list[Organisation]:
@@ -14,3 +454,112 @@ def active_organisations() -> list[Organisation]:
             select(Organisation).where(Organisation.active).order_by(Organisation.name)
         )
     )
+
+
+# An organisation's users -----------------------------------------------------------------
+
+
+@dataclass
+class UserPage:
+    users: list[User]
+    total: int
+    page: int
+    per_page: int
+
+
+def org_users(
+    actor, organisation_id: uuid.UUID, *, page: int = 1, per_page: int = PAGE_SIZE
+) -> UserPage:
+    """The partner users of an organisation, by name: for administrators, and for the
+    organisation's own lead (any other organisation is not found to a lead)."""
+    if not policy.is_admin(actor):
+        policy.require_lead(actor)
+    if not policy.can_see_organisation_users(actor, organisation_id):
+        raise NotFound("No such organisation")
+    if db.session.get(Organisation, organisation_id) is None:
+        raise NotFound("No such organisation")
+    in_org = (User.organisation_id == organisation_id, User.role == Role.PARTNER.value)
+    total = db.session.scalar(select(func.count()).select_from(User).where(*in_org))
+    users = db.session.scalars(
+        select(User)
+        .where(*in_org)
+        .order_by(User.active.desc(), User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    audit.record(
+        "organisation.users_listed",
+        "organisation",
+        organisation_id,
+        actor=actor,
+        details={"page": page},
+    )
+    db.session.commit()
+    return UserPage(list(users), total, page, per_page)
+
+
+def add_partner_user(actor, *, name: str, email: str, password: str) -> User:
+    """A lead adds a partner user to their own organisation (never another one)."""
+    organisation_id = policy.require_lead(actor)
+    return user_service.create_user(
+        user_service.NewUser(
+            email=email or "",
+            name=name or "",
+            role=Role.PARTNER.value,
+            password=password or "",
+            organisation_id=organisation_id,
+        ),
+        actor=actor,
+    )
+
+
+def find_partner_user(organisation_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    """A partner user of that organisation, or None."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.PARTNER.value or user.organisation_id != organisation_id:
+        return None
+    return user
+
+
+def user_for_lead(actor, user_id: uuid.UUID) -> User:
+    """One user of the lead's own organisation; any other user is not found."""
+    return policy.user_of_lead_organisation(actor, user_id)
+
+
+def deactivate_partner_user(actor, user_id: uuid.UUID, reason: str) -> User:
+    """A lead deactivates a user of their own organisation; their sessions end at once."""
+    user = policy.user_of_lead_organisation(actor, user_id)
+    if user.id == actor.id:
+        raise Conflict("You cannot deactivate your own account. Ask an administrator")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": "Enter a reason"})
+    if len(reason) > REASON_MAX:
+        raise InvalidInput({"reason": f"Reason must be {REASON_MAX} characters or fewer"})
+    return user_service.deactivate_user(user.id, actor=actor, reason=reason)
+
+
+def set_lead(actor, user_id: uuid.UUID, is_lead: bool) -> User:
+    """An administrator makes a partner user their organisation's lead, or stops it."""
+    policy.require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    if user.role != Role.PARTNER.value:
+        raise Conflict("Only partner users can be an organisation's lead")
+    if user.is_organisation_lead == is_lead:
+        raise Conflict(
+            "This user is already their organisation's lead"
+            if is_lead
+            else "This user is not their organisation's lead"
+        )
+    user.is_organisation_lead = is_lead
+    audit.record(
+        "user.lead_granted" if is_lead else "user.lead_removed",
+        "user",
+        user.id,
+        actor=actor,
+        details={"organisation_id": str(user.organisation_id), "fields": ["is_organisation_lead"]},
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,90 @@
+"""The consent rule: may this person's information of this category go to this organisation?
+
+THIS MODULE IS THE ONLY PLACE THAT DECIDES WHETHER SHARING IS ALLOWED. Every feature that
+shows or sends a person's information to a partner organisation (referrals, the partner's
+view of a referral, anything later) calls ``can_share`` or ``shared_categories`` on every
+read and every send, and never looks at consent records itself: no other module may test
+``Consent.withdrawn_at``, ``Consent.expires_at`` or ``Consent.categories`` to reach a
+sharing decision. If the rule has to change, it changes here, and only here.
+
+The rule: information of a category may be shared with an organisation at a moment
+``at`` only if there is a consent for that case and that organisation which
+
+- covers the category,
+- was given at or before ``at``,
+- had not been withdrawn at ``at`` (withdrawal takes effect at the recorded instant), and
+- had not expired at ``at`` (a consent expiring at instant T is no longer in force at T).
+
+Nothing else counts: no consent, an unknown category, another organisation's consent, or
+a consent for another case all answer "no". When a new consent replaces an older one for
+the same organisation (see ``app.consent.services.give_consent``), the older one is
+withdrawn at the very instant the new one is given, so exactly the new one's categories
+apply from then on.
+
+Consent is separate from eligibility: these rules never look at the case's status or its
+eligibility answers, and recording, refusing or withdrawing consent never changes either.
+A person who will not share anything with a partner is still on the scheme.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.consent.models import Consent, ConsentCategory
+from app.database import utcnow
+from app.extensions import db
+
+_KNOWN_CATEGORIES = frozenset(c.value for c in ConsentCategory)
+
+
+def in_force_at(at: datetime) -> ColumnElement[bool]:
+    """A WHERE clause: the consent was in force at ``at`` (given, not withdrawn, not expired).
+
+    Exposed for the consent feature's own lists (which show what is current); it is the
+    same test that ``can_share`` applies, so the lists can never disagree with the rule.
+    """
+    _require_aware(at)
+    return and_(
+        Consent.given_at <= at,
+        or_(Consent.withdrawn_at.is_(None), Consent.withdrawn_at > at),
+        Consent.expires_at > at,
+    )
+
+
+def shared_categories(
+    case_id: uuid.UUID, organisation_id: uuid.UUID, at: datetime | None = None
+) -> set[str]:
+    """Every category of the case's information that may go to the organisation at ``at``
+    (default: now). One query. An empty set means nothing at all may be shared."""
+    at = at or utcnow()
+    rows = db.session.scalars(
+        select(Consent.categories).where(
+            Consent.case_id == case_id,
+            Consent.organisation_id == organisation_id,
+            in_force_at(at),
+        )
+    )
+    return {category for categories in rows for category in categories} & _KNOWN_CATEGORIES
+
+
+def can_share(
+    case_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    category: ConsentCategory | str,
+    at: datetime | None = None,
+) -> bool:
+    """True only if a consent in force at ``at`` (default: now) for this case and this
+    organisation covers ``category``. An unknown category is never shareable."""
+    value = category.value if isinstance(category, ConsentCategory) else str(category)
+    if value not in _KNOWN_CATEGORIES:
+        return False
+    return value in shared_categories(case_id, organisation_id, at)
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None:
+        raise ValueError("pass an aware datetime (UTC), not a naive one")
