@@ -1,0 +1,284 @@
+"""Caseloads: the keyworker's own cases, the supervisor's team view and the API's list.
+
+Each list is one page of cases plus a fixed number of eager loads (the contract, the
+consents, the assessments, the keyworker), so the number of SQL statements does not
+grow with the number of cases. The next due action and the warnings are derived from
+what was loaded, never by querying per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
+
+from app.assessments.models import AssessmentStage, NeedsAssessment
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import Role
+from app.cases.models import Case, CaseStatus, Person
+from app.cases.policy import case_scope
+from app.cases.services import CLOSED_STATUSES, active_keyworkers
+from app.consent.models import ConsentStatus
+from app.contracts.models import Contract
+from app.database import utcnow
+from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
+from app.extensions import db
+from app.victims.models import Victim
+
+PAGE_SIZE = 25
+EXIT_REASSESSMENT_WEEK = 14
+CONSENT_WARNING_DAYS = 14
+OPEN_STATUSES = (CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value)
+UNALLOCATED = "none"
+
+SORT_COLUMNS = {
+    "crime_reference": "Crime reference",
+    "name": "Name",
+    "status": "Status",
+    "created": "Recorded",
+    "contract_end": "Contract end",
+}
+DEFAULT_SORT = "created"
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    # The team view only: a keyworker's id, or UNALLOCATED.
+    keyworker: uuid.UUID | str | None = None
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str = DEFAULT_SORT
+    descending: bool = True
+
+    @classmethod
+    def parse(cls, key: str | None, order: str | None) -> Sort:
+        if key not in SORT_COLUMNS:
+            return cls()
+        return cls(key, descending=order == "desc")
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    name: str
+    status: str
+    contract_week: str | None
+    next_action: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    rows: list[Row]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class KeyworkerCount:
+    keyworker_id: uuid.UUID | None
+    name: str
+    open_cases: int
+    total: int
+
+
+def parse_status(raw: str | None) -> str | None:
+    return raw if raw in {s.value for s in CaseStatus} else None
+
+
+def parse_keyworker(raw: str | None) -> uuid.UUID | str | None:
+    if raw == UNALLOCATED:
+        return UNALLOCATED
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _filtered(query: Select, user, filters: Filters) -> Select:
+    query = query.where(case_scope(user))
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.keyworker == UNALLOCATED:
+        query = query.where(Case.keyworker_id.is_(None))
+    elif isinstance(filters.keyworker, uuid.UUID):
+        query = query.where(Case.keyworker_id == filters.keyworker)
+    return query
+
+
+def _ordering(sort: Sort) -> list:
+    columns = {
+        "crime_reference": [Case.crime_reference],
+        "name": [Person.family_name, Person.given_name],
+        "status": [Case.status],
+        "created": [Case.created_at],
+        "contract_end": [Contract.end_date],
+    }[sort.key]
+    ordered = [c.desc() if sort.descending else c.asc() for c in columns]
+    if sort.key == "contract_end":
+        ordered = [c.nulls_last() for c in ordered]
+    return [*ordered, Case.created_at.desc(), Case.id]
+
+
+def caseload(user, filters: Filters, sort: Sort, page: int, *, purpose: str) -> Caseload:
+    """One page of the cases ``user`` may see, with what is due on each. Audited."""
+    total = db.session.scalar(_filtered(select(func.count(Case.id)), user, filters)) or 0
+    _audit_listing(user, purpose, page, total)
+    cases = db.session.scalars(
+        _filtered(select(Case), user, filters)
+        .join(Case.person)
+        .outerjoin(Case.contract)
+        .options(
+            contains_eager(Case.person),
+            contains_eager(Case.contract),
+            selectinload(Case.consents),
+            selectinload(Case.assessments).options(lazyload(NeedsAssessment.scores)),
+            selectinload(Case.keyworker),
+        )
+        .order_by(*_ordering(sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    today, now = today_in_london(), utcnow()
+    rows = [_row(case, today, now) for case in cases]
+    return Caseload(rows=rows, total=total, page=page, per_page=PAGE_SIZE)
+
+
+def _audit_listing(user, purpose: str, page: int, total: int) -> None:
+    """Audit a list read, committed before the page of cases is loaded (a commit expires
+    loaded objects, and reloading them would cost a query per case)."""
+    audit.record(
+        "case.listed",
+        "case",
+        "*",
+        actor=user,
+        details={"purpose": purpose, "page": page, "total": total},
+    )
+    db.session.commit()
+
+
+def week_text(contract: Contract | None, today: date) -> str | None:
+    if contract is None:
+        return None
+    if today < contract.start_date:
+        return "Starts " + f"{contract.start_date.day} {contract.start_date:%B %Y}"
+    if today >= contract.end_date:
+        return "Ended"
+    return f"Week {contract_week(contract.start_date, today)} of {CONTRACT_WEEKS}"
+
+
+def _row(case: Case, today: date, now: datetime) -> Row:
+    action, warnings = due(case, today, now)
+    return Row(
+        case=case,
+        name=case.person.full_name,
+        status=case.status,
+        contract_week=week_text(case.contract, today),
+        next_action=action,
+        warnings=warnings,
+    )
+
+
+def due(case: Case, today: date, now: datetime) -> tuple[str | None, list[str]]:
+    """The next action due on a case and its warnings, from its loaded records."""
+    if case.status == CaseStatus.INELIGIBLE:
+        return None, ["Ineligible"]
+    if case.status in CLOSED_STATUSES:
+        return None, []
+    stages = {assessment.stage for assessment in case.assessments}
+    current = [c for c in case.consents if c.status_at(now) == ConsentStatus.GIVEN]
+    contract = case.contract
+    warnings: list[str] = []
+    action: str | None = None
+    if case.keyworker_id is None:
+        action = "Allocate to a keyworker"
+    elif AssessmentStage.INITIAL not in stages:
+        action = "Record the needs assessment"
+    elif not current:
+        action = "Record consent"
+    elif contract is None:
+        action = "Agree the contract"
+    elif today >= contract.end_date:
+        action = "Record the outcome"
+    elif (
+        contract_week(contract.start_date, today) or 0
+    ) >= EXIT_REASSESSMENT_WEEK and AssessmentStage.EXIT not in stages:
+        action = "Exit reassessment due"
+    if contract is not None and today >= contract.end_date:
+        warnings.append("Contract ended: record the outcome")
+    soon = now + timedelta(days=CONSENT_WARNING_DAYS)
+    if any(c.expires_at <= soon for c in current):
+        warnings.append(f"Consent expires within {CONSENT_WARNING_DAYS} days")
+    return action, warnings
+
+
+def keyworker_counts() -> list[KeyworkerCount]:
+    """Cases per keyworker (one GROUP BY), with every active keyworker and the unallocated."""
+    grouped = db.session.execute(
+        select(
+            Case.keyworker_id,
+            User.name,
+            func.count(Case.id),
+            func.sum(when((Case.status.in_(OPEN_STATUSES), 1), else_=0)),
+        )
+        .outerjoin(User, User.id == Case.keyworker_id)
+        .group_by(Case.keyworker_id, User.name)
+    ).all()
+    counts = {
+        keyworker_id: KeyworkerCount(keyworker_id, name or "Not allocated", int(o or 0), total)
+        for keyworker_id, name, total, o in grouped
+    }
+    for keyworker in active_keyworkers():
+        counts.setdefault(keyworker.id, KeyworkerCount(keyworker.id, keyworker.name, 0, 0))
+    unallocated = counts.pop(None, KeyworkerCount(None, "Not allocated", 0, 0))
+    ordered = sorted(counts.values(), key=lambda count: (count.name, str(count.keyworker_id)))
+    return [*ordered, unallocated]
+
+
+# The API's list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiListQuery:
+    page: int = 1
+    per_page: int = 50
+    status: str | None = None
+    keyworker_id: uuid.UUID | None = None
+    updated_since: datetime | None = None
+
+
+def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
+    """Cases for the API: a keyworker's own, all for a supervisor; a victim liaison user
+    gets the cases that have victims (the caller shows them only id, reference, status)."""
+    options = []
+    if user.role == Role.VICTIM_LIAISON:
+        where = [exists().where(Victim.case_id == Case.id)]
+        options.append(lazyload(Case.person))  # never loaded, so never shown
+    else:
+        where = [case_scope(user)]
+    if query.status:
+        where.append(Case.status == query.status)
+    if query.keyworker_id:
+        where.append(Case.keyworker_id == query.keyworker_id)
+    if query.updated_since:
+        where.append(Case.updated_at >= query.updated_since)
+    total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
+    _audit_listing(user, "api_case_list", query.page, total)
+    cases = db.session.scalars(
+        select(Case)
+        .where(*where)
+        .options(*options)
+        .order_by(Case.updated_at, Case.id)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    ).all()
+    return list(cases), total
