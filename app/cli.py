@@ -118,7 +118,9 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli):
+    from app.referrals.cli import referrals_cli
+
+    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, referrals_cli):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)

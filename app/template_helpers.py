@@ -48,11 +48,11 @@ class NavItem:
 
 NAVIGATION = {
     Role.KEYWORKER: [
-        NavItem("Caseload", "cases.caseload", CASE_PAGES + ("referrals.case",)),
+        NavItem("Caseload", "cases.caseload", CASE_PAGES + ("referrals.case", "referrals.show")),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
     ],
     Role.SUPERVISOR: [
-        NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case",)),
+        NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
     ],
     Role.ADMIN: [

@@ -16,13 +16,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.auth import passwords
 from app.extensions import db
+from tests import factories
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -102,6 +106,40 @@ def app_config():
     return {}
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every test's app (each test builds a new app)."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket):
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE_CACHE = _MemoryBytecodeCache()
+# argon2id at its lowest cost: tests sign in (and fail to) thousands of times. The
+# production parameters are checked in tests/auth/test_passwords_and_config.py.
+_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_FAST_PASSWORD_HASH = _FAST_HASHER.hash(factories.PASSWORD)
+_FAST_DUMMY_HASH = _FAST_HASHER.hash("not-a-real-password-for-timing")
+
+
+def _no_fsync(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = OFF")
+    cursor.close()
+
+
+def _engine_of(app):
+    with app.app_context():
+        return db.engine
+
+
 class FreshContextClient(FlaskClient):
     """Each request gets its own app context (so its own ``g`` and database session), as
     in production, even though the test itself holds an app context open."""
@@ -112,8 +150,15 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url, app_config):
+def app(database_url, app_config, monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", _FAST_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", _FAST_DUMMY_HASH)
+    monkeypatch.setattr(factories, "_password_hash", lambda: _FAST_PASSWORD_HASH)
     app = make_app(database_url, **app_config)
+    if database_url.startswith("sqlite"):
+        # Each test's database is a throwaway copy: waiting for the disk buys nothing.
+        event.listen(_engine_of(app), "connect", _no_fsync)
+    app.jinja_env.bytecode_cache = _BYTECODE_CACHE
     app.test_client_class = FreshContextClient
     with app.app_context():
         yield app

@@ -10,7 +10,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from app.api import cases, consents, contracts, me, organisations, referrals, users
+from app.api import (
+    cases,
+    consents,
+    contracts,
+    me,
+    organisations,
+    referrals,
+    users,
+    victims,
+)
 from app.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -47,6 +56,7 @@ def init_api(app: Flask) -> None:
         consents.blp,
         contracts.blp,
         referrals.blp,
+        victims.blp,
     ):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.

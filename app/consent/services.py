@@ -303,13 +303,13 @@ def _on_consent_withdrawn(consent: Consent, *, replaced_by: Consent | None = Non
     """Called in the withdrawing transaction, before its commit, whenever a consent stops
     being in force by withdrawal (by hand, or replaced by ``replaced_by``).
 
-    HOOK FOR ISSUE 4 (referrals): put the open referrals of this case to
-    ``consent.organisation_id`` on hold here (status ``on_hold``, with a timeline event and
-    an audit entry), in this same transaction, so that the withdrawal and its consequences
-    commit together. When ``replaced_by`` is given, only the referrals sharing a category
-    that ``replaced_by`` no longer covers need to stop. Do not commit here.
+    The open referrals of this case to ``consent.organisation_id`` go on hold here, in
+    this same transaction, so that the withdrawal and its consequences commit together
+    (after a replacement, only those sharing a category the new consent no longer covers).
     """
-    return None
+    from app.referrals.lifecycle import hold_referrals_for_consent
+
+    hold_referrals_for_consent(consent)
 
 
 # Reading ------------------------------------------------------------------------------

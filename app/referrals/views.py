@@ -1,14 +1,250 @@
-"""The partner organisation's referral inbox."""
+"""Referral pages: the partner's inbox (their home page), one referral's page for either
+side, and the actions on it. The keyworker's case pages are in ``case_views``, on the
+same blueprint.
 
-from flask import Blueprint, render_template
+Thin views: form, then service, then Post/Redirect/Get with a confirmation banner, or the
+page again with the form's errors (status 400). A stale form or a move someone else made
+first is reported on the referral's page ("someone else changed it").
+"""
 
-from app.auth.permissions import blueprint_roles
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.auth.permissions import roles_required
 from app.auth.roles import Role
+from app.consent.models import CATEGORY_LABELS
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.pagination import page_number
+from app.referrals import labels, lifecycle, queries, services
+from app.referrals.blueprint import bp
+from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed, StaleVersion
+from app.referrals.forms import (
+    ACTION_FORMS,
+    AssignWorkerForm,
+    CancelForm,
+    ConfirmForm,
+    UpdateForm,
+    version_of,
+)
+from app.referrals.policy import get_referral_for, is_partner
+from app.referrals.presenters import CONSENT_GONE_TEXT
+from app.referrals.reference import reference
 
-bp = Blueprint("referrals", __name__, url_prefix="/referrals")
-blueprint_roles(bp, Role.PARTNER)
+ACTIONS = "any(" + ", ".join(lifecycle.PAGE_ACTIONS) + ")"
 
 
-@bp.get("/inbox")
+@bp.get("/referrals/inbox")
+@roles_required(Role.PARTNER)
 def inbox():
-    return render_template("referrals/inbox.html")
+    inbox = queries.partner_inbox(
+        current_user,
+        tab=request.args.get("tab", "new"),
+        page=page_number(request.args.get("page")),
+        search=request.args.get("q"),
+    )
+    pagination = inbox.page.govuk_params(
+        lambda n: url_for("referrals.inbox", tab=inbox.tab, q=inbox.search, page=n)
+    )
+    return render_template(
+        "referrals/inbox.html",
+        inbox=inbox,
+        tabs=queries.TABS,
+        pagination=pagination,
+        labels=labels,
+    )
+
+
+@bp.get("/referrals/<uuid:referral_id>")
+def show(referral_id: uuid.UUID):
+    if is_partner(current_user):
+        return _partner_page(referral_id)
+    return _staff_page(referral_id)
+
+
+@bp.post(f"/referrals/<uuid:referral_id>/<{ACTIONS}:action>")
+def act(referral_id: uuid.UUID, action: str):
+    """One move of the lifecycle, from either side; the service decides if it is legal."""
+    try:
+        referral = get_referral_for(current_user, referral_id)
+    except NotFound:
+        abort(404)
+    target = lifecycle.target_for_action(action, referral)
+    back = redirect(url_for("referrals.show", referral_id=referral_id))
+    if target is None:
+        flash("This referral is not on hold, so it cannot be resumed", "error")
+        return back
+    form = ACTION_FORMS[action](prefix=action)
+    if not form.validate_on_submit():
+        return _page(referral_id, failed={action: form})
+    try:
+        lifecycle.transition(
+            current_user,
+            referral_id,
+            target.value,
+            reason=_data(form, "reason"),
+            details=_data(form, "details"),
+            outcome=_data(form, "outcome"),
+            version=version_of(form.version.data),
+        )
+    except NotFound:
+        abort(404)
+    except (StaleVersion, InvalidTransition, ConsentRequired) as refused:
+        flash(refused.message, "error")
+        return back
+    except InvalidInput as invalid:
+        _add_errors(form, invalid)
+        return _page(referral_id, failed={action: form})
+    flash(f"Referral {reference(referral_id)} {lifecycle.ACTION_DONE[action]}", "success")
+    return back
+
+
+@bp.post("/referrals/<uuid:referral_id>/worker")
+@roles_required(Role.PARTNER)
+def assign_worker(referral_id: uuid.UUID):
+    form = AssignWorkerForm(prefix="assign")
+    back = redirect(url_for("referrals.show", referral_id=referral_id))
+    if not form.validate_on_submit():
+        return _page(referral_id, failed={"assign": form})
+    try:
+        referral = services.assign_worker(
+            current_user, referral_id, form.worker_id.data, version_of(form.version.data)
+        )
+    except (NotFound, Forbidden):
+        abort(404)
+    except (StaleVersion, ReferralClosed) as refused:
+        flash(refused.message, "error")
+        return back
+    except InvalidInput as invalid:
+        _add_errors(form, invalid)
+        return _page(referral_id, failed={"assign": form})
+    worker = referral.assigned_worker
+    flash(
+        f"{worker.name} is now the named worker" if worker else "The named worker was removed",
+        "success",
+    )
+    return back
+
+
+@bp.post("/referrals/<uuid:referral_id>/updates")
+@roles_required(Role.PARTNER)
+def post_update(referral_id: uuid.UUID):
+    form = UpdateForm(prefix="update")
+    if not form.validate_on_submit():
+        return _page(referral_id, failed={"update": form})
+    try:
+        services.post_update(current_user, referral_id, form.body.data)
+    except (NotFound, Forbidden):
+        abort(404)
+    except InvalidInput as invalid:
+        _add_errors(form, invalid)
+        return _page(referral_id, failed={"update": form})
+    flash("Update posted. The keyworker has been told", "success")
+    return redirect(url_for("referrals.show", referral_id=referral_id))
+
+
+# Rendering ----------------------------------------------------------------------------
+
+
+def _page(referral_id, failed):
+    if is_partner(current_user):
+        return _partner_page(referral_id, failed)
+    return _staff_page(referral_id, failed)
+
+
+def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
+    failed = failed or {}
+    try:
+        data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
+    except NotFound:
+        abort(404)
+    view = data.view
+    version = {"version": view["version"]}
+    forms = {
+        move.action: failed.get(move.action)
+        or ACTION_FORMS[move.action](prefix=move.action, formdata=None, data=version)
+        for move in data.moves
+    }
+    open_now = view["status"] not in {"declined", "completed", "cancelled"}
+    assign_form = None
+    if open_now:
+        assign_form = failed.get("assign") or AssignWorkerForm(
+            prefix="assign",
+            formdata=None,
+            data={
+                **version,
+                "worker_id": str(view["assigned_worker"]["id"]) if view["assigned_worker"] else "",
+            },
+        )
+        assign_form.worker_id.choices = [SelectChoice("", "Not assigned")] + [
+            SelectChoice(str(w.id), w.name) for w in data.workers
+        ]
+    update_form = failed.get("update") or UpdateForm(prefix="update", formdata=None)
+    failed_form = next(iter(failed.values()), None)
+    return render_template(
+        "referrals/partner_show.html",
+        view=view,
+        forms=forms,
+        assign_form=assign_form,
+        update_form=update_form,
+        form=failed_form,
+        action_labels=lifecycle.ACTION_LABELS,
+        category_labels=CATEGORY_LABELS,
+        consent_gone_text=CONSENT_GONE_TEXT,
+        labels=labels,
+    ), 400 if failed_form is not None else 200
+
+
+def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
+    failed = failed or {}
+    try:
+        data = queries.staff_referral(current_user, referral_id)
+    except NotFound:
+        abort(404)
+    view = data.view
+    version = {"version": view["version"]}
+    actions = {m.action for m in data.moves}
+    cancel_form = None
+    if "cancel" in actions:
+        cancel_form = failed.get("cancel") or CancelForm(
+            prefix="cancel", formdata=None, data=version
+        )
+    resume_form = None
+    if data.can_resume:
+        resume_form = failed.get("resume") or ConfirmForm(
+            prefix="resume", formdata=None, data=version
+        )
+    failed_form = next(iter(failed.values()), None)
+    return render_template(
+        "referrals/staff_show.html",
+        case=data.case,
+        referral=data.referral,
+        view=view,
+        cancel_form=cancel_form,
+        resume_form=resume_form,
+        on_hold=view["status"] == "on_hold",
+        form=failed_form,
+        category_labels=CATEGORY_LABELS,
+        labels=labels,
+    ), 400 if failed_form is not None else 200
+
+
+def _data(form, name: str):
+    field = getattr(form, name, None)
+    return field.data if field is not None else None
+
+
+def _add_errors(form, invalid: InvalidInput) -> None:
+    for name, message in invalid.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+
+
+from app.referrals import case_views  # noqa: E402,F401  (the keyworker's pages, same blueprint)

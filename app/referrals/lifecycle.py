@@ -1,0 +1,434 @@
+"""The referral lifecycle: ONE transition table, and the code that applies its moves.
+
+Who may move a referral from which status to which (``MOVES``):
+
+=============  ==============================================  ==============================
+Who            From                                            To
+=============  ==============================================  ==============================
+partner        sent                                            acknowledged
+partner        acknowledged                                    accepted
+partner        acknowledged                                    declined (a DeclineReason;
+                                                               "other" needs details)
+partner        accepted                                        in_progress
+partner        in_progress                                     completed (a ReferralOutcome)
+case staff     sent, acknowledged, accepted, in_progress,      cancelled (a reason)
+               on_hold
+system         sent, acknowledged, accepted, in_progress       on_hold (consent withdrawn or
+                                                               expired; held_from_status kept)
+case staff     on_hold                                         held_from_status ("resume"),
+                                                               only while consent covers the
+                                                               shared categories again
+=============  ==============================================  ==============================
+
+"partner" is a user of the referral's organisation; "case staff" is the keyworker of the
+case or a supervisor. Anything else is refused with ``InvalidTransition`` (409,
+``invalid_transition``). A move records a ReferralTransition (who, when, reason, outcome),
+an audit entry, a case timeline event and its notifications, in one transaction. Two
+people changing one referral at once cannot both win: the referral's ``version`` column
+makes the later commit fail, and that is reported as ``StaleVersion``.
+
+Consent going away is handled here too: ``hold_referrals_for_consent`` is called in the
+consent withdrawal's transaction; ``app.referrals.checks.check_referrals`` (the periodic
+job) flags overdue acknowledgements and holds referrals whose consent expired.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit import services as audit
+from app.auth.models import User
+from app.cases.timeline import add_event
+from app.consent import rules
+from app.consent.models import CATEGORY_LABELS, Consent, ConsentCategory
+from app.database import utcnow
+from app.errors import InvalidInput
+from app.extensions import db
+from app.referrals import messages
+from app.referrals.errors import ConsentRequired, InvalidTransition, StaleVersion
+from app.referrals.labels import DECLINE_REASON_LABELS, OUTCOME_LABELS
+from app.referrals.models import (
+    OPEN_STATUSES,
+    DeclineReason,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    ReferralTransition,
+)
+from app.referrals.policy import Actor, actor_for, get_referral_for
+from app.referrals.reference import reference
+
+S = ReferralStatus
+REASON_MAX = 1000
+OPEN_IN_ORDER = (S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
+HOLD_REASON = "Consent to share was withdrawn or has expired"
+WITHDRAWN_REASON = "Consent to share was withdrawn"
+
+
+class Requirement(StrEnum):
+    DECLINE_REASON = "decline_reason"
+    OUTCOME = "outcome"
+    REASON = "reason"
+
+
+@dataclass(frozen=True)
+class Move:
+    actor: Actor
+    source: ReferralStatus
+    target: ReferralStatus
+    action: str
+    requires: Requirement | None = None
+
+
+# THE transition table. Nothing else decides which moves are legal.
+MOVES: tuple[Move, ...] = (
+    Move(Actor.PARTNER, S.SENT, S.ACKNOWLEDGED, "acknowledge"),
+    Move(Actor.PARTNER, S.ACKNOWLEDGED, S.ACCEPTED, "accept"),
+    Move(Actor.PARTNER, S.ACKNOWLEDGED, S.DECLINED, "decline", Requirement.DECLINE_REASON),
+    Move(Actor.PARTNER, S.ACCEPTED, S.IN_PROGRESS, "start"),
+    Move(Actor.PARTNER, S.IN_PROGRESS, S.COMPLETED, "complete", Requirement.OUTCOME),
+    *(
+        Move(Actor.CASE_STAFF, source, S.CANCELLED, "cancel", Requirement.REASON)
+        for source in (*OPEN_IN_ORDER, S.ON_HOLD)
+    ),
+    *(
+        Move(Actor.SYSTEM, source, S.ON_HOLD, "hold", Requirement.REASON)
+        for source in OPEN_IN_ORDER
+    ),
+    # Resume: only back to the status the referral was held from (see ``guard_failure``).
+    *(Move(Actor.CASE_STAFF, S.ON_HOLD, target, "resume") for target in OPEN_IN_ORDER),
+)
+_BY_KEY = {(m.actor, m.source, m.target): m for m in MOVES}
+
+# Each action's wording: button, past tense for banners and the timeline, audit action.
+ACTION_LABELS = {
+    "acknowledge": "Acknowledge",
+    "accept": "Accept",
+    "decline": "Decline",
+    "start": "Start work",
+    "complete": "Complete",
+    "cancel": "Cancel referral",
+    "resume": "Resume referral",
+    "hold": "Put on hold",
+}
+AUDIT_ACTIONS = {
+    "acknowledge": "referral.acknowledged",
+    "accept": "referral.accepted",
+    "decline": "referral.declined",
+    "start": "referral.started",
+    "complete": "referral.completed",
+    "cancel": "referral.cancelled",
+    "resume": "referral.resumed",
+    "hold": "referral.held",
+}
+ACTION_DONE = {
+    "acknowledge": "acknowledged",
+    "accept": "accepted",
+    "decline": "declined",
+    "start": "started",
+    "complete": "completed",
+    "cancel": "cancelled",
+    "resume": "resumed",
+    "hold": "put on hold",
+}
+PAGE_ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "cancel", "resume")
+
+
+def find_move(actor: Actor, source: ReferralStatus, target: ReferralStatus) -> Move | None:
+    return _BY_KEY.get((actor, ReferralStatus(source), ReferralStatus(target)))
+
+
+def guard_failure(move: Move, referral: Referral) -> str | None:
+    """Why a move in the table cannot be made to this referral now (None if it can)."""
+    if move.action == "resume" and move.target.value != referral.held_from_status:
+        held_from = _label(referral.held_from_status) if referral.held_from_status else "none"
+        return f"A referral on hold can only resume to the status it was held from ({held_from})"
+    return None
+
+
+def moves_for(actor: Actor | None, referral: Referral) -> list[Move]:
+    """The moves ``actor`` may make on ``referral`` now, in the table's order."""
+    if actor is None:
+        return []
+    source = ReferralStatus(referral.status)
+    return [
+        m
+        for m in MOVES
+        if m.actor == actor and m.source == source and guard_failure(m, referral) is None
+    ]
+
+
+def target_for_action(action: str, referral: Referral) -> ReferralStatus | None:
+    """The status a page action asks for (resume goes back to where it was held from)."""
+    if action == "resume":
+        return ReferralStatus(referral.held_from_status) if referral.held_from_status else None
+    for move in MOVES:
+        if move.action == action:
+            return move.target
+    return None
+
+
+def illegal_message(actor: Actor, referral: Referral, target: ReferralStatus) -> str:
+    source = ReferralStatus(referral.status)
+    if source == target:
+        return f"This referral is already {_label(source)}"
+    others = [m for m in MOVES if m.source == source and m.target == target and m.actor != actor]
+    if others:
+        who = {
+            Actor.PARTNER: "the partner organisation",
+            Actor.CASE_STAFF: "the keyworker of the case or a supervisor",
+            Actor.SYSTEM: "the hub, when consent is withdrawn or expires,",
+        }[others[0].actor]
+        return f"Only {who} can move a referral from {_label(source)} to {_label(target)}"
+    allowed = [_label(m.target) for m in moves_for(actor, referral)]
+    message = f"A referral that is {_label(source)} cannot be moved to {_label(target)}"
+    if allowed:
+        return f"{message}. You can move it to: {', '.join(allowed)}"
+    return f"{message}. You cannot change it now"
+
+
+def _label(status) -> str:
+    return ReferralStatus(status).label.lower()
+
+
+def is_overdue(referral: Referral, today: date) -> bool:
+    """Not acknowledged by the end of its acknowledge-by date."""
+    return referral.status == S.SENT.value and today > referral.acknowledge_by
+
+
+def consent_covers(referral: Referral, allowed: set[str]) -> bool:
+    """Whether the categories in force (``allowed``, from app.consent.rules) still cover
+    everything the referral shared."""
+    return bool(allowed) and set(referral.shared_categories or []) <= allowed
+
+
+# Moving a referral --------------------------------------------------------------------
+
+
+def transition(
+    user,
+    referral_id: uuid.UUID,
+    to: str | None,
+    *,
+    reason: str | None = None,
+    details: str | None = None,
+    outcome: str | None = None,
+    version: int | None = None,
+) -> Referral:
+    """Move a referral for ``user`` (a partner user of its organisation, or case staff).
+
+    Raises NotFound (out of scope), InvalidInput (unknown ``to``; missing reason,
+    details or outcome), StaleVersion (``version`` is not the current one, or someone
+    else's change committed first), InvalidTransition, or ConsentRequired (resuming
+    while consent still does not cover the shared categories). Nothing is written then.
+    """
+    referral = get_referral_for(user, referral_id)
+    actor = actor_for(user, referral)
+    try:
+        target = ReferralStatus(to)
+    except ValueError:
+        raise InvalidInput({"to": "Choose a referral status from the list"}) from None
+    if version is not None and version != referral.version:
+        raise StaleVersion(stale_message(), field="version")
+    move = find_move(actor, ReferralStatus(referral.status), target) if actor else None
+    if move is None:
+        raise InvalidTransition(illegal_message(actor, referral, target), field="to")
+    problem = guard_failure(move, referral)
+    if problem:
+        raise InvalidTransition(problem, field="to")
+    if move.action == "resume":
+        missing = _not_covered(referral)
+        if missing is not None:
+            raise ConsentRequired(_resume_refusal(referral, missing), missing)
+    values = _required_values(move, reason, details, outcome)
+    try:
+        apply_move(referral, move, user, **values)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion(stale_message(), field="version") from None
+    return referral
+
+
+def stale_message() -> str:
+    return (
+        "Someone else changed this referral while you were looking at it. Check its "
+        "status now and try again if you still need to"
+    )
+
+
+def _required_values(move: Move, reason, details, outcome) -> dict:
+    reason = reason.strip() if isinstance(reason, str) else None
+    details = details.strip() if isinstance(details, str) else None
+    if move.requires == Requirement.DECLINE_REASON:
+        errors = {}
+        if reason not in {r.value for r in DeclineReason}:
+            errors["reason"] = "Select why you are declining the referral"
+        elif reason == DeclineReason.OTHER.value and not details:
+            errors["details"] = "Enter why you are declining the referral"
+        if details and len(details) > REASON_MAX:
+            errors["details"] = f"Details must be {REASON_MAX} characters or fewer"
+        if errors:
+            raise InvalidInput(errors, "The reason for declining is missing")
+        label = DECLINE_REASON_LABELS[DeclineReason(reason)]
+        return {
+            "decline_reason": reason,
+            "decline_details": details or None,
+            "reason_text": f"{label}: {details}" if details else label,
+        }
+    if move.requires == Requirement.OUTCOME:
+        if outcome not in {o.value for o in ReferralOutcome}:
+            raise InvalidInput({"outcome": "Select the outcome of the referral"})
+        return {"outcome": outcome}
+    if move.requires == Requirement.REASON:
+        if not reason:
+            raise InvalidInput({"reason": "Enter why you are cancelling the referral"})
+        if len(reason) > REASON_MAX:
+            raise InvalidInput({"reason": f"Reason must be {REASON_MAX} characters or fewer"})
+        return {"reason_text": reason}
+    return {}
+
+
+def apply_move(
+    referral: Referral,
+    move: Move,
+    user,
+    *,
+    reason_text: str | None = None,
+    decline_reason: str | None = None,
+    decline_details: str | None = None,
+    outcome: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Make a move and everything that goes with it, in the caller's transaction."""
+    now = now or utcnow()
+    source = referral.status
+    referral.status = move.target.value
+    if move.target == S.ACKNOWLEDGED:
+        referral.acknowledged_at = now
+    elif move.target == S.DECLINED:
+        referral.decline_reason = decline_reason
+        referral.decline_details = decline_details
+    elif move.target == S.COMPLETED:
+        referral.outcome = outcome
+    elif move.target == S.ON_HOLD:
+        referral.held_from_status = source
+    if move.action == "resume":
+        referral.held_from_status = None
+    db.session.add(
+        ReferralTransition(
+            referral_id=referral.id,
+            from_status=source,
+            to_status=move.target.value,
+            actor_id=user.id if user is not None else None,
+            reason=reason_text,
+            outcome=outcome,
+            occurred_at=now,
+        )
+    )
+    details = {
+        "from": source,
+        "to": move.target.value,
+        "case_id": str(referral.case_id),
+        "organisation_id": str(referral.organisation_id),
+    }
+    if decline_reason:
+        details["decline_reason"] = decline_reason
+    if outcome:
+        details["outcome"] = outcome
+    audit.record(
+        AUDIT_ACTIONS[move.action],
+        "referral",
+        referral.id,
+        actor=user,
+        details=details,
+    )
+    add_event(
+        referral.case,
+        AUDIT_ACTIONS[move.action],
+        _timeline_summary(referral, move, user, decline_reason, outcome, reason_text),
+        actor=user,
+    )
+    if move.target == S.DECLINED:
+        messages.declined(referral)
+    elif move.target == S.COMPLETED:
+        messages.completed(referral)
+    elif move.target == S.CANCELLED:
+        messages.cancelled(referral)
+    elif move.target == S.ON_HOLD:
+        messages.held(referral)
+    elif move.action == "resume":
+        messages.resumed(referral)
+
+
+def _timeline_summary(referral, move: Move, user, decline_reason, outcome, reason_text) -> str:
+    ref, org = reference(referral.id), referral.organisation.name
+    if move.action == "decline":
+        label = DECLINE_REASON_LABELS[DeclineReason(decline_reason)].lower()
+        return f"{org} declined referral {ref} (reason: {label})"
+    if move.action == "complete":
+        label = OUTCOME_LABELS[ReferralOutcome(outcome)].lower()
+        return f"{org} completed referral {ref} (outcome: {label})"
+    if move.action == "cancel":
+        by = f" by {user.name}" if user is not None else ""
+        return f"Referral {ref} to {org} cancelled{by}"
+    if move.action == "hold":
+        return f"Referral {ref} to {org} put on hold: {(reason_text or HOLD_REASON).lower()}"
+    if move.action == "resume":
+        return f"Referral {ref} to {org} resumed ({_label(move.target)} again)"
+    return f"{org} {ACTION_DONE[move.action]} referral {ref}"
+
+
+def _not_covered(referral: Referral) -> list[str] | None:
+    """The shared categories no consent in force covers now (None if all are covered)."""
+    allowed = rules.shared_categories(referral.case_id, referral.organisation_id)
+    if consent_covers(referral, allowed):
+        return None
+    return [c for c in referral.shared_categories if c not in allowed]
+
+
+def _resume_refusal(referral: Referral, missing: list[str]) -> str:
+    labels = ", ".join(CATEGORY_LABELS[ConsentCategory(c)].lower() for c in missing)
+    return (
+        f"The referral cannot resume: no consent in force covers {labels} for "
+        f"{referral.organisation.name}. Record the person's consent first"
+    )
+
+
+# Consent going away -------------------------------------------------------------------
+
+
+def hold_referrals_for_consent(consent: Consent, actor=None) -> list[Referral]:
+    """Put on hold every open referral of the consent's case to its organisation that
+    the consents still in force no longer cover. Called inside the consent withdrawal's
+    transaction, after the consent is stamped withdrawn; does not commit.
+
+    ``actor`` defaults to whoever withdrew the consent. When a new consent replaces the
+    old one, only referrals sharing a category the new one does not cover are held.
+    """
+    at = consent.withdrawn_at or utcnow()
+    if actor is None and consent.withdrawn_by_id is not None:
+        actor = db.session.get(User, consent.withdrawn_by_id)
+    referrals = db.session.scalars(
+        select(Referral)
+        .where(
+            Referral.case_id == consent.case_id,
+            Referral.organisation_id == consent.organisation_id,
+            Referral.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .order_by(Referral.sent_at)
+    ).all()
+    if not referrals:
+        return []
+    allowed = rules.shared_categories(consent.case_id, consent.organisation_id, at)
+    held = [r for r in referrals if not consent_covers(r, allowed)]
+    for referral in held:
+        move = find_move(Actor.SYSTEM, ReferralStatus(referral.status), S.ON_HOLD)
+        apply_move(referral, move, actor, reason_text=WITHDRAWN_REASON)
+    return held

@@ -1,0 +1,307 @@
+"""The API's view of referrals (shared/API.md): what is accepted, and what each audience
+is answered. The partner's schemas name every field a partner may receive: nothing else
+can reach them (the presenters build the same allow-list for the pages)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from app.consent.models import ConsentCategory
+from app.referrals.lifecycle import REASON_MAX
+from app.referrals.models import (
+    DeclineReason,
+    IntroductionMethod,
+    ReferralOutcome,
+    ReferralStatus,
+)
+from app.referrals.queries import API_MAX_PER_PAGE, API_PAGE_SIZE
+from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
+
+CATEGORIES = [c.value for c in ConsentCategory]
+STATUSES = [s.value for s in ReferralStatus]
+METHODS = [m.value for m in IntroductionMethod]
+OUTCOMES = [o.value for o in ReferralOutcome]
+DECLINE_REASONS = [r.value for r in DeclineReason]
+
+
+# Requests ---------------------------------------------------------------------------------
+
+
+class NewReferralSchema(Schema):
+    organisation_id = fields.UUID(
+        required=True, metadata={"description": "An active partner organisation"}
+    )
+    condition_ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        metadata={"description": "Current conditions of this case's contract that it serves"},
+    )
+    need = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=NEED_MAX),
+        metadata={"description": "What the person needs from the organisation"},
+    )
+    message = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=MESSAGE_MAX)
+    )
+    shared_categories = fields.List(
+        fields.String(validate=validate.OneOf(CATEGORIES)),
+        required=True,
+        metadata={
+            "description": "What to share. Each must be covered by a consent in force to "
+            "this organisation, else 422 with `code: consent_required`",
+            "items": {"enum": CATEGORIES},
+        },
+    )
+    introduction_method = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(METHODS)
+    )
+    introduction_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        default_timezone=UTC,
+        metadata={"description": "When the warm introduction will be made (UTC)"},
+    )
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=REASON_MAX),
+        metadata={
+            "description": "For `declined`: one of "
+            + ", ".join(f"`{r}`" for r in DECLINE_REASONS)
+            + ". For `cancelled`: why, in words"
+        },
+    )
+    details = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=REASON_MAX),
+        metadata={"description": "For `declined`: details, required with reason `other`"},
+    )
+    outcome = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(OUTCOMES),
+        metadata={"description": "For `completed`"},
+    )
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The version you read: a change since then answers 409"},
+    )
+
+
+class NewUpdateSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=UPDATE_MAX))
+
+
+class AssignmentSchema(Schema):
+    worker_id = fields.UUID(
+        required=True,
+        allow_none=True,
+        metadata={"description": "An active user of your organisation; null to clear"},
+    )
+    version = fields.Integer(load_default=None, allow_none=True)
+
+
+class ReferralListQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(
+        load_default=API_PAGE_SIZE, validate=validate.Range(min=1, max=API_MAX_PER_PAGE)
+    )
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    updated_since = fields.AwareDateTime(
+        load_default=None,
+        default_timezone=UTC,
+        metadata={"description": "Only referrals changed at or after this time"},
+    )
+    case_id = fields.UUID(
+        load_default=None, metadata={"description": "Case staff only: one case's referrals"}
+    )
+
+
+# The partner's view -------------------------------------------------------------------------
+
+
+class _PartnerCondition(Schema):
+    type = fields.String()
+    description = fields.String()
+
+
+class _Keyworker(Schema):
+    name = fields.String()
+    email = fields.String()
+
+
+class _Person(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class _Update(Schema):
+    author = fields.String()
+    body = fields.String()
+    created_at = fields.DateTime(format="iso")
+
+
+class _ContactDetails(Schema):
+    name = fields.String()
+    address = fields.String(allow_none=True)
+    postcode = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
+class _OffenceSummary(Schema):
+    description = fields.String()
+    offence_class = fields.String()
+    committed_on = fields.Date()
+
+
+class _Level(Schema):
+    domain = fields.String()
+    label = fields.String()
+    level = fields.Integer(metadata={"description": "0 no need, 1 low, 2 medium, 3 high"})
+    level_label = fields.String()
+
+
+class _LevelWithNotes(_Level):
+    notes = fields.String(allow_none=True)
+
+
+class _NeedsSummary(Schema):
+    assessed_on = fields.Date(allow_none=True)
+    domains = fields.List(fields.Nested(_Level))
+
+
+class _NeedsWithNotes(Schema):
+    assessed_on = fields.Date(allow_none=True)
+    domains = fields.List(fields.Nested(_LevelWithNotes))
+
+
+class SharedSchema(Schema):
+    """Only the categories a consent in force allows now; after withdrawal, none."""
+
+    contact_details = fields.Nested(_ContactDetails)
+    offence_summary = fields.Nested(_OffenceSummary)
+    needs_summary = fields.Nested(_NeedsSummary)
+    health = fields.Nested(_NeedsWithNotes)
+    substance_use = fields.Nested(_NeedsWithNotes)
+    housing = fields.Nested(_NeedsWithNotes)
+    finances = fields.Nested(_NeedsWithNotes)
+
+
+class PartnerReferralSummarySchema(Schema):
+    id = fields.UUID()
+    reference = fields.String()
+    status = fields.String(metadata={"enum": STATUSES})
+    need = fields.String()
+    sent_at = fields.DateTime(format="iso")
+    acknowledge_by = fields.Date()
+    overdue = fields.Boolean()
+    assigned_worker_id = fields.UUID(allow_none=True)
+    updated_at = fields.DateTime(format="iso")
+    version = fields.Integer()
+
+
+class PartnerReferralSchema(PartnerReferralSummarySchema):
+    """What a partner user sees of a referral to their organisation."""
+
+    message = fields.String(allow_none=True)
+    conditions = fields.List(fields.Nested(_PartnerCondition))
+    introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
+    introduction_at = fields.DateTime(format="iso", allow_none=True)
+    keyworker = fields.Nested(_Keyworker, allow_none=True)
+    acknowledged_at = fields.DateTime(format="iso", allow_none=True)
+    decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
+    decline_details = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
+    assigned_worker = fields.Nested(_Person, allow_none=True)
+    consent_withdrawn = fields.Boolean(
+        metadata={"description": "Consent no longer covers what was shared: contact the keyworker"}
+    )
+    shared = fields.Nested(SharedSchema)
+    updates = fields.List(fields.Nested(_Update))
+
+
+class PartnerReferralListSchema(Schema):
+    items = fields.List(fields.Nested(PartnerReferralSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+# Case staff's view -------------------------------------------------------------------------
+
+
+class _StaffCondition(Schema):
+    id = fields.UUID()
+    type = fields.String()
+    description = fields.String()
+
+
+class _Transition(Schema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.Nested(_Person, allow_none=True)
+    reason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    occurred_at = fields.DateTime(format="iso")
+
+
+class StaffReferralSummarySchema(Schema):
+    id = fields.UUID()
+    reference = fields.String()
+    case_id = fields.UUID()
+    organisation_id = fields.UUID()
+    organisation_name = fields.String()
+    status = fields.String(metadata={"enum": STATUSES})
+    need = fields.String()
+    sent_at = fields.DateTime(format="iso")
+    acknowledge_by = fields.Date()
+    overdue = fields.Boolean()
+    updated_at = fields.DateTime(format="iso")
+    version = fields.Integer()
+
+
+class StaffReferralSchema(StaffReferralSummarySchema):
+    """What the keyworker of the case and supervisors see of a referral."""
+
+    message = fields.String(allow_none=True)
+    conditions = fields.List(fields.Nested(_StaffCondition))
+    introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
+    introduction_at = fields.DateTime(format="iso", allow_none=True)
+    shared_categories = fields.List(fields.String(metadata={"enum": CATEGORIES}))
+    consent_in_force = fields.Boolean(
+        metadata={"description": "A consent in force still covers every shared category"}
+    )
+    sent_by = fields.Nested(_Person, allow_none=True)
+    acknowledged_at = fields.DateTime(format="iso", allow_none=True)
+    decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
+    decline_details = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
+    assigned_worker = fields.Nested(_Person, allow_none=True)
+    held_from_status = fields.String(allow_none=True)
+    transitions = fields.List(fields.Nested(_Transition))
+    updates = fields.List(fields.Nested(_Update))
+
+
+class StaffReferralListSchema(Schema):
+    items = fields.List(fields.Nested(StaffReferralSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class UpdateSchema(Schema):
+    id = fields.UUID()
+    referral_id = fields.UUID()
+    body = fields.String()
+    author = fields.Function(lambda note: note.author.name)
+    created_at = fields.DateTime(format="iso")

@@ -1,0 +1,230 @@
+"""Forms for the victim liaison pages: an update given, the consultation before the
+contract, update preferences and the ending survey."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from app.dates import LONDON, today_in_london
+from app.forms import GovukDateField, strip
+from app.victims.models import ContactMethod
+from app.victims.vocabulary import COMMENTS_MAX, FREQUENCIES, SCALE, TEXT_MAX
+
+ALL_VICTIMS = "all"
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+MIDDAY = time(12, 0)
+
+
+def victim_choices(victims, *, include_all: bool = False) -> list[SelectChoice]:
+    choices = [SelectChoice(str(victim.id), victim.name) for victim in victims]
+    if include_all and len(victims) > 1:
+        choices.append(SelectChoice(ALL_VICTIMS, "All the victims of this case"))
+    return choices
+
+
+class ServiceErrorsMixin:
+    """Show a service's field errors (keyed by its argument names) on this form."""
+
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_errors(self, errors: dict[str, str]) -> None:
+        fallback = next(iter(self._fields.values()))
+        for key, message in errors.items():
+            name = self.SERVICE_FIELDS.get(key, key)
+            field = self._fields.get(name) or fallback
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+
+
+def _victim_field(label: str, message: str) -> RadioField:
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[InputRequired(message=message)],
+    )
+
+
+class UpdateForm(ServiceErrorsMixin, FlaskForm):
+    SERVICE_FIELDS = {"given_at": "given_on"}
+
+    victim_id = _victim_field("Who was told?", "Select who was told")
+    method = RadioField(
+        "How was the victim told?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(m.value, m.label) for m in ContactMethod],
+        validators=[InputRequired(message="Select how the victim was told")],
+    )
+    given_on = GovukDateField(
+        "Date the update was given",
+        description="For example, 27 3 2027",
+        validators=[DataRequired(message="Enter the date the update was given")],
+    )
+    given_time = StringField(
+        "Time the update was given (optional)",
+        widget=GovTextInput(),
+        description=(
+            "For example, 14:30. If you leave it empty, today's updates are recorded at the "
+            "current time and earlier ones at midday"
+        ),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Regexp(TIME_PATTERN, message="Enter a time in the 24-hour clock, like 14:30"),
+        ],
+    )
+    summary = TextAreaField(
+        "What the victim was told",
+        widget=GovTextArea(),
+        description=(
+            "The suggested update is written from what the victim may be told. Change it to "
+            "what you actually said or sent"
+        ),
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter what the victim was told"),
+            Length(
+                max=TEXT_MAX,
+                message=f"What the victim was told must be {TEXT_MAX} characters or fewer",
+            ),
+        ],
+    )
+    submit = SubmitField("Record the update", widget=GovSubmitInput())
+
+    def chosen_victim(self):
+        value = self.victim_id.data
+        return None if value in (None, "", ALL_VICTIMS) else value
+
+    def given_at(self, now: datetime | None = None) -> datetime:
+        """The UTC time given: the date and time entered (UK time); with no time, now if
+        the date is today, otherwise midday."""
+        now = now or datetime.now(UTC)
+        day = self.given_on.data
+        match = TIME_PATTERN.match(self.given_time.data or "")
+        if match:
+            moment = time(int(match.group(1)), int(match.group(2)))
+        elif day == today_in_london(now):
+            return now
+        else:
+            moment = MIDDAY
+        return datetime.combine(day, moment, tzinfo=LONDON).astimezone(UTC)
+
+
+class ConsultationForm(ServiceErrorsMixin, FlaskForm):
+    victim_id = _victim_field("Which victim was consulted?", "Select the victim who was consulted")
+    consulted_on = GovukDateField(
+        "Date consulted",
+        description="Before the contract was agreed. For example, 27 3 2027",
+        validators=[DataRequired(message="Enter the date the victim was consulted")],
+    )
+    views = TextAreaField(
+        "The victim's views",
+        widget=GovTextArea(),
+        description="What the victim thinks about the offence and about deferred prosecution",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter the victim's views"),
+            Length(
+                max=TEXT_MAX, message=f"The victim's views must be {TEXT_MAX} characters or fewer"
+            ),
+        ],
+    )
+    requested_actions = TextAreaField(
+        "Restorative or reparative action the victim asked for (optional)",
+        widget=GovTextArea(),
+        description="For example, a letter of apology, a restorative meeting or compensation",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(
+                max=TEXT_MAX,
+                message=f"What the victim asked for must be {TEXT_MAX} characters or fewer",
+            ),
+        ],
+    )
+    not_included_reason = TextAreaField(
+        "If something the victim asked for is not in the contract, why not (optional)",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=f"The reason must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record the consultation", widget=GovSubmitInput())
+
+
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No, they want no updates")]
+
+
+class PreferencesForm(ServiceErrorsMixin, FlaskForm):
+    wants_updates = RadioField(
+        "Does the victim want updates?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[InputRequired(message="Select whether the victim wants updates")],
+    )
+    update_frequency = RadioField(
+        "How often do they want updates?",
+        widget=GovRadioInput(),
+        description=(
+            "Only if they want updates. They are always due an update after each key decision"
+        ),
+        choices=[SelectChoice(value, label) for value, label in FREQUENCIES.items()],
+        validators=[Optional()],
+    )
+    preferred_contact = RadioField(
+        "How do they prefer to be contacted?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(m.value, m.label) for m in ContactMethod],
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save preferences", widget=GovSubmitInput())
+
+
+SCALE_CHOICES = [SelectChoice(str(score), f"{score}: {label}") for score, label in SCALE.items()]
+
+
+class SurveyForm(ServiceErrorsMixin, FlaskForm):
+    victim_id = _victim_field("Which victim answered?", "Select the victim who answered the survey")
+    satisfaction = RadioField(
+        "How satisfied is the victim with the outcome?",
+        widget=GovRadioInput(),
+        choices=SCALE_CHOICES,
+        validators=[
+            InputRequired(message="Select how satisfied they are with the outcome, from 1 to 5")
+        ],
+    )
+    kept_informed = RadioField(
+        "How satisfied is the victim with how they were kept informed?",
+        widget=GovRadioInput(),
+        choices=SCALE_CHOICES,
+        validators=[
+            InputRequired(
+                message="Select how satisfied they are with being kept informed, from 1 to 5"
+            )
+        ],
+    )
+    comments = TextAreaField(
+        "Comments (optional)",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(
+                max=COMMENTS_MAX, message=f"Comments must be {COMMENTS_MAX} characters or fewer"
+            ),
+        ],
+    )
+    submit = SubmitField("Record the survey", widget=GovSubmitInput())

@@ -1,0 +1,177 @@
+"""The victim liaison officer's home page: the cases with victims, which updates are
+due or overdue, and the officer's own recent contacts.
+
+The page shows no personal data (crime references, stages and dates only), so reading
+it is not audited. Its query count does not depend on the number of cases: one query
+counts the cases, one finds every victim owed an update (the team's backlog, which is
+sorted here by due date, so "most urgent first" is exact across weekends and bank
+holidays), one reads the page of cases, one their victims' due updates, and one the
+officer's recent contacts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.cases.models import Case
+from app.dates import today_in_london
+from app.extensions import db
+from app.pagination import Page
+from app.victims import due as due_rules
+from app.victims.models import Victim, VictimUpdate
+from app.victims.policy import victim_case_scope
+from app.victims.redacted import STAGE_LABELS, stage_of
+
+PAGE_SIZE = 25
+RECENT_CONTACTS = 10
+FILTERS = {
+    "all": "All cases with victims",
+    "due": "Update due or overdue",
+    "overdue": "Update overdue",
+}
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    case_id: uuid.UUID
+    crime_reference: str
+    stage: str
+    victims: int
+    wanting_updates: int
+    due: due_rules.DueUpdate | None
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+
+@dataclass(frozen=True)
+class Contact:
+    case_id: uuid.UUID
+    crime_reference: str
+    given_at: datetime
+    method: str
+
+
+@dataclass(frozen=True)
+class HomePage:
+    rows: list[HomeRow]
+    page: Page
+    counts: dict[str, int]
+    recent: list[Contact]
+    filter: str
+
+
+def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate]]:
+    """Every case in ``user``'s scope owing an update today, with its most urgent one,
+    most urgent first (by due date, then by decision time)."""
+    victims = (
+        select(
+            Victim.case_id.label("case_id"),
+            Victim.enhanced_rights.label("enhanced"),
+            due_rules.pending_since(Victim).label("pending_at"),
+        )
+        .join(Case, Case.id == Victim.case_id)
+        .where(Victim.wants_updates.is_(True), victim_case_scope(user))
+        .subquery("victim_pending")
+    )
+    rows = db.session.execute(select(victims).where(victims.c.pending_at.is_not(None))).all()
+    owed: dict[uuid.UUID, list] = defaultdict(list)
+    for row in rows:
+        owed[row.case_id].append(
+            due_rules.due_update(
+                row.pending_at, wants_updates=True, enhanced_rights=bool(row.enhanced), today=today
+            )
+        )
+    urgent = [(case_id, due_rules.most_urgent(dues)) for case_id, dues in owed.items()]
+    return sorted(urgent, key=lambda item: (item[1].due_on, item[1].decided_at, str(item[0])))
+
+
+def dues_by_case(case_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list]:
+    """For each case: (wants_updates, DueUpdate | None) per victim, in one query."""
+    found: dict[uuid.UUID, list] = defaultdict(list)
+    if not case_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            Victim.case_id,
+            Victim.wants_updates,
+            Victim.enhanced_rights,
+            due_rules.pending_since(Victim).label("pending_at"),
+        ).where(Victim.case_id.in_(case_ids))
+    ).all()
+    for row in rows:
+        found[row.case_id].append(
+            (
+                bool(row.wants_updates),
+                due_rules.due_update(
+                    row.pending_at,
+                    wants_updates=bool(row.wants_updates),
+                    enhanced_rights=bool(row.enhanced_rights),
+                    today=today,
+                ),
+            )
+        )
+    return found
+
+
+def recent_contacts(user, limit: int = RECENT_CONTACTS) -> list[Contact]:
+    rows = db.session.execute(
+        select(
+            VictimUpdate.case_id, Case.crime_reference, VictimUpdate.given_at, VictimUpdate.method
+        )
+        .join(Case, Case.id == VictimUpdate.case_id)
+        .where(VictimUpdate.given_by_id == user.id)
+        .order_by(VictimUpdate.given_at.desc(), VictimUpdate.id)
+        .limit(limit)
+    ).all()
+    return [Contact(r.case_id, r.crime_reference, r.given_at, r.method) for r in rows]
+
+
+def home_page(user, *, filter: str = "all", page: int = 1, today: date | None = None) -> HomePage:
+    """A page of the cases with victims that ``user`` may see: newest first, or, filtered
+    to due or overdue updates, most urgent first."""
+    today = today or today_in_london()
+    filter = filter if filter in FILTERS else "all"
+    total = db.session.scalar(select(func.count(Case.id)).where(victim_case_scope(user))) or 0
+    owed = owed_updates(user, today)
+    overdue = [(case_id, due) for case_id, due in owed if due.overdue]
+    counts = {"all": total, "due": len(owed), "overdue": len(overdue)}
+    pages = Page(page, PAGE_SIZE, counts[filter])
+    pages = Page(min(page, pages.pages), PAGE_SIZE, counts[filter])
+    start = (pages.number - 1) * PAGE_SIZE
+    columns = select(Case.id, Case.crime_reference, Case.status)
+    if filter == "all":
+        cases = db.session.execute(
+            columns.where(victim_case_scope(user))
+            .order_by(Case.created_at.desc(), Case.id)
+            .limit(PAGE_SIZE)
+            .offset(start)
+        ).all()
+    else:
+        chosen = [case_id for case_id, _ in (owed if filter == "due" else overdue)]
+        chosen = chosen[start : start + PAGE_SIZE]
+        found = {}
+        if chosen:
+            found = {row.id: row for row in db.session.execute(columns.where(Case.id.in_(chosen)))}
+        cases = [found[case_id] for case_id in chosen if case_id in found]
+    dues = dues_by_case([c.id for c in cases], today)
+    rows = []
+    for case in cases:
+        victims = dues.get(case.id, [])
+        rows.append(
+            HomeRow(
+                case_id=case.id,
+                crime_reference=case.crime_reference,
+                stage=stage_of(case.status)[0],
+                victims=len(victims),
+                wanting_updates=sum(1 for wants, _ in victims if wants),
+                due=due_rules.most_urgent([due for _, due in victims]),
+            )
+        )
+    return HomePage(rows, pages, counts, recent_contacts(user), filter)
