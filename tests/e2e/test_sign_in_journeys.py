@@ -27,12 +27,13 @@ from tests import factories
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 SERVICE_TITLE = "Virtual offender hub – Exampleshire Police"
 
+# Each role's home: its path, its heading, and its page title (before the service name).
 HOME_PAGES = {
-    Role.KEYWORKER: ("/cases/", "Your caseload"),
-    Role.SUPERVISOR: ("/cases/team", "Team caseload"),
-    Role.ADMIN: ("/users/", "Users"),
-    Role.PARTNER: ("/referrals/inbox", "Referrals"),
-    Role.VICTIM_LIAISON: ("/victims/", "Victim updates"),
+    Role.KEYWORKER: ("/cases/", "Your caseload", "Your caseload"),
+    Role.SUPERVISOR: ("/cases/team", "Team caseload", "Team caseload"),
+    Role.ADMIN: ("/users/", "Users", "Users"),
+    Role.PARTNER: ("/referrals/inbox", "Referrals", "Referrals – New"),  # the inbox's first tab
+    Role.VICTIM_LIAISON: ("/victims/", "Victim updates", "Victim updates"),
 }
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
@@ -66,10 +67,10 @@ def sign_in(page: Page, live_server: str, user: User):
 
 
 def expect_home_page(page: Page, live_server: str, user: User):
-    path, title = HOME_PAGES[Role(user.role)]
+    path, title, page_title = HOME_PAGES[Role(user.role)]
     expect(page).to_have_url(live_server + path)
     expect(heading(page, title)).to_be_visible()
-    expect(page).to_have_title(f"{title} – {SERVICE_TITLE}")
+    expect(page).to_have_title(f"{page_title} – {SERVICE_TITLE}")
     role_label = Role(user.role).label
     expect(page.get_by_text(f"Signed in as {user.name} ({role_label}")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
