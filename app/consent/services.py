@@ -52,6 +52,7 @@ from app.dates import add_months, contract_end, end_of_day_utc, today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.partners.models import Organisation
+from app.text import and_list, as_uuid, long_date
 
 PAGE_SIZE = 50
 MAX_PER_PAGE = 200
@@ -222,8 +223,8 @@ def give_consent(
         },
     )
     summary = (
-        f"Consent recorded to share {_phrase(category_labels(consent.categories)).lower()} "
-        f"with {organisation.name} until {_long(clean['expires_on'])} "
+        f"Consent recorded to share {and_list(category_labels(consent.categories)).lower()} "
+        f"with {organisation.name} until {long_date(clean['expires_on'])} "
         f"({ConsentMethod(consent.method).label.lower()}, privacy notice "
         f"{consent.notice_version})."
     )
@@ -475,7 +476,7 @@ def _validated(
     errors: dict[str, str] = {}
 
     organisation = None
-    org_uuid = _as_uuid(organisation_id)
+    org_uuid = as_uuid(organisation_id)
     if org_uuid is not None:
         organisation = db.session.get(Organisation, org_uuid)
     if organisation is None or not organisation.active:
@@ -524,24 +525,3 @@ def _validated(
         "notice_version": notice,
         "expires_on": expiry,
     }
-
-
-def _as_uuid(value) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return uuid.UUID(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _phrase(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

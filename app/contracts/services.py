@@ -40,6 +40,7 @@ from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
+from app.text import long_date
 
 START_MAX_DAYS_AGO = 28
 START_MAX_DAYS_AHEAD = 90
@@ -63,10 +64,6 @@ class ContractExists(Conflict):
 
 class ConditionSuperseded(Conflict):
     code = "superseded"
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # Validation ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from app.contracts.forms import TYPE_HINTS, ConditionForm, ContractForm, VaryCon
 from app.contracts.models import AgreementMethod, ConditionType
 from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
+from app.text import long_date
 
 bp = Blueprint("contracts", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
@@ -103,8 +104,8 @@ def new(case_id: uuid.UUID):
         else:
             flash(
                 "Contract agreed. It runs for 16 weeks, from "
-                f"{services.long_date(contract.start_date)} to "
-                f"{services.long_date(contract.end_date)}",
+                f"{long_date(contract.start_date)} to "
+                f"{long_date(contract.end_date)}",
                 "success",
             )
             return redirect(url_for("contracts.show", case_id=case_id))
@@ -135,7 +136,7 @@ def add_condition(case_id: uuid.UUID):
         form,
         case=case,
         contract=contract,
-        period=(services.long_date(contract.start_date), services.long_date(contract.end_date)),
+        period=(long_date(contract.start_date), long_date(contract.end_date)),
     )
 
 
@@ -175,5 +176,5 @@ def vary_condition(condition_id: uuid.UUID):
         form,
         case=case,
         condition=condition,
-        period=(services.long_date(contract.start_date), services.long_date(contract.end_date)),
+        period=(long_date(contract.start_date), long_date(contract.end_date)),
     )

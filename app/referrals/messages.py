@@ -7,21 +7,16 @@ any of those could tell a reader something about the person.
 
 from __future__ import annotations
 
-from datetime import date
-
 from app.notifications.services import notify, notify_all, organisation_users
 from app.referrals.models import Referral
 from app.referrals.reference import reference
+from app.text import long_date
 
 SIGN_IN = "Sign in to the hub to see it."
 
 
 def link(referral: Referral) -> str:
     return f"/referrals/{referral.id}"
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def keyworker_of(referral: Referral):
@@ -61,7 +56,7 @@ def sent(referral: Referral) -> None:
         "referral.sent",
         f"New referral {ref}",
         f"A keyworker has sent your organisation a new referral, {ref}. Please acknowledge "
-        f"it by {_long(referral.acknowledge_by)}. {SIGN_IN}",
+        f"it by {long_date(referral.acknowledge_by)}. {SIGN_IN}",
     )
 
 
@@ -129,7 +124,7 @@ def held(referral: Referral) -> None:
 
 def overdue(referral: Referral) -> None:
     ref = reference(referral.id)
-    due = _long(referral.acknowledge_by)
+    due = long_date(referral.acknowledge_by)
     _to_partner(
         referral,
         "referral.overdue",

@@ -52,6 +52,7 @@ from app.referrals.models import (
 from app.referrals.policy import Actor, actor_for, get_referral_for
 from app.referrals.reference import reference
 from app.referrals.snapshot import ordered, take_snapshot
+from app.text import and_list, as_uuid, long_date
 from app.workdays import add_working_days
 
 NEED_MAX = 500
@@ -116,7 +117,7 @@ def send_referral(
     if isa_expired(organisation, today):
         raise IsaExpired(
             f"{organisation.name}'s information-sharing agreement expired on "
-            f"{_long(organisation.isa_expires_on)}: no new referrals can be sent to them",
+            f"{long_date(organisation.isa_expires_on)}: no new referrals can be sent to them",
             field="organisation_id",
         )
     if organisation.capacity == Capacity.NOT_ACCEPTING.value:
@@ -127,7 +128,7 @@ def send_referral(
     categories = clean["categories"]
     refused = [c for c in categories if not rules.can_share(case.id, organisation.id, c)]
     if refused:
-        labels = _phrase([CATEGORY_LABELS[ConsentCategory(c)].lower() for c in refused])
+        labels = and_list([CATEGORY_LABELS[ConsentCategory(c)].lower() for c in refused])
         raise ConsentRequired(
             f"The person has not given consent, in force now, to share {labels} with "
             f"{organisation.name}. Record their consent first, or share less",
@@ -182,7 +183,7 @@ def send_referral(
         case,
         "referral.sent",
         f"Referral {reference(referral.id)} sent to {organisation.name}.{introduction} "
-        f"To be acknowledged by {_long(referral.acknowledge_by)}",
+        f"To be acknowledged by {long_date(referral.acknowledge_by)}",
         actor=actor,
     )
     messages.sent(referral)
@@ -194,7 +195,7 @@ def _validated(case, organisation_id, condition_ids, need, message, method, at, 
     errors: dict[str, str] = {}
 
     organisation = None
-    org_uuid = _as_uuid(organisation_id)
+    org_uuid = as_uuid(organisation_id)
     if org_uuid is not None:
         organisation = db.session.get(Organisation, org_uuid)
     if organisation is None or not organisation.active:
@@ -244,7 +245,7 @@ def _conditions(case, condition_ids, errors: dict) -> list[Condition]:
     raw = [condition_ids] if isinstance(condition_ids, str | uuid.UUID) else condition_ids
     ids = []
     for value in raw or []:
-        parsed = _as_uuid(value)
+        parsed = as_uuid(value)
         if parsed is None:
             errors["condition_ids"] = "Select conditions from this case's contract"
             return []
@@ -283,7 +284,7 @@ def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None 
         raise ReferralClosed("This referral is closed: its worker can no longer change")
     worker = None
     if worker_id not in (None, ""):
-        worker_uuid = _as_uuid(worker_id)
+        worker_uuid = as_uuid(worker_id)
         worker = db.session.get(User, worker_uuid) if worker_uuid else None
         if (
             worker is None
@@ -360,24 +361,3 @@ def post_update(actor, referral_id: uuid.UUID, body: str | None) -> ReferralUpda
 
 
 # Helpers ------------------------------------------------------------------------------
-
-
-def _as_uuid(value) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return uuid.UUID(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _phrase(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

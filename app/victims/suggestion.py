@@ -4,10 +4,10 @@ it before reading it out or sending it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from app.contracts.services import ConditionStatus
+from app.text import long_date
 
 if TYPE_CHECKING:
     from app.victims.redacted import VictimCondition, VictimUpdateView
@@ -26,10 +26,6 @@ PROTECTION_TEXTS = {
     ConditionStatus.MET: "kept to",
     ConditionStatus.NOT_MET: "not kept to",
 }
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _condition_sentence(condition: VictimCondition) -> str:
@@ -63,13 +59,13 @@ def suggested_update(view: VictimUpdateView) -> str:
     if view.contract_start and view.contract_end:
         if view.closed:
             lines.append(
-                f"The contract started on {_long(view.contract_start)} and was due to end "
-                f"on {_long(view.contract_end)}."
+                f"The contract started on {long_date(view.contract_start)} and was due to end "
+                f"on {long_date(view.contract_end)}."
             )
         else:
             lines.append(
-                f"The contract started on {_long(view.contract_start)} and is expected to "
-                f"end on {_long(view.contract_end)}."
+                f"The contract started on {long_date(view.contract_start)} and is expected to "
+                f"end on {long_date(view.contract_end)}."
             )
     if view.conditions:
         lines += ["", "The conditions of the contract that concern you:"]
@@ -80,7 +76,7 @@ def suggested_update(view: VictimUpdateView) -> str:
     if sentence:
         lines += ["", sentence]
     if view.outcome_code and view.outcome_decided_on:
-        lines += ["", f"The outcome was decided on {_long(view.outcome_decided_on)}."]
+        lines += ["", f"The outcome was decided on {long_date(view.outcome_decided_on)}."]
     lines += [
         "",
         "If you have any questions, or would like support, please contact the victim liaison team.",
