@@ -10,9 +10,12 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from app.auth.hooks import is_api_request, problem
+from app.errors import Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,13 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_out_of_scope(error: NotFound | Forbidden):
+    """A service's NotFound (missing or out of scope: the two look the same) or Forbidden
+    that a view did not handle itself answers 404 or 403, never 500."""
+    http_error = HTTPNotFound() if isinstance(error, NotFound) else HTTPForbidden()
+    return handle_http_exception(http_error)
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error", extra={"error_type": type(error).__name__})
     return handle_http_exception(InternalServerError())
@@ -88,4 +98,6 @@ def handle_unexpected(error: Exception):
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(NotFound, handle_out_of_scope)
+    app.register_error_handler(Forbidden, handle_out_of_scope)
     app.register_error_handler(Exception, handle_unexpected)

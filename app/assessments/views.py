@@ -20,13 +20,6 @@ bp = Blueprint("assessments", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
 
 
-def _case(case_id: uuid.UUID, purpose: str):
-    try:
-        return view_case(current_user, case_id, purpose=purpose)
-    except NotFound:
-        abort(404)
-
-
 def _not_due_reason(case, by_stage: dict, stage: str) -> str | None:
     """Why the assessment of ``stage`` cannot be recorded now, or None if it is due."""
     if case.status == CaseStatus.INELIGIBLE.value:
@@ -40,7 +33,7 @@ def _not_due_reason(case, by_stage: dict, stage: str) -> str | None:
 
 @bp.get("/cases/<uuid:case_id>/assessments")
 def show(case_id: uuid.UUID):
-    case = _case(case_id, "needs_assessment_page")
+    case = view_case(current_user, case_id, purpose="needs_assessment_page")
     by_stage = services.assessments_by_stage(case)
     return render_template(
         "assessments/show.html",
@@ -59,7 +52,7 @@ def show(case_id: uuid.UUID):
     "/cases/<uuid:case_id>/assessments/<any(initial, exit):stage>/new", methods=["GET", "POST"]
 )
 def new(case_id: uuid.UUID, stage: str):
-    case = _case(case_id, "needs_assessment_form")
+    case = view_case(current_user, case_id, purpose="needs_assessment_form")
     by_stage = services.assessments_by_stage(case)
     reason = _not_due_reason(case, by_stage, stage)
     if reason:

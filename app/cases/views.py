@@ -20,6 +20,7 @@ from app.cases.timeline import events_for
 from app.dates import age_on
 from app.errors import Conflict, InvalidInput, NotFound
 from app.pagination import Page, page_number
+from app.text import as_uuid
 from app.victims.models import ContactMethod
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -120,7 +121,7 @@ def new():
 @bp.get("/<uuid:case_id>/eligibility")
 @roles_required(*CASE_ROLES)
 def result(case_id: uuid.UUID):
-    case = _view(case_id, "intake_result")
+    case = services.view_case(current_user, case_id, purpose="intake_result")
     minimum_age = services.minimum_age()
     return render_template(
         "cases/result.html",
@@ -132,7 +133,7 @@ def result(case_id: uuid.UUID):
 @bp.get("/<uuid:case_id>")
 @roles_required(*CASE_ROLES)
 def show(case_id: uuid.UUID):
-    case = _view(case_id, "case_page")
+    case = services.view_case(current_user, case_id, purpose="case_page")
     return render_template(
         "cases/show.html",
         case=case,
@@ -149,7 +150,7 @@ def show(case_id: uuid.UUID):
 @bp.route("/<uuid:case_id>/allocation", methods=["GET", "POST"])
 @roles_required(Role.SUPERVISOR)
 def allocate(case_id: uuid.UUID):
-    case = _view(case_id, "allocation_page")
+    case = services.view_case(current_user, case_id, purpose="allocation_page")
     form = AllocationForm()
     keyworkers = services.active_keyworkers()
     form.keyworker_id.choices = [SelectChoice("", "Select a keyworker")] + [
@@ -163,7 +164,7 @@ def allocate(case_id: uuid.UUID):
             services.allocate(
                 current_user,
                 case_id,
-                _uuid(form.keyworker_id.data),
+                as_uuid(form.keyworker_id.data),
                 form.reason.data,
                 version=_int(form.version.data),
             )
@@ -189,20 +190,6 @@ def allocate(case_id: uuid.UUID):
         was_allocated=was_allocated,
         can_allocate=case.status != "ineligible" and case.status not in services.CLOSED_STATUSES,
     ), status
-
-
-def _view(case_id: uuid.UUID, purpose: str):
-    try:
-        return services.view_case(current_user, case_id, purpose=purpose)
-    except NotFound:
-        abort(404)
-
-
-def _uuid(raw: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _int(raw: str | None) -> int | None:

@@ -29,13 +29,6 @@ CONDITION_TYPE_TAGS = {
 }
 
 
-def _case(case_id: uuid.UUID, purpose: str):
-    try:
-        return view_case(current_user, case_id, purpose=purpose)
-    except NotFound:
-        abort(404)
-
-
 def _to_contract(case_id: uuid.UUID, message: str | None = None):
     if message:
         flash(message, "info")
@@ -49,7 +42,7 @@ def _render_form(template: str, form, status_ok: int = 200, **context):
 
 @bp.get("/cases/<uuid:case_id>/contract")
 def show(case_id: uuid.UUID):
-    case = _case(case_id, "contract_page")
+    case = view_case(current_user, case_id, purpose="contract_page")
     contract = case.contract
     rows, names, timing = [], {}, None
     if contract is not None:
@@ -75,7 +68,7 @@ def show(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/contract/new", methods=["GET", "POST"])
 def new(case_id: uuid.UUID):
-    case = _case(case_id, "contract_form")
+    case = view_case(current_user, case_id, purpose="contract_form")
     if case.contract is not None:
         return _to_contract(case_id, "This case already has a contract")
     if case.status not in services.CONTRACTABLE:
@@ -114,7 +107,7 @@ def new(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/contract/conditions/new", methods=["GET", "POST"])
 def add_condition(case_id: uuid.UUID):
-    case = _case(case_id, "condition_form")
+    case = view_case(current_user, case_id, purpose="condition_form")
     contract = case.contract
     if contract is None or case.status != CaseStatus.ACTIVE.value:
         return _to_contract(case_id, "Conditions can only be added to an active contract")
@@ -146,7 +139,7 @@ def vary_condition(condition_id: uuid.UUID):
         condition, case = services.get_condition_for(current_user, condition_id)
     except NotFound:
         abort(404)
-    case = _case(case.id, "condition_variation_form")
+    case = view_case(current_user, case.id, purpose="condition_variation_form")
     if condition.superseded_at is not None:
         return _to_contract(
             case.id, "That condition has been varied since. Vary its current version"

@@ -105,3 +105,25 @@ def test_a_signed_in_user_of_the_wrong_role_gets_the_forbidden_page(client):
     response = client.get("/users/")
     assert response.status_code == 403
     assert "You do not have permission to see this page" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "page_text"),
+    [("not_found", 404, "Page not found"), ("forbidden", 403, "You do not have permission")],
+)
+def test_a_services_not_found_or_forbidden_is_answered_not_crashed(app, error, status, page_text):
+    from app.errors import Forbidden, NotFound
+
+    @public
+    def refuse():
+        raise (NotFound if error == "not_found" else Forbidden)("out of scope")
+
+    app.add_url_rule("/test-only/refuse", "refuse", refuse)
+    app.add_url_rule("/api/v1/test-only/refuse", "api_refuse", refuse)
+    client = app.test_client()
+    page = client.get("/test-only/refuse")
+    assert page.status_code == status
+    assert page_text in page.get_data(as_text=True)
+    api = client.get("/api/v1/test-only/refuse")
+    assert api.status_code == status
+    assert api.mimetype == "application/problem+json"
