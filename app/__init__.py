@@ -66,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.cases import views as case_views
     from app.consent import views as consent_views
     from app.contracts import views as contract_views
+    from app.evidence import views as evidence_views
+    from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
     from app.victims import views as victim_views
@@ -82,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
         partner_views.bp,
         referral_views.bp,
         victim_views.bp,
+        evidence_views.bp,
+        outcome_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -11,11 +11,13 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.api import (
+    appointments,
     cases,
     consents,
     contracts,
     me,
     organisations,
+    outcomes,
     referrals,
     users,
     victims,
@@ -57,6 +59,8 @@ def init_api(app: Flask) -> None:
         contracts.blp,
         referrals.blp,
         victims.blp,
+        appointments.blp,
+        outcomes.blp,
     ):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
