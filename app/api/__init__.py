@@ -2,7 +2,12 @@
 
 Authentication is by bearer token (see app.auth.hooks); errors are
 application/problem+json (see app.web_errors). The OpenAPI document is generated from
-the marshmallow schemas at /api/v1/openapi.json.
+the marshmallow schemas at /api/v1/openapi.json, with each operation's roles, errors and
+examples added by app.api.docs. Every resource shares one rate limit per token
+(app.api.limits).
+
+The resource modules are imported inside ``init_api`` so that a feature's schemas may
+import ``app.api.fields`` without an import cycle.
 """
 
 from __future__ import annotations
@@ -10,24 +15,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from app.api import (
-    appointments,
-    cases,
-    consents,
-    contracts,
-    me,
-    organisations,
-    outcomes,
-    referrals,
-    users,
-    victims,
-)
-from app.extensions import csrf
+from app.api.docs import ProblemSchema, document_operations
+from app.api.limits import api_limit, api_limit_key
+from app.extensions import csrf, limiter
 
 API_PREFIX = "/api/v1"
+RATE_LIMIT_SCOPE = "api"
+# One limit shared by every resource, counted per token (made once: the limiter keeps it).
+PER_TOKEN = limiter.shared_limit(api_limit, scope=RATE_LIMIT_SCOPE, key_func=api_limit_key)
 
 
 class HubApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self):
         """Errors are answered by app.web_errors, for the pages and the API alike."""
 
@@ -36,9 +36,19 @@ api = HubApi(
     spec_kwargs={
         "info": {
             "description": (
-                "The virtual offender hub's API for partner systems and force systems. "
-                "Authenticate with `Authorization: Bearer <token>`. Errors are "
-                "`application/problem+json`. Objects outside your scope answer 404."
+                "The virtual offender hub's API for partner systems and force systems.\n\n"
+                "- Authenticate with `Authorization: Bearer <token>`. A token acts with its "
+                "user's role and organisation; each operation states the roles allowed.\n"
+                "- Errors are `application/problem+json` (`Problem`), with `errors` per "
+                "field for invalid input and a `code` where API.md names one.\n"
+                "- Objects outside your scope answer 404, as if they did not exist.\n"
+                "- Lists answer `{items, total, page, per_page}`, ordered by the time of "
+                "the last change then id; `updated_since` keeps what changed since then. "
+                "A page beyond the last has no items; `page` < 1 or `per_page` outside "
+                "1..200 answers 422.\n"
+                "- Times are ISO 8601 in UTC (`2026-11-22T09:30:00Z`); dates `YYYY-MM-DD`.\n"
+                "- Each token may make `RATELIMIT_API` requests (1200 a minute by "
+                "default); beyond that the answer is 429 with `Retry-After`."
             )
         },
         "servers": [{"url": "/"}],
@@ -46,11 +56,21 @@ api = HubApi(
 )
 
 
-def init_api(app: Flask) -> None:
-    api.init_app(app)
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    api.spec.options["security"] = [{"bearer": []}]
-    for blueprint in (
+def _blueprints():
+    from app.api import (
+        appointments,
+        cases,
+        consents,
+        contracts,
+        me,
+        organisations,
+        outcomes,
+        referrals,
+        users,
+        victims,
+    )
+
+    return (
         me.blp,
         users.blp,
         organisations.blp,
@@ -61,7 +81,16 @@ def init_api(app: Flask) -> None:
         victims.blp,
         appointments.blp,
         outcomes.blp,
-    ):
+    )
+
+
+def init_api(app: Flask) -> None:
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearer": []}]
+    for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
         csrf.exempt(blueprint)
+        PER_TOKEN(blueprint)
+    document_operations(app, api.spec, API_PREFIX)

@@ -23,6 +23,7 @@ from app.contracts.schemas import (
 )
 from app.dates import today_in_london
 from app.errors import DomainError
+from app.evidence.queries import ContractEvidence
 
 blp = Blueprint("api_contracts", __name__, url_prefix="", description="Contracts")
 
@@ -74,6 +75,7 @@ def create_contract(data, case_id: uuid.UUID):
     except DomainError as error:
         raise_domain_error(error)
     today = today_in_london()
+    evidence = ContractEvidence(contract)
     return {
         "id": contract.id,
         "case_id": contract.case_id,
@@ -84,7 +86,8 @@ def create_contract(data, case_id: uuid.UUID):
         "created_at": contract.created_at,
         "case_status": contract.case.status,
         "conditions": [
-            condition_body(c, services.condition_status(c, today)) for c in contract.conditions
+            condition_body(c, services.condition_status(c, today, evidence))
+            for c in contract.conditions
         ],
     }
 

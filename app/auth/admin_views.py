@@ -8,8 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.auth import tokens as token_service
 from app.auth import users as user_service
-from app.auth.forms import ReasonForm, UserForm
+from app.auth.forms import ReasonForm, RevokeTokenForm, UserForm
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.errors import Conflict, NotFound
@@ -84,7 +85,35 @@ def show(user_id: uuid.UUID):
         user = user_service.get_user(user_id, actor=current_user)
     except NotFound:
         abort(404)
-    return render_template("users/show.html", user=user)
+    return render_template(
+        "users/show.html",
+        user=user,
+        tokens=token_service.tokens_of(user, actor=current_user),
+        status_of=token_service.status_of,
+    )
+
+
+@bp.route("/<uuid:user_id>/tokens/<uuid:token_id>/revoke", methods=["GET", "POST"])
+def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
+    try:
+        user = user_service.get_user(user_id, actor=current_user)
+        token = token_service.get_token_for(current_user, token_id)
+    except NotFound:
+        abort(404)
+    if token.user_id != user.id:
+        abort(404)
+    form = RevokeTokenForm()
+    if form.validate_on_submit():
+        token_service.revoke_token(token_id, actor=current_user)
+        flash(f"Token ‘{token.name}’ revoked. It no longer opens the API", "success")
+        return redirect(url_for("users.show", user_id=user_id))
+    return render_template(
+        "auth/token_revoke.html",
+        form=form,
+        token=token,
+        owner=user,
+        back=url_for("users.show", user_id=user_id),
+    )
 
 
 @bp.route(

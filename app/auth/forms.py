@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -20,7 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
 
@@ -107,3 +108,39 @@ class ReasonForm(FlaskForm):
         ],
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class DaysField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter the number of days as a whole number, like 90") from error
+
+
+class NewTokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        description="What the token is for, so you can tell your tokens apart",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a name for the token"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+        ],
+    )
+    days = DaysField(
+        "Expires after (days)",
+        widget=GovTextInput(),
+        description="From 1 to 365 days",
+        default=90,
+        validators=[
+            InputRequired(message="Enter the number of days until the token expires"),
+            NumberRange(min=1, max=365, message="Enter a number of days from 1 to 365"),
+        ],
+    )
+    submit = SubmitField("Create token", widget=GovSubmitInput())
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField("Revoke token", widget=GovSubmitInput())

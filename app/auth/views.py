@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -20,10 +21,11 @@ from flask_login import current_user
 
 from app.auth import mfa
 from app.auth import services as auth_services
-from app.auth.forms import CodeForm, SignInForm, SignOutForm
-from app.auth.permissions import public
+from app.auth import tokens as token_service
+from app.auth.forms import CodeForm, NewTokenForm, RevokeTokenForm, SignInForm, SignOutForm
+from app.auth.permissions import public, roles_required
 from app.auth.roles import Role
-from app.errors import AccountLocked, SignInFailed
+from app.errors import AccountLocked, SignInFailed, ValidationFailed
 from app.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -180,3 +182,58 @@ def signed_out():
 @bp.app_context_processor
 def inject_sign_out_form():
     return {"sign_out_form": SignOutForm() if current_user.is_authenticated else None}
+
+
+# API tokens: every signed-in user manages their own ------------------------------------
+
+
+@bp.get("/account/tokens")
+@roles_required(*Role)
+def tokens():
+    return render_template(
+        "auth/tokens.html",
+        tokens=token_service.tokens_of(current_user, actor=current_user),
+        status_of=token_service.status_of,
+    )
+
+
+@bp.route("/account/tokens/new", methods=["GET", "POST"])
+@roles_required(*Role)
+def new_token():
+    form = NewTokenForm()
+    if form.validate_on_submit():
+        try:
+            issued = token_service.issue_token(
+                current_user._get_current_object(),
+                days=form.days.data,
+                name=form.name.data,
+                actor=current_user,
+            )
+        except ValidationFailed as invalid:
+            field = getattr(form, invalid.field or "", None) or form.name
+            field.errors.append(invalid.message)
+        else:
+            # Shown once, on this page only: the secret is not stored anywhere we could read.
+            return render_template(
+                "auth/token_created.html", token=issued.token, secret=issued.secret
+            )
+    return render_template("auth/token_new.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/account/tokens/<uuid:token_id>/revoke", methods=["GET", "POST"])
+@roles_required(*Role)
+def revoke_token(token_id: uuid.UUID):
+    token = token_service.get_token_for(current_user, token_id)
+    if token.user_id != current_user.id:
+        abort(404)  # an administrator revokes other people's tokens from their user page
+    form = RevokeTokenForm()
+    if form.validate_on_submit():
+        token_service.revoke_token(token_id, actor=current_user)
+        flash(f"Token ‘{token.name}’ revoked. It no longer opens the API", "success")
+        return redirect(url_for("auth.tokens"))
+    return render_template(
+        "auth/token_revoke.html",
+        form=form,
+        token=token,
+        back=url_for("auth.tokens"),
+    )

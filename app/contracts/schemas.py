@@ -108,9 +108,38 @@ class NewContractSchema(FlatErrorsSchema):
     )
 
 
+class EvidenceItemSchema(Schema):
+    kind = fields.String(
+        metadata={
+            "enum": [
+                "acknowledged",
+                "accepted",
+                "completed",
+                "attendance",
+                "keyworker_entry",
+            ],
+            "description": "What the evidence is",
+        }
+    )
+    source = fields.String(
+        metadata={"description": "The partner organisation's name, or Keyworker"}
+    )
+    at = fields.DateTime(format="iso", metadata={"description": "When it happened"})
+    text = fields.String(metadata={"example": "Attended"})
+    recorded_by = fields.String(allow_none=True, metadata={"description": "Who recorded it"})
+
+
 class EvidenceSchema(Schema):
-    sessions_attended = fields.Integer()
+    sessions_attended = fields.Integer(
+        metadata={
+            "description": "Attended or late appointments on referrals linked to the condition"
+        }
+    )
     required_sessions = fields.Integer(allow_none=True)
+    items = fields.List(
+        fields.Nested(EvidenceItemSchema),
+        metadata={"description": "Every piece of evidence, oldest first"},
+    )
 
 
 class ConditionSchema(Schema):

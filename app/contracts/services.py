@@ -39,6 +39,7 @@ from app.contracts.models import AgreementMethod, Condition, ConditionType, Cont
 from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
+from app.evidence.queries import ContractEvidence, EvidenceItem
 from app.extensions import db
 from app.text import long_date
 
@@ -427,47 +428,66 @@ class ConditionProgress:
     sessions_attended: int
     required_sessions: int | None
     deadline: date
+    items: tuple[EvidenceItem, ...] = ()
 
     @property
     def evidence(self) -> dict:
         return {
             "sessions_attended": self.sessions_attended,
             "required_sessions": self.required_sessions,
+            "items": list(self.items),
         }
 
+    @property
+    def progress_text(self) -> str:
+        if self.required_sessions:
+            return f"{self.sessions_attended} of {self.required_sessions} sessions attended"
+        return "No sessions required"
 
-def sessions_attended(condition: Condition) -> int:
-    """Sessions attended toward ``condition``. Attendance does not exist yet: issue 5
-    (appointments and attendance) replaces this with the count of ``attended`` and ``late``
-    appointments of referrals linked to the condition."""
-    return 0
+
+def sessions_attended(condition: Condition, on: date | None = None) -> int:
+    """Sessions attended toward ``condition`` (see ``app.evidence.queries`` for what counts)."""
+    return ContractEvidence(condition.contract).for_condition(condition, on).sessions_attended
 
 
-def condition_status(condition: Condition, on: date | None = None) -> ConditionProgress:
+def condition_status(
+    condition: Condition, on: date | None = None, evidence: ContractEvidence | None = None
+) -> ConditionProgress:
     """How a condition is going on ``on`` (default: today in the UK), with its evidence.
 
-    This is the single place the status is decided; issue 5 extends it with attendance
-    (through ``sessions_attended``) and other evidence, such as a letter of apology sent.
+    This is the single place the status is decided. ``evidence`` is the contract's
+    evidence loaded once (``ContractEvidence``), for callers that show many conditions;
+    without it, it is loaded here.
 
-    * ``met``: the required sessions have all been attended.
+    * ``met``: the required sessions have all been attended; or, for a condition that needs
+      no sessions, a linked referral was completed as achieved; or the keyworker recorded
+      an entry marking this revision of the condition met.
     * ``not_met``: the deadline (the due date, or else the contract's end date, both
       inclusive) has passed without it being met.
-    * ``in_progress``: some evidence so far, deadline not passed.
+    * ``in_progress``: some evidence so far (an acknowledgement, an acceptance, an
+      attendance record or a keyworker entry), deadline not passed.
     * ``not_started``: no evidence yet, deadline not passed.
     """
     on = on or today_in_london()
-    attended = sessions_attended(condition)
+    evidence = evidence or ContractEvidence(condition.contract)
+    found = evidence.for_condition(condition, on)
+    attended = found.sessions_attended
     required = condition.required_sessions
     deadline = condition.due_date or condition.contract.end_date
-    if required is not None and attended >= required:
+    met = (
+        (required is not None and attended >= required)
+        or found.marked_met
+        or (required is None and found.referral_achieved)
+    )
+    if met:
         status = ConditionStatus.MET
     elif on > deadline:
         status = ConditionStatus.NOT_MET
-    elif attended > 0:
+    elif found.items:
         status = ConditionStatus.IN_PROGRESS
     else:
         status = ConditionStatus.NOT_STARTED
-    return ConditionProgress(status, attended, required, deadline)
+    return ConditionProgress(status, attended, required, deadline, tuple(found.items))
 
 
 @dataclass(frozen=True)
@@ -520,6 +540,7 @@ def condition_rows(contract: Contract, on: date | None = None) -> list[Condition
     """The contract's current conditions, each with its status and variation history."""
     on = on or today_in_london()
     everything = contract.conditions
+    evidence = ContractEvidence(contract)
     by_id = {c.id: c for c in everything}
     rows = []
     for condition in everything:
@@ -530,7 +551,7 @@ def condition_rows(contract: Contract, on: date | None = None) -> list[Condition
         while previous is not None:
             history.append(previous)
             previous = by_id.get(previous.supersedes_id) if previous.supersedes_id else None
-        rows.append(ConditionRow(condition, condition_status(condition, on), history))
+        rows.append(ConditionRow(condition, condition_status(condition, on, evidence), history))
     # A varied condition keeps the place of the condition it first was.
     rows.sort(key=lambda row: (row.history[-1] if row.history else row.condition).created_at)
     return rows
@@ -571,4 +592,5 @@ def list_conditions(
         .offset((page - 1) * per_page)
     ).all()
     on = on or today_in_london()
-    return [(c, condition_status(c, on)) for c in conditions], total
+    evidence = ContractEvidence(case.contract) if conditions else None
+    return [(c, condition_status(c, on, evidence)) for c in conditions], total

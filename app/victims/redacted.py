@@ -29,6 +29,7 @@ from app.auth.models import User
 from app.cases.models import Case, CaseStatus
 from app.contracts.models import Condition, ConditionType, Contract
 from app.contracts.services import ConditionStatus, condition_status
+from app.evidence.queries import ContractEvidence
 from app.dates import today_in_london
 from app.errors import NotFound
 from app.evidence.models import ComplianceConcern, ComplianceDecision
@@ -299,7 +300,10 @@ def _conditions(contract_id: uuid.UUID, on: date) -> tuple[list[VictimCondition]
         )
         .order_by(Condition.created_at, Condition.id)
     ).all()
-    statuses = {condition.id: condition_status(condition, on).status for condition in current}
+    evidence = ContractEvidence(current[0].contract) if current else None
+    statuses = {
+        condition.id: condition_status(condition, on, evidence).status for condition in current
+    }
     any_not_met = any(status == ConditionStatus.NOT_MET for status in statuses.values())
     texts = db.session.execute(
         select(Condition.id, Condition.type, Condition.description, Condition.victim_relevant)

@@ -75,7 +75,7 @@ def test_agreeing_a_contract(client, eligible_case, headers):
     assert apology["due_date"] == "2026-11-30" and apology["victim_relevant"] is True
     assert rehab["revision"] == 1
     assert rehab["status"] == "not_started"
-    assert rehab["evidence"] == {"sessions_attended": 0, "required_sessions": 4}
+    assert rehab["evidence"] == {"sessions_attended": 0, "required_sessions": 4, "items": []}
 
     db.session.expire_all()
     assert eligible_case.status == "active"
@@ -216,7 +216,11 @@ def test_the_conditions_list_shows_current_conditions_and_history_on_request(
     assert rehab["id"] not in items
     assert items[str(varied.id)]["revision"] == 2
     assert items[str(varied.id)]["supersedes_id"] == rehab["id"]
-    assert items[str(varied.id)]["evidence"] == {"sessions_attended": 0, "required_sessions": 6}
+    assert items[str(varied.id)]["evidence"] == {
+        "sessions_attended": 0,
+        "required_sessions": 6,
+        "items": [],
+    }
 
     everything = client.get(
         f"/api/v1/cases/{eligible_case.id}/conditions?include_superseded=true", headers=headers

@@ -383,7 +383,7 @@ def test_condition_status_before_and_after_the_deadline(keyworker, eligible_case
 
     on_day_one = services.condition_status(rehab, START)
     assert on_day_one.status == "not_started"
-    assert on_day_one.evidence == {"sessions_attended": 0, "required_sessions": 4}
+    assert on_day_one.evidence == {"sessions_attended": 0, "required_sessions": 4, "items": []}
     assert services.condition_status(apology, date(2026, 12, 1)).status == "not_started"
     assert services.condition_status(apology, date(2026, 12, 2)).status == "not_met"
     assert services.condition_status(rehab, date(2027, 2, 22)).status == "not_started"
@@ -391,4 +391,5 @@ def test_condition_status_before_and_after_the_deadline(keyworker, eligible_case
     assert services.condition_status(apology, START).evidence == {
         "sessions_attended": 0,
         "required_sessions": None,
+        "items": [],
     }

@@ -1,0 +1,89 @@
+"""The API's view of outcomes (shared/API.md: ``POST /cases/{id}/outcome``)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.cases.models import CaseStatus
+from app.outcomes.models import OutcomeResult
+from app.outcomes.services import REASON_MAX
+
+RESULTS = [r.value for r in OutcomeResult]
+CASE_STATUSES = [s.value for s in CaseStatus]
+STATES = ["pending", "approved", "sent_back"]
+
+
+class NewOutcomeSchema(Schema):
+    result = fields.String(
+        required=True,
+        validate=validate.OneOf(RESULTS),
+        metadata={"enum": RESULTS, "description": "The outcome proposed or decided"},
+    )
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=REASON_MAX),
+        metadata={
+            "description": (
+                "Needed for a breach or an opt-out from whoever proposes it, and from the "
+                "deciding supervisor for a completion when some condition is not met "
+                "(else 422, code reason_required)"
+            )
+        },
+    )
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        metadata={"description": "The case's version you read; 409 stale_version if changed"},
+    )
+
+
+class SendBackSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=REASON_MAX),
+        metadata={"description": "Why the proposal goes back; the keyworker reads it"},
+    )
+    version = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ProposalSchema(Schema):
+    id = fields.UUID()
+    result = fields.String(metadata={"enum": RESULTS})
+    reason = fields.String(allow_none=True)
+    state = fields.String(metadata={"enum": STATES})
+    proposed_by = fields.UUID(metadata={"description": "The proposer's user id"})
+    proposed_at = fields.DateTime(format="iso")
+    decided_by = fields.UUID(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True, format="iso")
+    decision_reason = fields.String(allow_none=True)
+    outcome_code = fields.String(allow_none=True)
+
+
+class OutcomeSchema(Schema):
+    case_id = fields.UUID()
+    status = fields.String(metadata={"enum": CASE_STATUSES, "description": "The case's status"})
+    outcome_code = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["24", "23", "charge"],
+            "description": (
+                '"24" completed adult, "23" completed child (under 18 on the offence date), '
+                '"charge" for breach and opt-out; null until a supervisor decides'
+            ),
+        },
+    )
+    outcome_decided_at = fields.DateTime(allow_none=True, format="iso")
+    version = fields.Integer(metadata={"description": "The case's version"})
+    proposal = fields.Nested(
+        ProposalSchema,
+        allow_none=True,
+        metadata={"description": "The proposal made, approved or sent back by this request"},
+    )
+
+
+class OutcomeStateSchema(OutcomeSchema):
+    proposals = fields.List(
+        fields.Nested(ProposalSchema), metadata={"description": "Every proposal, newest first"}
+    )
