@@ -331,6 +331,16 @@ def vary_condition(actor, condition_id: uuid.UUID, reason: str, changes: Mapping
     ``superseded_at``. A superseded condition cannot be varied again (vary its successor).
     """
     condition, case = get_condition_for(actor, condition_id)
+    successor = apply_variation(actor, condition, case, reason, changes)
+    db.session.commit()
+    return successor
+
+
+def apply_variation(actor, condition: Condition, case: Case, reason, changes: Mapping) -> Condition:
+    """``vary_condition``'s change, added to the caller's transaction (the caller commits).
+
+    Used by a compliance decision that varies a condition, so that the decision and the
+    variation are written together or not at all."""
     if condition.superseded_at is not None:
         raise ConditionSuperseded(
             "This condition has already been varied: vary its current version"
@@ -395,7 +405,6 @@ def vary_condition(actor, condition_id: uuid.UUID, reason: str, changes: Mapping
         f"{ConditionType(clean['type']).label} condition varied (revision {successor.revision})",
         actor=actor,
     )
-    db.session.commit()
     return successor
 
 

@@ -184,7 +184,9 @@ class ContractEvidence:
             current = self._by_id.get(current.supersedes_id) if current.supersedes_id else None
         return lineage
 
-    def for_condition(self, condition: Condition, on: date | None = None) -> ConditionEvidenceSummary:
+    def for_condition(
+        self, condition: Condition, on: date | None = None
+    ) -> ConditionEvidenceSummary:
         cutoff = end_of_day_utc(on) if on is not None else None
         summary = ConditionEvidenceSummary()
         referral_ids: set[uuid.UUID] = set()
@@ -345,7 +347,9 @@ def appointment_history(appointment: Appointment) -> list[Appointment]:
 
 
 def replacement_of(appointment: Appointment) -> Appointment | None:
-    return db.session.scalar(select(Appointment).where(Appointment.reschedules_id == appointment.id))
+    return db.session.scalar(
+        select(Appointment).where(Appointment.reschedules_id == appointment.id)
+    )
 
 
 def case_concerns(case_id: uuid.UUID) -> list[ComplianceConcern]:
