@@ -35,7 +35,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -364,7 +363,7 @@ def _checked_answer(answer: AttendanceAnswer, errors: dict) -> dict:
     return fields
 
 
-def _raises_concern(record: AttendanceRecord) -> bool:
+def raises_concern(record: AttendanceRecord) -> bool:
     return record.status == AttendanceStatus.DID_NOT_ATTEND.value and not record.acceptable_absence
 
 
@@ -452,8 +451,8 @@ def _after_attendance(actor, case, appointment, record, corrected) -> None:
         actor=actor,
     )
     keyworker = case.keyworker
-    link = url_for("evidence.case_evidence", case_id=case.id)
-    if _raises_concern(record) and not (corrected and _raises_concern(corrected)):
+    link = f"/cases/{case.id}/evidence"
+    if raises_concern(record) and not (corrected and raises_concern(corrected)):
         concern = ComplianceConcern(
             case_id=case.id,
             attendance_id=record.id,

@@ -29,10 +29,10 @@ from app.auth.models import User
 from app.cases.models import Case, CaseStatus
 from app.contracts.models import Condition, ConditionType, Contract
 from app.contracts.services import ConditionStatus, condition_status
-from app.evidence.queries import ContractEvidence
 from app.dates import today_in_london
 from app.errors import NotFound
 from app.evidence.models import ComplianceConcern, ComplianceDecision
+from app.evidence.queries import ContractEvidence
 from app.extensions import db
 from app.outcomes.models import OutcomeProposal, OutcomeResult
 from app.victims import due as due_rules

@@ -1,0 +1,220 @@
+"""The API's view of appointments, attendance and compliance concerns (shared/API.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
+from app.evidence.services import LOCATION_MAX, TEXT_MAX
+
+MODES = [m.value for m in AppointmentMode]
+STATUSES = [s.value for s in AttendanceStatus]
+REASONS = [r.value for r in AbsenceReason]
+DECISIONS = [d.value for d in ConcernDecision]
+STATES = ["booked", "rescheduled", "did_not_happen", *STATUSES]
+
+
+# Requests ---------------------------------------------------------------------------------
+
+
+class NewAppointmentSchema(Schema):
+    starts_at = fields.AwareDateTime(
+        required=True,
+        default_timezone=UTC,
+        metadata={
+            "description": "When it starts, ISO 8601 with a time zone (UTC preferred); "
+            "within 365 days of now",
+            "example": "2026-11-24T10:00:00Z",
+        },
+    )
+    mode = fields.String(required=True, validate=validate.OneOf(MODES), metadata={"enum": MODES})
+    location = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=LOCATION_MAX),
+        metadata={"description": "Where (for an in-person appointment)"},
+    )
+
+
+class RescheduleSchema(NewAppointmentSchema):
+    mode = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(MODES),
+        metadata={"enum": MODES, "description": "Default: as before"},
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=TEXT_MAX),
+        metadata={"description": "Why it is rescheduled (kept in the history)"},
+    )
+
+
+class AttendanceSchema(Schema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "enum": STATUSES,
+            "description": "`attended` and `late` count toward the linked conditions' "
+            "`required_sessions`; `did_not_attend` without an acceptable reason raises a "
+            "compliance concern on the case",
+        },
+    )
+    happened = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "false when the appointment did not take place (then "
+            "`absence_reason` is `partner_cancelled` or `logistics`)"
+        },
+    )
+    absence_reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(REASONS),
+        metadata={"enum": REASONS, "description": "Why the person did not attend"},
+    )
+    acceptable_absence = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Whether the absence had an acceptable reason (default: from "
+            "`absence_reason`; none given means not acceptable)"
+        },
+    )
+    notes = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=TEXT_MAX)
+    )
+    concern = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=TEXT_MAX),
+        metadata={"description": "Any concern about behaviour or risk"},
+    )
+    tell_keyworker_now = fields.Boolean(
+        load_default=False, metadata={"description": "Tell the keyworker about the concern now"}
+    )
+    correction_reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=TEXT_MAX),
+        metadata={
+            "description": "Needed once attendance is recorded: the new record corrects the "
+            "one that stands, which is kept"
+        },
+    )
+
+
+class DecisionSchema(Schema):
+    decision = fields.String(
+        required=True, validate=validate.OneOf(DECISIONS), metadata={"enum": DECISIONS}
+    )
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=TEXT_MAX))
+    condition_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "For `varied_condition`: the current condition to vary"},
+    )
+    description = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "For `varied_condition`: the new wording"},
+    )
+    required_sessions = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=100),
+        metadata={"description": "For `varied_condition`: the new number of sessions"},
+    )
+    due_date = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "For `varied_condition`: the new due date"},
+    )
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+# Responses ----------------------------------------------------------------------------
+
+
+class AttendanceRecordSchema(Schema):
+    id = fields.UUID()
+    happened = fields.Boolean()
+    status = fields.String(metadata={"enum": STATUSES})
+    absence_reason = fields.String(allow_none=True, metadata={"enum": REASONS})
+    acceptable_absence = fields.Boolean(allow_none=True)
+    notes = fields.String(allow_none=True)
+    concern = fields.String(allow_none=True)
+    tell_keyworker_now = fields.Boolean()
+    recorded_at = fields.DateTime(format="iso")
+    recorded_by_id = fields.UUID()
+    corrects_id = fields.UUID(
+        allow_none=True, metadata={"description": "The record this one corrects"}
+    )
+    correction_reason = fields.String(allow_none=True)
+
+
+class AppointmentSchema(Schema):
+    id = fields.UUID()
+    referral_id = fields.UUID(allow_none=True)
+    starts_at = fields.DateTime(format="iso")
+    mode = fields.String(metadata={"enum": MODES})
+    location = fields.String(allow_none=True)
+    state = fields.String(
+        metadata={"enum": STATES, "description": "Booked, rescheduled, or what happened"}
+    )
+    created_at = fields.DateTime(format="iso")
+    reschedules_id = fields.UUID(
+        allow_none=True, metadata={"description": "The appointment this one replaced"}
+    )
+    rescheduled_at = fields.DateTime(format="iso", allow_none=True)
+    reschedule_reason = fields.String(allow_none=True)
+    attendance = fields.Nested(
+        AttendanceRecordSchema,
+        allow_none=True,
+        metadata={"description": "The record that stands (the latest correction, if any)"},
+    )
+    attendance_history = fields.List(
+        fields.Nested(AttendanceRecordSchema),
+        metadata={"description": "Every record, oldest first, corrections included"},
+    )
+    compliance_concern_raised = fields.Boolean(
+        metadata={"description": "Whether the record that stands raised a compliance concern"}
+    )
+
+
+class AppointmentListSchema(Schema):
+    items = fields.List(fields.Nested(AppointmentSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class DecisionRecordSchema(Schema):
+    id = fields.UUID()
+    decision = fields.String(metadata={"enum": DECISIONS})
+    reason = fields.String()
+    varied_condition_id = fields.UUID(allow_none=True)
+    decided_by_id = fields.UUID()
+    decided_at = fields.DateTime(format="iso")
+
+
+class ConcernSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    attendance_id = fields.UUID(allow_none=True)
+    summary = fields.String()
+    raised_at = fields.DateTime(format="iso")
+    open = fields.Boolean(metadata={"description": "No decision recorded yet"})
+    decisions = fields.List(fields.Nested(DecisionRecordSchema))
+
+
+class ConcernListSchema(Schema):
+    items = fields.List(fields.Nested(ConcernSchema))
+    total = fields.Integer()
