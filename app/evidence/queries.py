@@ -309,6 +309,11 @@ def referral_appointments(referral: Referral) -> list[AppointmentRow]:
     return _rows(appointments, {referral.id: referral.organisation.name})
 
 
+def referral_appointments_by_id(referral_id) -> list[AppointmentRow]:
+    referral = db.session.get(Referral, referral_id)
+    return referral_appointments(referral) if referral is not None else []
+
+
 def case_appointments(case_id: uuid.UUID, *, page: int, per_page: int) -> tuple[list, int]:
     """A page of the case's appointments (partners' and one-to-ones), newest first."""
     base = select(Appointment).where(Appointment.case_id == case_id)

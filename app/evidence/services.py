@@ -123,12 +123,20 @@ def get_appointment_for(actor, appointment_id: uuid.UUID) -> Appointment:
     raise NotFound("No such appointment")
 
 
-def _check_recorder(actor, appointment: Appointment) -> None:
+def check_recorder(actor, appointment: Appointment) -> None:
     """The side that runs an appointment answers for it."""
     if appointment.referral_id is not None and actor.role != Role.PARTNER:
         raise Forbidden("Only the partner organisation records its own appointments")
     if appointment.referral_id is None and actor.role not in CASE_STAFF:
         raise Forbidden("Only the keyworker records their one-to-one sessions")
+
+
+def can_record(actor, appointment: Appointment) -> bool:
+    try:
+        check_recorder(actor, appointment)
+    except Forbidden:
+        return False
+    return True
 
 
 # Appointments -------------------------------------------------------------------------
@@ -246,7 +254,7 @@ def reschedule_appointment(
 ) -> Appointment:
     """Replace an appointment by a new one; the old one stays, stamped with when and why."""
     appointment = get_appointment_for(actor, appointment_id)
-    _check_recorder(actor, appointment)
+    check_recorder(actor, appointment)
     errors: dict[str, str] = {}
     mode = mode or appointment.mode
     location = appointment.location if location is None else location
@@ -375,7 +383,7 @@ def record_attendance(
     Without ``correction_reason`` this must be the first record; with it, the new record
     corrects the one that stands (the old one is kept as it was)."""
     appointment = get_appointment_for(actor, appointment_id)
-    _check_recorder(actor, appointment)
+    check_recorder(actor, appointment)
     errors: dict[str, str] = {}
     fields = _checked_answer(answer, errors)
     correction_reason = _clean_text(correction_reason, TEXT_MAX)

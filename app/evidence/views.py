@@ -1,7 +1,310 @@
-"""Pages for appointments, attendance, condition evidence and compliance decisions."""
+"""Pages for appointments, attendance, condition evidence and compliance decisions.
+
+Thin views: form, then service, then Post/Redirect/Get with a confirmation banner, or the
+page again with the form's errors (status 400). The services decide who may do what; a
+NotFound or Forbidden from them answers 404 or 403 (app.web_errors).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.audit import services as audit
+from app.auth.permissions import blueprint_roles, roles_required
+from app.auth.roles import Role
+from app.cases.services import view_case
+from app.contracts.services import condition_status, get_condition_for
+from app.errors import Conflict, InvalidInput
+from app.evidence import queries, services
+from app.evidence.forms import (
+    AppointmentForm,
+    AttendanceForm,
+    DecisionForm,
+    EntryForm,
+    OneToOneForm,
+    RescheduleForm,
+)
+from app.extensions import db
+from app.pagination import page_number
+from app.referrals.policy import get_referral_for
 
 bp = Blueprint("evidence", __name__)
+blueprint_roles(bp, Role.PARTNER, Role.KEYWORKER, Role.SUPERVISOR)
+
+STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
+PER_PAGE = 25
+
+
+def _add_errors(form, invalid: InvalidInput, aliases: dict | None = None) -> None:
+    aliases = aliases or {}
+    for name, message in invalid.errors.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is None:
+            field = next(iter(form))
+        field.errors = [*list(field.errors or []), message]
+
+
+def _back_to(appointment) -> str:
+    if appointment.referral_id:
+        return url_for("referrals.show", referral_id=appointment.referral_id)
+    return url_for("evidence.case_evidence", case_id=appointment.case_id)
+
+
+def _audit_read(action: str, object_type: str, object_id, **details) -> None:
+    audit.record(action, object_type, object_id, actor=current_user, details=details)
+    db.session.commit()
+
+
+# Appointments -------------------------------------------------------------------------
+
+WHEN_FIELDS = {"starts_at": "day", "mode": "mode", "location": "location"}
+
+
+@bp.route("/referrals/<uuid:referral_id>/appointments/new", methods=["GET", "POST"])
+@roles_required(Role.PARTNER)
+def book(referral_id: uuid.UUID):
+    referral = get_referral_for(current_user, referral_id)
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        try:
+            services.book_appointment(
+                current_user,
+                referral.id,
+                starts_at=form.starts_at,
+                mode=form.mode.data,
+                location=form.location.data,
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid, WHEN_FIELDS)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+        else:
+            flash("Appointment booked", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    return render_template("evidence/book.html", form=form, referral=referral), (
+        400 if form.errors else 200
+    )
+
+
+@bp.get("/appointments/<uuid:appointment_id>")
+@roles_required(Role.PARTNER, *STAFF)
+def appointment(appointment_id: uuid.UUID):
+    found = services.get_appointment_for(current_user, appointment_id)
+    _audit_read("appointment.viewed", "appointment", found.id, purpose="appointment_page")
+    records = sorted(found.attendance, key=lambda r: r.recorded_at)
+    return render_template(
+        "evidence/appointment.html",
+        appointment=found,
+        row=queries.AppointmentRow(found, queries.current_record(records), ""),
+        records=records,
+        earlier=queries.appointment_history(found),
+        replacement=queries.replacement_of(found),
+        names=queries.names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
+        can_record=services.can_record(current_user, found),
+        back=_back_to(found),
+        labels=queries,
+    )
+
+
+@bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
+@roles_required(Role.PARTNER, *STAFF)
+def reschedule(appointment_id: uuid.UUID):
+    found = services.get_appointment_for(current_user, appointment_id)
+    services.check_recorder(current_user, found)
+    form = RescheduleForm()
+    if request.method == "GET":
+        form.mode.data = found.mode
+        form.location.data = found.location
+    if form.validate_on_submit():
+        try:
+            replacement = services.reschedule_appointment(
+                current_user,
+                found.id,
+                starts_at=form.starts_at,
+                reason=form.reason.data,
+                mode=form.mode.data,
+                location=form.location.data or "",
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid, WHEN_FIELDS)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("evidence.appointment", appointment_id=found.id))
+        else:
+            flash("Appointment rescheduled", "success")
+            return redirect(url_for("evidence.appointment", appointment_id=replacement.id))
+    return render_template(
+        "evidence/reschedule.html", form=form, appointment=found, back=_back_to(found)
+    ), 400 if form.errors else 200
+
+
+@bp.route("/appointments/<uuid:appointment_id>/attendance", methods=["GET", "POST"])
+@roles_required(Role.PARTNER, *STAFF)
+def attendance(appointment_id: uuid.UUID):
+    found = services.get_appointment_for(current_user, appointment_id)
+    services.check_recorder(current_user, found)
+    standing = queries.current_record(list(found.attendance))
+    form = AttendanceForm()
+    valid = form.validate_on_submit()
+    if valid and standing and not form.correction_reason.data:
+        form.correction_reason.errors = ["Enter why you are correcting the record"]
+        valid = False
+    if valid:
+        happened = form.happened.data == "yes"
+        answer = services.AttendanceAnswer(
+            status=form.status.data if happened else None,
+            happened=happened,
+            absence_reason=form.absence_reason.data or None,
+            notes=form.notes.data,
+            concern=form.concern.data,
+            tell_keyworker_now=form.tell_keyworker_now.data,
+        )
+        try:
+            services.record_attendance(
+                current_user,
+                found.id,
+                answer,
+                correction_reason=form.correction_reason.data if standing else None,
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("evidence.appointment", appointment_id=found.id))
+        else:
+            flash("Attendance corrected" if standing else "Attendance recorded", "success")
+            return redirect(url_for("evidence.appointment", appointment_id=found.id))
+    return render_template(
+        "evidence/attendance.html",
+        form=form,
+        appointment=found,
+        standing=standing,
+        standing_text=queries.attendance_text(standing) if standing else None,
+        back=_back_to(found),
+    ), 400 if form.errors else 200
+
+
+# The case side ----------------------------------------------------------------------
+
+
+@bp.get("/cases/<uuid:case_id>/evidence")
+@roles_required(*STAFF)
+def case_evidence(case_id: uuid.UUID):
+    case = view_case(current_user, case_id, purpose="evidence_page")
+    page = page_number(request.args.get("page"))
+    rows, total = queries.case_appointments(case.id, page=page, per_page=PER_PAGE)
+    concerns = queries.case_concerns(case.id)
+    names = queries.names_of(
+        [d.decided_by_id for c in concerns for d in c.decisions]
+        + [r.record.recorded_by_id for r in rows if r.record]
+    )
+    return render_template(
+        "evidence/case.html",
+        case=case,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        concerns=concerns,
+        names=names,
+        decision_labels=services.DECISION_LABELS,
+        labels=queries,
+    )
+
+
+@bp.route("/cases/<uuid:case_id>/one-to-ones/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_one_to_one(case_id: uuid.UUID):
+    case = view_case(current_user, case_id, purpose="one_to_one_form")
+    form = OneToOneForm()
+    if form.validate_on_submit():
+        try:
+            session = services.record_one_to_one(
+                current_user,
+                case.id,
+                starts_at=form.starts_at,
+                mode=form.mode.data,
+                location=form.location.data,
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid, WHEN_FIELDS)
+        else:
+            flash("One-to-one session recorded: now record whether the person attended", "success")
+            return redirect(url_for("evidence.appointment", appointment_id=session.id))
+    return render_template(
+        "evidence/one_to_one.html", form=form, case=case
+    ), 400 if form.errors else 200
+
+
+@bp.route("/cases/<uuid:case_id>/conditions/<uuid:condition_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
+    found, case = get_condition_for(current_user, condition_id)
+    if case.id != case_id:
+        return render_template("errors/404.html"), 404
+    form = EntryForm()
+    if form.validate_on_submit():
+        try:
+            services.add_condition_entry(
+                current_user, found.id, note=form.note.data, marks_met=form.marks_met.data
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+        else:
+            flash("Evidence added", "success")
+            return redirect(url_for("evidence.condition", case_id=case.id, condition_id=found.id))
+    _audit_read("condition.evidence_viewed", "condition", found.id, case_id=str(case.id))
+    return render_template(
+        "evidence/condition.html",
+        case=case,
+        condition=found,
+        progress=condition_status(found),
+        form=form,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/compliance-concerns/<uuid:concern_id>/decision", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def decide(concern_id: uuid.UUID):
+    concern, case = services.get_concern_for(current_user, concern_id)
+    form = DecisionForm()
+    current = case.contract.current_conditions if case.contract else []
+    form.condition_id.choices = [SelectChoice("", "Choose a condition")] + [
+        SelectChoice(str(c.id), f"{c.type.capitalize()}: {c.description[:80]}") for c in current
+    ]
+    if form.validate_on_submit():
+        changes = {}
+        if form.required_sessions.data:
+            changes["required_sessions"] = int(form.required_sessions.data)
+        if form.description.data:
+            changes["description"] = form.description.data
+        try:
+            services.decide_concern(
+                current_user,
+                concern.id,
+                decision=form.decision.data,
+                reason=form.reason.data,
+                condition_id=uuid.UUID(form.condition_id.data) if form.condition_id.data else None,
+                changes=changes,
+            )
+        except InvalidInput as invalid:
+            _add_errors(form, invalid, {"changes": "required_sessions"})
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+        else:
+            flash("Decision recorded", "success")
+            return redirect(url_for("evidence.case_evidence", case_id=case.id))
+    return render_template(
+        "evidence/decide.html",
+        form=form,
+        case=case,
+        concern=concern,
+        decision_labels=services.DECISION_LABELS,
+    ), 400 if form.errors else 200

@@ -19,6 +19,7 @@ from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
 from app.errors import Forbidden, InvalidInput, NotFound
+from app.evidence import queries as evidence_queries
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
@@ -31,6 +32,7 @@ from app.referrals.forms import (
     UpdateForm,
     version_of,
 )
+from app.referrals.models import OPEN_STATUSES
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
@@ -147,6 +149,9 @@ def post_update(referral_id: uuid.UUID):
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
 
+OPEN_NOW = frozenset(s.value for s in OPEN_STATUSES)
+
+
 # Rendering ----------------------------------------------------------------------------
 
 
@@ -187,6 +192,9 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed_form = next(iter(failed.values()), None)
     return render_template(
         "referrals/partner_show.html",
+        appointment_rows=evidence_queries.referral_appointments_by_id(view["id"]),
+        can_book=view["status"] in OPEN_NOW,
+        mode_labels=evidence_queries.MODE_LABELS,
         view=view,
         forms=forms,
         assign_form=assign_form,
@@ -221,6 +229,9 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed_form = next(iter(failed.values()), None)
     return render_template(
         "referrals/staff_show.html",
+        appointment_rows=evidence_queries.referral_appointments(data.referral),
+        can_book=False,
+        mode_labels=evidence_queries.MODE_LABELS,
         case=data.case,
         referral=data.referral,
         view=view,
