@@ -33,7 +33,16 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-CASE_PAGES = ("cases.", "consent.", "contracts.", "assessments.")
+CASE_PAGES = (
+    "cases.",
+    "consent.",
+    "contracts.",
+    "assessments.",
+    "outcomes.new",
+    "outcomes.evidence_pack",
+    "outcomes.exit_planning",
+    "outcomes.survey",
+)
 LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user")
 
 
@@ -53,6 +62,7 @@ NAVIGATION = {
     ],
     Role.SUPERVISOR: [
         NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
+        NavItem("Outcomes to decide", "outcomes.pending", ("outcomes.pending", "outcomes.decide")),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
     ],
     Role.ADMIN: [
@@ -61,6 +71,9 @@ NAVIGATION = {
             "Organisations",
             "partners.index",
             ("partners.index", "partners.new", "partners.show", "partners.edit"),
+        ),
+        NavItem(
+            "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
         ),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],

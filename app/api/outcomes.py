@@ -74,7 +74,7 @@ def outcome_body(case, proposal=None) -> dict:
 def record_outcome(data, case_id: uuid.UUID):
     """Propose (keyworker of the case) or decide (supervisor) the case's outcome.
 
-    Roles: keyworker (of the case), supervisor. A keyworker's request is a proposal: the
+    Only the keyworker of the case among keyworkers. A keyworker's request is a proposal: the
     case is unchanged, ``outcome_code`` is null and ``proposal.state`` is ``pending``. A
     supervisor's request approves the pending proposal (made by someone else, for the same
     result) or, with none pending, decides directly; the answer has the case's new
@@ -97,7 +97,7 @@ def record_outcome(data, case_id: uuid.UUID):
 def get_outcome(case_id: uuid.UUID):
     """The case's outcome and every proposal made on it.
 
-    Roles: keyworker (of the case), supervisor. ``proposal`` is the pending one, if any.
+    The keyworker of the case, or a supervisor. ``proposal`` is the pending one, if any.
     """
     try:
         case = view_case(current_user, case_id, purpose="outcome")
@@ -122,7 +122,7 @@ def get_outcome(case_id: uuid.UUID):
 def send_back(data, case_id: uuid.UUID, proposal_id: uuid.UUID):
     """Send a pending proposal back to the keyworker, with a reason.
 
-    Roles: supervisor. The keyworker is notified; the case is unchanged.
+    The keyworker is notified; the case is unchanged.
     """
     try:
         proposal = services.send_back(

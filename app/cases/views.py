@@ -19,6 +19,7 @@ from app.cases.models import OffenceClass
 from app.cases.timeline import events_for
 from app.dates import age_on
 from app.errors import Conflict, InvalidInput, NotFound
+from app.outcomes.reads import case_panel
 from app.pagination import Page, page_number
 from app.text import as_uuid
 from app.victims.models import ContactMethod
@@ -144,6 +145,7 @@ def show(case_id: uuid.UUID):
         age_at_offence=age_on(case.person.date_of_birth, case.offence_committed_on),
         allocations=services.allocations_for(case),
         events=events_for(case),
+        outcome_panel=case_panel(current_user, case),
     )
 
 

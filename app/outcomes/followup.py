@@ -203,7 +203,9 @@ def record_check(
     _require_admin(actor)
     today = today or today_in_london()
     check = db.session.scalar(
-        select(ReoffendingCheck).where(ReoffendingCheck.id == check_id).with_for_update()
+        select(ReoffendingCheck)
+        .where(ReoffendingCheck.id == check_id)
+        .with_for_update(of=ReoffendingCheck)
     )
     if check is None:
         raise NotFound("No such reoffending check")

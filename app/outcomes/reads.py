@@ -16,11 +16,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.assessments.models import AssessmentStage
 from app.assessments.services import DistanceTravelled, assessments_by_stage, distance_travelled
+from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.caseload import EXIT_REASSESSMENT_WEEK
@@ -29,6 +30,7 @@ from app.cases.services import view_case
 from app.contracts.models import Condition, Contract
 from app.contracts.services import ConditionProgress, condition_status, contract_timing
 from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
+from app.errors import Forbidden
 from app.evidence.models import (
     Appointment,
     AttendanceRecord,
@@ -41,6 +43,34 @@ from app.outcomes.followup import person_survey
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ReoffendingCheck, Survey
 
 EXIT_PLANNING_WEEK = EXIT_REASSESSMENT_WEEK
+
+
+# Supervisors' list of proposals waiting -------------------------------------------------
+
+
+def pending_list(actor, page: int, per_page: int) -> tuple[list[OutcomeProposal], int]:
+    """Supervisors: the proposals awaiting a decision, oldest first, with their cases."""
+    if actor is None or actor.role != Role.SUPERVISOR.value:
+        raise Forbidden("Only supervisors decide outcomes")
+    waiting = OutcomeProposal.decision.is_(None)
+    total = db.session.scalar(select(func.count(OutcomeProposal.id)).where(waiting)) or 0
+    audit.record(
+        "outcome.proposals_listed",
+        "outcome_proposal",
+        "*",
+        actor=actor,
+        details={"page": page, "total": total},
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        select(OutcomeProposal, Case)
+        .join(Case, Case.id == OutcomeProposal.case_id)
+        .where(waiting)
+        .order_by(OutcomeProposal.proposed_at, OutcomeProposal.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [(proposal, case) for proposal, case in rows], total
 
 
 # The panel on the case page -----------------------------------------------------------

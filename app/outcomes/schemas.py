@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.cases.models import CaseStatus
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
@@ -54,9 +55,9 @@ class ProposalSchema(Schema):
     reason = fields.String(allow_none=True)
     state = fields.String(metadata={"enum": STATES})
     proposed_by = fields.UUID(metadata={"description": "The proposer's user id"})
-    proposed_at = fields.DateTime(format="iso")
+    proposed_at = UTCDateTime()
     decided_by = fields.UUID(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True, format="iso")
+    decided_at = UTCDateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     outcome_code = fields.String(allow_none=True)
 
@@ -74,7 +75,7 @@ class OutcomeSchema(Schema):
             ),
         },
     )
-    outcome_decided_at = fields.DateTime(allow_none=True, format="iso")
+    outcome_decided_at = UTCDateTime(allow_none=True)
     version = fields.Integer(metadata={"description": "The case's version"})
     proposal = fields.Nested(
         ProposalSchema,

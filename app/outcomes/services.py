@@ -36,7 +36,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -402,28 +402,3 @@ def send_back(
         )
     db.session.commit()
     return proposal
-
-
-def pending_list(actor, page: int, per_page: int) -> tuple[list[OutcomeProposal], int]:
-    """Supervisors: the proposals awaiting a decision, oldest first, with their cases."""
-    if actor is None or actor.role != Role.SUPERVISOR.value:
-        raise Forbidden("Only supervisors decide outcomes")
-    waiting = OutcomeProposal.decision.is_(None)
-    total = db.session.scalar(select(func.count(OutcomeProposal.id)).where(waiting)) or 0
-    audit.record(
-        "outcome.proposals_listed",
-        "outcome_proposal",
-        "*",
-        actor=actor,
-        details={"page": page, "total": total},
-    )
-    db.session.commit()
-    rows = db.session.execute(
-        select(OutcomeProposal, Case)
-        .join(Case, Case.id == OutcomeProposal.case_id)
-        .where(waiting)
-        .order_by(OutcomeProposal.proposed_at, OutcomeProposal.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return [(proposal, case) for proposal, case in rows], total

@@ -140,7 +140,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
 def pending():
     """Supervisors: the proposals waiting for a decision."""
     number = page_number(request.args.get("page"))
-    rows, total = services.pending_list(current_user, number, PAGE_SIZE)
+    rows, total = reads.pending_list(current_user, number, PAGE_SIZE)
     page = Page(number, PAGE_SIZE, total)
     return render_template(
         "outcomes/pending.html",

@@ -30,7 +30,9 @@ def events(case) -> list[str]:
 
 
 def notifications_to(user) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.recipient_id == user.id)))
+    return list(
+        db.session.scalars(select(Notification).where(Notification.recipient_id == user.id))
+    )
 
 
 def test_a_keyworker_proposes_and_the_case_waits(app):
