@@ -1,5 +1,6 @@
-"""Fictional demonstration data for development: organisations, one user per role, and
-three cases (active with a contract, new, and ineligible) made through the real services.
+"""Fictional demonstration data for development: organisations, one user per role, three
+cases (active with a contract, new, and ineligible), and a referral of the active case with
+appointments and attendance, all made through the real services.
 
 Never loaded in production (the command is not registered there), and only into an
 empty database.
@@ -18,12 +19,17 @@ from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.auth.roles import Role
 from app.cases.intake import Intake
+from app.cases.models import Case
 from app.cases.services import record_case
 from app.consent.services import give_consent
 from app.contracts.services import agree_contract
+from app.database import utcnow
 from app.dates import today_in_london
+from app.evidence.services import AttendanceAnswer, book_appointment, record_attendance
 from app.extensions import db
 from app.partners.models import Organisation, ServiceType
+from app.referrals.lifecycle import transition
+from app.referrals.services import send_referral
 from app.victims.services import VictimDetails
 
 DEMO_PASSWORD = "hub-demo-password-2026"  # noqa: S105 - fictional, development only
@@ -100,6 +106,7 @@ def load_if_empty() -> bool:
         audit.record("user.created", "user", user.id, details={"role": role.value, "demo": True})
     db.session.commit()
     _load_demo_cases(users[Role.KEYWORKER], by_name, today)
+    _load_demo_evidence(users[Role.KEYWORKER], users[Role.PARTNER], by_name)
     return True
 
 
@@ -208,6 +215,39 @@ def _load_demo_cases(keyworker: User, organisations: dict, today: date) -> None:
             has_dvpn_or_dvpo=True,
         ),
     )
+
+
+def _load_demo_evidence(keyworker: User, partner: User, organisations: dict) -> None:
+    """A referral of the active case to Turning Point Recovery, accepted, with one session
+    attended, one missed without an acceptable reason (a compliance concern for the
+    keyworker to decide) and one booked for next week."""
+    active = db.session.scalar(select(Case).where(Case.crime_reference == "DEMO/00101/26"))
+    alcohol = next(c for c in active.contract.current_conditions if c.type == "rehabilitative")
+    referral = send_referral(
+        keyworker,
+        active.id,
+        organisations["Turning Point Recovery"].id,
+        [alcohol.id],
+        "Support to cut down drinking",
+        "They would prefer morning appointments.",
+        "three_way_call",
+        utcnow() - timedelta(days=18),
+        ["contact_details", "substance_use"],
+    )
+    for status in ("acknowledged", "accepted", "in_progress"):
+        transition(partner, referral.id, status)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    attended = book_appointment(
+        partner,
+        referral.id,
+        starts_at=now - timedelta(days=14),
+        mode="in_person",
+        location="Turning Point, 12 Mill Lane",
+    )
+    record_attendance(partner, attended.id, AttendanceAnswer(status="attended"))
+    missed = book_appointment(partner, referral.id, starts_at=now - timedelta(days=7), mode="phone")
+    record_attendance(partner, missed.id, AttendanceAnswer(status="did_not_attend"))
+    book_appointment(partner, referral.id, starts_at=now + timedelta(days=7), mode="video")
 
 
 def print_sign_ins(echo) -> None:

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from app.cases.models import Case
+from app.evidence.models import Appointment, ComplianceConcern
 from app.extensions import db
 
 
@@ -14,6 +15,9 @@ def test_demo_data_loads_once_and_keeps_the_audit_chain_intact(app):
     assert "keyworker@demo.hub.example" in first.output
     statuses = sorted(db.session.scalars(select(Case.status)))
     assert statuses == ["active", "eligible", "ineligible"]
+    # The active case has a partner's attendance evidence and a concern to decide.
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 3
+    assert db.session.scalar(select(func.count()).select_from(ComplianceConcern)) == 1
     second = runner.invoke(args=["demo", "load"])
     assert "already has data" in second.output
     assert db.session.scalar(select(func.count()).select_from(Case)) == 3
