@@ -15,8 +15,9 @@ Rules decided here:
   proposal, which happens to a keyworker promoted to supervisor); with none pending the
   supervisor decides directly, recorded as a proposal approved at once.
 * A case has at most one pending proposal (``proposal_pending``).
-* The outcome is open only to an ``active`` case; opting out also to an ``allocated`` one
-  (the person may choose court before the contract starts). Otherwise ``invalid_state``.
+* The outcome is open only to an ``active`` case; opting out also to an ``eligible`` or
+  ``allocated`` one (the person may choose court before the contract is agreed).
+  Otherwise ``invalid_state``.
 * Breach and opt-out need the proposer's reason. Completion needs the deciding
   supervisor's reason when some current condition is not ``met`` on the *check date*:
   the contract's end date, or today if that is earlier (completing before the end is
@@ -62,7 +63,9 @@ CASE_ROLES = frozenset({Role.KEYWORKER.value, Role.SUPERVISOR.value})
 OPEN_STATES = {
     OutcomeResult.COMPLETED: frozenset({CaseStatus.ACTIVE.value}),
     OutcomeResult.BREACHED: frozenset({CaseStatus.ACTIVE.value}),
-    OutcomeResult.OPTED_OUT: frozenset({CaseStatus.ACTIVE.value, CaseStatus.ALLOCATED.value}),
+    OutcomeResult.OPTED_OUT: frozenset(
+        {CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value}
+    ),
 }
 CASE_STATUS_OF = {
     OutcomeResult.COMPLETED: CaseStatus.COMPLETED,
