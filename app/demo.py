@@ -25,7 +25,8 @@ from app.consent.services import give_consent
 from app.contracts.services import agree_contract
 from app.database import utcnow
 from app.dates import today_in_london
-from app.evidence.services import AttendanceAnswer, book_appointment, record_attendance
+from app.evidence.attendance import AttendanceAnswer, record_attendance
+from app.evidence.services import book_appointment
 from app.extensions import db
 from app.partners.models import Organisation, ServiceType
 from app.referrals.lifecycle import transition

@@ -20,7 +20,7 @@ from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.errors import DomainError
-from app.evidence import queries, services
+from app.evidence import attendance, compliance, queries, services
 from app.evidence.schemas import (
     AppointmentListSchema,
     AppointmentSchema,
@@ -60,7 +60,7 @@ def appointment_body(appointment) -> dict:
         "reschedule_reason": appointment.reschedule_reason,
         "attendance": standing,
         "attendance_history": history,
-        "compliance_concern_raised": bool(standing and services.raises_concern(standing)),
+        "compliance_concern_raised": bool(standing and attendance.raises_concern(standing)),
     }
 
 
@@ -181,10 +181,10 @@ def record_attendance(data, appointment_id: uuid.UUID):
     Roles: partner (the referral's organisation); case staff for one-to-one sessions."""
     correction_reason = data.pop("correction_reason")
     try:
-        services.record_attendance(
+        attendance.record_attendance(
             current_user,
             appointment_id,
-            services.AttendanceAnswer(**data),
+            attendance.AttendanceAnswer(**data),
             correction_reason=correction_reason,
         )
         appointment = services.get_appointment_for(current_user, appointment_id)
@@ -243,7 +243,7 @@ def decide_concern(data, concern_id: uuid.UUID):
         if data.get(name) is not None
     }
     try:
-        return services.decide_concern(
+        return compliance.decide_concern(
             current_user,
             concern_id,
             decision=data["decision"],

@@ -27,9 +27,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
-from app.evidence.services import DECISION_LABELS, LOCATION_MAX, TEXT_MAX
+from app.evidence.services import LOCATION_MAX, TEXT_MAX
 from app.forms import GovukDateField, strip
 
 LONDON = ZoneInfo("Europe/London")

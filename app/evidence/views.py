@@ -19,7 +19,8 @@ from app.auth.roles import Role
 from app.cases.services import view_case
 from app.contracts.services import condition_status, get_condition_for
 from app.errors import Conflict, InvalidInput
-from app.evidence import queries, services
+from app.evidence import attendance as attendance_service
+from app.evidence import compliance, queries, services
 from app.evidence.forms import (
     AppointmentForm,
     AttendanceForm,
@@ -156,7 +157,7 @@ def attendance(appointment_id: uuid.UUID):
         valid = False
     if valid:
         happened = form.happened.data == "yes"
-        answer = services.AttendanceAnswer(
+        answer = attendance_service.AttendanceAnswer(
             status=form.status.data if happened else None,
             happened=happened,
             absence_reason=form.absence_reason.data or None,
@@ -165,7 +166,7 @@ def attendance(appointment_id: uuid.UUID):
             tell_keyworker_now=form.tell_keyworker_now.data,
         )
         try:
-            services.record_attendance(
+            attendance_service.record_attendance(
                 current_user,
                 found.id,
                 answer,
@@ -212,7 +213,7 @@ def case_evidence(case_id: uuid.UUID):
         per_page=PER_PAGE,
         concerns=concerns,
         names=names,
-        decision_labels=services.DECISION_LABELS,
+        decision_labels=compliance.DECISION_LABELS,
         labels=queries,
     )
 
@@ -250,7 +251,7 @@ def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
     form = EntryForm()
     if form.validate_on_submit():
         try:
-            services.add_condition_entry(
+            compliance.add_condition_entry(
                 current_user, found.id, note=form.note.data, marks_met=form.marks_met.data
             )
         except InvalidInput as invalid:
@@ -273,7 +274,7 @@ def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
 @bp.route("/compliance-concerns/<uuid:concern_id>/decision", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def decide(concern_id: uuid.UUID):
-    concern, case = services.get_concern_for(current_user, concern_id)
+    concern, case = compliance.get_concern_for(current_user, concern_id)
     form = DecisionForm()
     current = case.contract.current_conditions if case.contract else []
     form.condition_id.choices = [SelectChoice("", "Choose a condition")] + [
@@ -286,7 +287,7 @@ def decide(concern_id: uuid.UUID):
         if form.description.data:
             changes["description"] = form.description.data
         try:
-            services.decide_concern(
+            compliance.decide_concern(
                 current_user,
                 concern.id,
                 decision=form.decision.data,
@@ -306,5 +307,5 @@ def decide(concern_id: uuid.UUID):
         form=form,
         case=case,
         concern=concern,
-        decision_labels=services.DECISION_LABELS,
+        decision_labels=compliance.DECISION_LABELS,
     ), 400 if form.errors else 200

@@ -11,7 +11,7 @@ from app.auth.roles import Role
 from app.cases.models import Case
 from app.contracts.models import Condition, ConditionType
 from app.database import utcnow
-from app.evidence import services
+from app.evidence import attendance, services
 from app.extensions import db
 from app.partners.models import Organisation
 from app.referrals.models import Referral
@@ -64,10 +64,10 @@ class World:
         )
 
     def attend(self, appointment, status="attended", **answer):
-        return services.record_attendance(
+        return attendance.record_attendance(
             self.partner,
             appointment.id,
-            services.AttendanceAnswer(
+            attendance.AttendanceAnswer(
                 status=status, **{k: v for k, v in answer.items() if k != "correction_reason"}
             ),
             correction_reason=answer.get("correction_reason"),

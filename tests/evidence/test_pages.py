@@ -196,9 +196,9 @@ def test_a_keyworker_records_a_warning_on_a_concern(client, world):
 def test_the_case_timeline_shows_evidence_and_decisions_in_order(client, world):
     missed = world.book(starts_at=past(days=3))
     world.attend(missed, status="did_not_attend")
-    from app.evidence import services
+    from app.evidence import compliance
 
-    services.decide_concern(
+    compliance.decide_concern(
         world.keyworker,
         case_concerns(world.case.id)[0].id,
         decision="no_action",
