@@ -44,6 +44,7 @@ CASE_PAGES = (
     "outcomes.survey",
 )
 LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user")
+TOKEN_PAGES = ("auth.tokens", "auth.new_token", "auth.revoke_token")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ NAVIGATION = {
     ],
     Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
 }
+# Every signed-in user manages their own API tokens.
+for _items in NAVIGATION.values():
+    _items.append(NavItem("API tokens", "auth.tokens", TOKEN_PAGES))
 
 
 def _is_current(item: NavItem, endpoint: str | None) -> bool:

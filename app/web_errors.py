@@ -65,9 +65,12 @@ def _api_problem(error: HTTPException):
     detail = data.get("message") or (error.description if status < 500 else "Something went wrong.")
     if status == 404:
         detail = "No such object."
+    elif status == 413:
+        detail = "The body is larger than the hub accepts."
+    elif status == 429:
+        detail = "Too many requests for this token: wait for the number of seconds in Retry-After."
     response = problem(status, TITLES.get(status, error.name), str(detail), **extra)
-    if status == 429 and error.get_response().headers.get("Retry-After"):
-        response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+    # Flask-Limiter adds Retry-After (and the X-RateLimit headers) to the 429 afterwards.
     return response
 
 

@@ -16,6 +16,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.api.docs import ProblemSchema, document_operations
+from app.api.errors import check_json_body
 from app.api.limits import api_limit, api_limit_key
 from app.extensions import csrf, limiter
 
@@ -93,4 +94,6 @@ def init_api(app: Flask) -> None:
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
         csrf.exempt(blueprint)
         PER_TOKEN(blueprint)
+    # After the authentication hook (init_auth ran first): no token still answers 401.
+    app.before_request(lambda: check_json_body(API_PREFIX))
     document_operations(app, api.spec, API_PREFIX)

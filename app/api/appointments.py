@@ -23,13 +23,13 @@ from app.errors import DomainError
 from app.evidence import attendance, compliance, queries, services
 from app.evidence.schemas import (
     AppointmentListSchema,
+    AppointmentQuerySchema,
     AppointmentSchema,
     AttendanceSchema,
     ConcernListSchema,
     DecisionRecordSchema,
     DecisionSchema,
     NewAppointmentSchema,
-    PageQuerySchema,
     RescheduleSchema,
 )
 from app.extensions import db
@@ -55,6 +55,7 @@ def appointment_body(appointment) -> dict:
         "location": appointment.location,
         "state": row.state,
         "created_at": appointment.created_at,
+        "updated_at": appointment.updated_at,
         "reschedules_id": appointment.reschedules_id,
         "rescheduled_at": appointment.rescheduled_at,
         "reschedule_reason": appointment.reschedule_reason,
@@ -94,31 +95,33 @@ def book_appointment(data, referral_id: uuid.UUID):
 
 @blp.route("/referrals/<uuid:referral_id>/appointments", methods=["GET"])
 @roles_required(*EVERYONE)
-@blp.arguments(PageQuerySchema, location="query")
+@blp.arguments(AppointmentQuerySchema, location="query")
 @blp.response(200, AppointmentListSchema)
 @blp.alt_response(403, description="Your role may not see appointments")
 @blp.alt_response(404, description="No such referral, or outside your scope")
 def list_referral_appointments(query, referral_id: uuid.UUID):
-    """A referral's appointments, newest first, rescheduled ones included.
+    """A referral's appointments, rescheduled ones included, oldest change first (by
+    `updated_at`, then `id`), so a partner system can sync with `updated_since`.
     Roles: partner (the referral's organisation), keyworker of the case, supervisor."""
     try:
         referral = get_referral_for(current_user, referral_id)
     except DomainError as error:
         raise_domain_error(error)
-    rows = queries.referral_appointments(referral)
+    page, per_page = query["page"], query["per_page"]
+    appointments, total = queries.referral_appointments_for_sync(
+        referral.id, updated_since=query["updated_since"], page=page, per_page=per_page
+    )
     audit.record(
         "appointments.listed",
         "referral",
         referral.id,
         actor=current_user,
-        details={"count": len(rows)},
+        details={"count": len(appointments), "page": page},
     )
     db.session.commit()
-    page, per_page = query["page"], query["per_page"]
-    chosen = rows[(page - 1) * per_page : page * per_page]
     return {
-        "items": [appointment_body(row.appointment) for row in chosen],
-        "total": len(rows),
+        "items": [appointment_body(a) for a in appointments],
+        "total": total,
         "page": page,
         "per_page": per_page,
     }

@@ -142,15 +142,16 @@ def list_cases(query):
 
 
 @blp.route("/cases/<uuid:case_id>", methods=["GET"])
-@roles_required(Role.KEYWORKER, Role.SUPERVISOR, Role.VICTIM_LIAISON)
+@roles_required(Role.KEYWORKER, Role.SUPERVISOR)
 @blp.response(200, CaseSchema)
-@blp.alt_response(403, description="Partner and administrator users see no cases")
+@blp.alt_response(
+    403,
+    description="Partner, administrator and victim liaison users see no case in full "
+    "(victim liaison: only its victim update), as on the pages",
+)
 @blp.alt_response(404, description="No such case, or not one of yours")
 def get_case(case_id: uuid.UUID):
-    """One case: the offence, the person, the eligibility result and answers, victims.
-
-    A victim liaison user gets 404: they see a case only through its victim update.
-    """
+    """One case: the offence, the person, the eligibility result and answers, victims."""
     try:
         case = services.view_case(current_user, case_id, purpose="api_case")
     except DomainError as error:

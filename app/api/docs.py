@@ -169,9 +169,20 @@ REQUEST_EXAMPLES = {
     "api_referrals.create_transition": {"to": "acknowledged", "version": 1},
     "api_referrals.create_update": {"body": "First session booked"},
     "api_referrals.assign_worker": {"worker_id": _UUID, "version": 2},
-    "api_appointments.create_appointment": {"starts_at": "2026-11-30T10:00:00Z", "mode": "in_person"},
+    "api_appointments.book_appointment": {
+        "starts_at": "2026-11-30T10:00:00Z",
+        "mode": "in_person",
+    },
     "api_appointments.record_attendance": {"status": "attended"},
-    "api_outcomes.record_outcome": {"result": "completed"},
+    "api_appointments.reschedule_appointment": {
+        "starts_at": "2026-12-02T14:00:00Z",
+        "reason": "The clinic is closed that day",
+    },
+    "api_appointments.decide_concern": {"decision": "warning", "reason": "Warned by phone"},
+    "api_outcomes.record_outcome": {
+        "result": "breached",
+        "reason": "Missed three sessions without an acceptable reason",
+    },
     "api_victims.create_victim_update": {
         "method": "phone",
         "summary": "Told the victim the contract has started",

@@ -1,12 +1,16 @@
-"""Turning domain errors into the API's problem+json answers."""
+"""Turning domain errors into the API's problem+json answers, and the checks every
+request body passes before a resource sees it."""
 
 from __future__ import annotations
 
 from typing import NoReturn
 
+from flask import request
 from flask_smorest import abort
 
 from app.errors import Conflict, DomainError, Forbidden, NotFound
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def raise_domain_error(error: DomainError) -> NoReturn:
@@ -24,3 +28,30 @@ def raise_domain_error(error: DomainError) -> NoReturn:
     else:
         errors = None
     abort(422, message=error.message, code=error.code, errors=errors)
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def check_json_body(prefix: str):
+    """Before an API resource runs: a body must be a JSON object sent as application/json.
+
+    - another content type: 415 (an empty body with none is fine: no fields sent);
+    - malformed JSON: 400; a body larger than MAX_CONTENT_LENGTH: 413;
+    - JSON that is not an object (``null``, a list, a string, a number): 422.
+    """
+    if request.method not in BODY_METHODS or not request.path.startswith(prefix + "/"):
+        return None
+    if not request.is_json:
+        if _has_body() or request.mimetype:
+            abort(415, message="Send the body as application/json.")
+        return None
+    body = request.get_json()  # malformed JSON: 400; too large: 413
+    if not isinstance(body, dict):
+        abort(
+            422,
+            message="The body must be a JSON object.",
+            errors={"_schema": ["The body must be a JSON object."]},
+        )
+    return None

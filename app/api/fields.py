@@ -33,8 +33,9 @@ class UTCDateTime(fields.AwareDateTime):
     """A time in UTC, written with ``Z``; read from ISO 8601 with an offset (or ``Z``)."""
 
     def __init__(self, **kwargs):
+        kwargs.pop("format", None)  # always ISO 8601
         metadata = {"example": EXAMPLE_TIME, **kwargs.pop("metadata", {})}
-        super().__init__(format="iso", default_timezone=None, metadata=metadata, **kwargs)
+        super().__init__(format="iso", metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return utc_iso(value)

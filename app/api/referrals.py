@@ -44,9 +44,10 @@ EVERYONE = (Role.PARTNER, *STAFF)
 
 
 def _by_audience(description: str, partner_schema, staff_schema) -> dict:
+    # anyOf, not oneOf: an empty list (or a referral with nothing shared) fits both.
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"oneOf": [partner_schema, staff_schema]}}},
+        "content": {"application/json": {"schema": {"anyOf": [partner_schema, staff_schema]}}},
     }
 
 

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.auth.roles import Role
 
 ROLES = [r.value for r in Role]
@@ -15,7 +16,7 @@ class UserSchema(Schema):
     organisation_id = fields.UUID(allow_none=True)
     active = fields.Boolean(dump_only=True)
     mfa_enrolled = fields.Boolean(dump_only=True)
-    created_at = fields.DateTime(dump_only=True, format="iso")
+    created_at = UTCDateTime(dump_only=True)
 
 
 class NewUserSchema(Schema):
@@ -33,7 +34,10 @@ class NewUserSchema(Schema):
 
 class NewTokenSchema(Schema):
     days = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1, max=366)
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Days until it expires, 1 to 365. Default: 90"},
     )
     name = fields.String(load_default=None, validate=validate.Length(max=100))
 
@@ -41,4 +45,4 @@ class NewTokenSchema(Schema):
 class TokenCreatedSchema(Schema):
     id = fields.UUID()
     token = fields.String(metadata={"description": "Shown once; store it securely"})
-    expires_at = fields.DateTime(allow_none=True, format="iso")
+    expires_at = UTCDateTime(allow_none=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.cases.eligibility import RULES
 from app.cases.intake import ANSWERS, CRIME_REFERENCE_MAX, MAX_VICTIMS
 from app.cases.models import Case, CaseStatus, OffenceClass
@@ -176,8 +177,8 @@ class CaseSummarySchema(Schema):
     keyworker_id = fields.UUID(allow_none=True)
     person = fields.Nested(PersonNameSchema)
     eligibility = fields.Nested(EligibilityResultSchema)
-    created_at = fields.DateTime(format="iso")
-    updated_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
     version = fields.Integer()
 
 

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.consent.models import ConsentCategory, ConsentMethod, ConsentStatus
 from app.consent.services import MAX_PER_PAGE, NOTICE_VERSION_MAX, PAGE_SIZE, REASON_MAX
 from app.dates import LONDON
@@ -60,8 +61,8 @@ class ConsentSchema(Schema):
     categories = fields.List(fields.String(metadata={"enum": CATEGORIES}))
     method = fields.String(metadata={"enum": METHODS})
     notice_version = fields.String()
-    given_at = fields.DateTime(format="iso")
-    expires_at = fields.DateTime(
+    given_at = UTCDateTime()
+    expires_at = UTCDateTime(
         format="iso", metadata={"description": "The end of expires_on in UK time, in UTC"}
     )
     expires_on = fields.Function(
@@ -69,7 +70,7 @@ class ConsentSchema(Schema):
         metadata={"description": "The last day the consent is in force (UK date)"},
     )
     recorded_by_id = fields.UUID()
-    withdrawn_at = fields.DateTime(format="iso", allow_none=True)
+    withdrawn_at = UTCDateTime(allow_none=True)
     withdrawn_by_id = fields.UUID(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
     version = fields.Integer()

@@ -11,6 +11,7 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.contracts.models import AgreementMethod, ConditionType
 from app.contracts.services import (
     DESCRIPTION_MAX,
@@ -124,7 +125,7 @@ class EvidenceItemSchema(Schema):
     source = fields.String(
         metadata={"description": "The partner organisation's name, or Keyworker"}
     )
-    at = fields.DateTime(format="iso", metadata={"description": "When it happened"})
+    at = UTCDateTime(metadata={"description": "When it happened"})
     text = fields.String(metadata={"example": "Attended"})
     recorded_by = fields.String(allow_none=True, metadata={"description": "Who recorded it"})
 
@@ -154,11 +155,11 @@ class ConditionSchema(Schema):
     supersedes_id = fields.UUID(
         allow_none=True, metadata={"description": "The revision this one replaced"}
     )
-    superseded_at = fields.DateTime(
-        allow_none=True, format="iso", metadata={"description": "Set once it has been varied"}
+    superseded_at = UTCDateTime(
+        allow_none=True, metadata={"description": "Set once it has been varied"}
     )
     variation_reason = fields.String(allow_none=True)
-    created_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
     status = fields.String(
         metadata={
             "enum": CONDITION_STATUSES,
@@ -175,7 +176,7 @@ class ContractSchema(Schema):
     end_date = fields.Date(metadata={"description": "start_date + 112 days (16 weeks)"})
     agreed_on = fields.Date()
     agreement_method = fields.String(metadata={"enum": AGREEMENT_METHODS})
-    created_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
     case_status = fields.String(metadata={"description": "The case's status: active"})
     conditions = fields.List(fields.Nested(ConditionSchema))
 
@@ -190,7 +191,7 @@ class ConditionQuerySchema(FlatErrorsSchema):
         default_timezone=UTC,
         metadata={"description": "Only conditions created or superseded at or after this time"},
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.timeline import add_event
+from app.database import utcnow
 from app.dates import end_of_day_utc, today_in_london
 from app.errors import InvalidInput
 from app.evidence.models import (
@@ -145,6 +146,9 @@ def record_attendance(
             {"status": "Attendance can only be recorded once the appointment's day has come"},
             "The appointment has not happened yet",
         )
+    # The appointment's record of the last change, so that partner systems syncing with
+    # updated_since see the new attendance; the attendance itself is a new row.
+    appointment.updated_at = utcnow()
     record = AttendanceRecord(
         appointment_id=appointment.id,
         recorded_by_id=actor.id,

@@ -309,6 +309,24 @@ def referral_appointments(referral: Referral) -> list[AppointmentRow]:
     return _rows(appointments, {referral.id: referral.organisation.name})
 
 
+def referral_appointments_for_sync(
+    referral_id: uuid.UUID, *, updated_since: datetime | None, page: int, per_page: int
+) -> tuple[list[Appointment], int]:
+    """A page of a referral's appointments, oldest change first (stable: then by id)."""
+    base = select(Appointment).where(Appointment.referral_id == referral_id)
+    if updated_since is not None:
+        base = base.where(Appointment.updated_at >= updated_since)
+    total = db.session.scalar(select(db.func.count()).select_from(base.subquery()))
+    appointments = db.session.scalars(
+        _with_attendance(
+            base.order_by(Appointment.updated_at, Appointment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    ).all()
+    return list(appointments), total
+
+
 def referral_appointments_by_id(referral_id) -> list[AppointmentRow]:
     referral = db.session.get(Referral, referral_id)
     return referral_appointments(referral) if referral is not None else []

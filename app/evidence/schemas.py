@@ -6,6 +6,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import ListQuerySchema, UTCDateTime
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
 
@@ -135,9 +136,9 @@ class DecisionSchema(Schema):
     )
 
 
-class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class AppointmentQuerySchema(ListQuerySchema):
+    """Paging, and ``updated_since``: an appointment changes when it is rescheduled or
+    attendance is recorded or corrected."""
 
 
 # Responses ----------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class AttendanceRecordSchema(Schema):
     notes = fields.String(allow_none=True)
     concern = fields.String(allow_none=True)
     tell_keyworker_now = fields.Boolean()
-    recorded_at = fields.DateTime(format="iso")
+    recorded_at = UTCDateTime()
     recorded_by_id = fields.UUID()
     corrects_id = fields.UUID(
         allow_none=True, metadata={"description": "The record this one corrects"}
@@ -163,17 +164,20 @@ class AttendanceRecordSchema(Schema):
 class AppointmentSchema(Schema):
     id = fields.UUID()
     referral_id = fields.UUID(allow_none=True)
-    starts_at = fields.DateTime(format="iso")
+    starts_at = UTCDateTime()
     mode = fields.String(metadata={"enum": MODES})
     location = fields.String(allow_none=True)
     state = fields.String(
         metadata={"enum": STATES, "description": "Booked, rescheduled, or what happened"}
     )
-    created_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime(
+        metadata={"description": "Last change: booked, rescheduled, attendance recorded"}
+    )
     reschedules_id = fields.UUID(
         allow_none=True, metadata={"description": "The appointment this one replaced"}
     )
-    rescheduled_at = fields.DateTime(format="iso", allow_none=True)
+    rescheduled_at = UTCDateTime(allow_none=True)
     reschedule_reason = fields.String(allow_none=True)
     attendance = fields.Nested(
         AttendanceRecordSchema,
@@ -202,7 +206,7 @@ class DecisionRecordSchema(Schema):
     reason = fields.String()
     varied_condition_id = fields.UUID(allow_none=True)
     decided_by_id = fields.UUID()
-    decided_at = fields.DateTime(format="iso")
+    decided_at = UTCDateTime()
 
 
 class ConcernSchema(Schema):
@@ -210,7 +214,7 @@ class ConcernSchema(Schema):
     case_id = fields.UUID()
     attendance_id = fields.UUID(allow_none=True)
     summary = fields.String()
-    raised_at = fields.DateTime(format="iso")
+    raised_at = UTCDateTime()
     open = fields.Boolean(metadata={"description": "No decision recorded yet"})
     decisions = fields.List(fields.Nested(DecisionRecordSchema))
 

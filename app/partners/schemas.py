@@ -12,6 +12,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import (
     ACKNOWLEDGE_DEFAULT,
@@ -123,8 +124,8 @@ class OrganisationSchema(Schema):
     )
     description = fields.String(allow_none=True)
     active = fields.Boolean()
-    created_at = fields.DateTime(format="iso")
-    updated_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
     version = fields.Integer()
 
 

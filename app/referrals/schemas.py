@@ -8,6 +8,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.consent.models import ConsentCategory
 from app.referrals.lifecycle import REASON_MAX
 from app.referrals.models import (
@@ -147,7 +148,7 @@ class _Person(Schema):
 class _Update(Schema):
     author = fields.String()
     body = fields.String()
-    created_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()
 
 
 class _ContactDetails(Schema):
@@ -202,11 +203,11 @@ class PartnerReferralSummarySchema(Schema):
     reference = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
     need = fields.String()
-    sent_at = fields.DateTime(format="iso")
+    sent_at = UTCDateTime()
     acknowledge_by = fields.Date()
     overdue = fields.Boolean()
     assigned_worker_id = fields.UUID(allow_none=True)
-    updated_at = fields.DateTime(format="iso")
+    updated_at = UTCDateTime()
     version = fields.Integer()
 
 
@@ -216,9 +217,9 @@ class PartnerReferralSchema(PartnerReferralSummarySchema):
     message = fields.String(allow_none=True)
     conditions = fields.List(fields.Nested(_PartnerCondition))
     introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
-    introduction_at = fields.DateTime(format="iso", allow_none=True)
+    introduction_at = UTCDateTime(allow_none=True)
     keyworker = fields.Nested(_Keyworker, allow_none=True)
-    acknowledged_at = fields.DateTime(format="iso", allow_none=True)
+    acknowledged_at = UTCDateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
     decline_details = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
@@ -252,7 +253,7 @@ class _Transition(Schema):
     actor = fields.Nested(_Person, allow_none=True)
     reason = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
-    occurred_at = fields.DateTime(format="iso")
+    occurred_at = UTCDateTime()
 
 
 class StaffReferralSummarySchema(Schema):
@@ -263,10 +264,10 @@ class StaffReferralSummarySchema(Schema):
     organisation_name = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
     need = fields.String()
-    sent_at = fields.DateTime(format="iso")
+    sent_at = UTCDateTime()
     acknowledge_by = fields.Date()
     overdue = fields.Boolean()
-    updated_at = fields.DateTime(format="iso")
+    updated_at = UTCDateTime()
     version = fields.Integer()
 
 
@@ -276,13 +277,13 @@ class StaffReferralSchema(StaffReferralSummarySchema):
     message = fields.String(allow_none=True)
     conditions = fields.List(fields.Nested(_StaffCondition))
     introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
-    introduction_at = fields.DateTime(format="iso", allow_none=True)
+    introduction_at = UTCDateTime(allow_none=True)
     shared_categories = fields.List(fields.String(metadata={"enum": CATEGORIES}))
     consent_in_force = fields.Boolean(
         metadata={"description": "A consent in force still covers every shared category"}
     )
     sent_by = fields.Nested(_Person, allow_none=True)
-    acknowledged_at = fields.DateTime(format="iso", allow_none=True)
+    acknowledged_at = UTCDateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
     decline_details = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
@@ -304,4 +305,4 @@ class UpdateSchema(Schema):
     referral_id = fields.UUID()
     body = fields.String()
     author = fields.Function(lambda note: note.author.name)
-    created_at = fields.DateTime(format="iso")
+    created_at = UTCDateTime()

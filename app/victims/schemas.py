@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.api.fields import UTCDateTime
 from app.contracts.services import ConditionStatus
 from app.victims.redacted import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
 from app.victims.vocabulary import CONTACT_METHODS, FREQUENCIES, TEXT_MAX
@@ -34,7 +35,7 @@ class VictimConditionSchema(Schema):
 
 class UpdateEntrySchema(Schema):
     id = fields.UUID()
-    given_at = fields.DateTime(format="iso")
+    given_at = UTCDateTime()
     method = fields.String(metadata={"enum": CONTACT_METHODS})
     summary = fields.String(metadata={"description": "What the victim was told"})
     given_by = fields.String(metadata={"description": "The name of the member of staff"})
@@ -125,5 +126,5 @@ class VictimUpdateSchema(Schema):
     victim_id = fields.UUID(allow_none=True)
     method = fields.String(metadata={"enum": CONTACT_METHODS})
     summary = fields.String()
-    given_at = fields.DateTime(format="iso")
+    given_at = UTCDateTime()
     given_by_id = fields.UUID()

@@ -53,8 +53,8 @@ def test_the_secret_is_stored_hashed_with_its_expiry_and_audited(client):
     secret = secret_from(create_token(client, days="7"))
     (token,) = tokens.tokens_of(me, actor=me)
     assert secret not in token.token_hash and len(token.token_hash) == 64
-    assert timedelta(days=7) - timedelta(minutes=1) < token.expires_at - utcnow() <= timedelta(
-        days=7
+    assert (
+        timedelta(days=7) - timedelta(minutes=1) < token.expires_at - utcnow() <= timedelta(days=7)
     )
     (entry,) = audit_entries("api_token.created", token.id)
     assert secret not in str(entry.details)

@@ -45,7 +45,7 @@ PAGES = {
 API = {
     "api_cases.create_case": ("POST", "/api/v1/cases", expect(422, 422, 422)),
     "api_cases.list_cases": ("GET", "/api/v1/cases", expect(200, 200, 200, liaison=200)),
-    "api_cases.get_case": ("GET", "/api/v1/cases/{case}", expect(200, 404, 200, liaison=404)),
+    "api_cases.get_case": ("GET", "/api/v1/cases/{case}", expect(200, 404, 200, liaison=403)),
     "api_cases.allocate_case": (
         "POST",
         "/api/v1/cases/{case}/allocation",

@@ -134,7 +134,7 @@ def test_one_case_is_not_found_outside_the_callers_scope(client, keyworker):
     assert client.get(f"/api/v1/cases/{theirs.id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/cases/{uuid.uuid4()}", headers=headers).status_code == 404
     liaison = headers_for(factories.user(Role.VICTIM_LIAISON))
-    assert client.get(f"/api/v1/cases/{theirs.id}", headers=liaison).status_code == 404
+    assert client.get(f"/api/v1/cases/{theirs.id}", headers=liaison).status_code == 403
     assert audit_entries("case.viewed") == []
 
 

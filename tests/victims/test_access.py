@@ -248,7 +248,7 @@ def test_victim_liaison_users_reach_no_other_case_data_in_the_api(app, world):
                 reached[(method, rule.endpoint)] = response.status_code
             assert support.leaks(response.get_data(as_text=True)) == []
     assert reached == {}
-    assert client.get(f"/api/v1/cases/{planted.case.id}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/cases/{planted.case.id}", headers=headers).status_code == 403
     assert (
         client.get(f"/api/v1/cases/{planted.case.id}/conditions", headers=headers).status_code
         == 403
