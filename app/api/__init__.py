@@ -60,6 +60,7 @@ api = HubApi(
 def _blueprints():
     from app.api import (
         appointments,
+        audit,
         cases,
         consents,
         contracts,
@@ -82,6 +83,7 @@ def _blueprints():
         victims.blp,
         appointments.blp,
         outcomes.blp,
+        audit.blp,
     )
 
 

@@ -114,10 +114,17 @@ PAGE_SIZE = 50
 
 
 def list_entries(
-    *, object_id: str | None = None, actor_id=None, page: int = 1, per_page: int = PAGE_SIZE
+    *,
+    object_id: str | None = None,
+    actor_id=None,
+    since=None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
 ) -> tuple[list[AuditEntry], int]:
-    """Entries newest first, filtered by object and by acting user."""
+    """Entries newest first, filtered by object, by acting user and by time."""
     query = select(AuditEntry)
+    if since is not None:
+        query = query.where(AuditEntry.occurred_at >= since)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)
     if actor_id:

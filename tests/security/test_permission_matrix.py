@@ -51,6 +51,7 @@ API_MATRIX = {
     # An empty body is refused with 422 by the role that may create users, 403 for the rest.
     "api_users.create_user": ("POST", "/api/v1/users", only(A, ok=422)),
     "api_users.create_token": ("POST", "/api/v1/users/{user}/tokens", only(A, ok=201)),
+    "api_audit.list_audit_entries": ("GET", "/api/v1/audit", only(A)),
 }
 
 PUBLIC = PUBLIC_ENDPOINTS

@@ -1,0 +1,50 @@
+"""The audit log (administrators): who did what to an object, and when, newest first."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from app.api.fields import ListQuerySchema, UTCDateTime, list_schema
+from app.audit import services as audit
+from app.auth.permissions import roles_required
+from app.auth.roles import Role
+
+blp = Blueprint("api_audit", __name__, url_prefix="/audit", description="The audit log (admin)")
+
+
+class AuditQuerySchema(ListQuerySchema):
+    object_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The id of the object (a case, referral, user ...)"},
+    )
+    actor_id = fields.UUID(load_default=None, metadata={"description": "Who acted"})
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer(metadata={"description": "Position in the hash chain"})
+    occurred_at = UTCDateTime()
+    actor_id = fields.UUID(allow_none=True)
+    actor_role = fields.String(allow_none=True)
+    action = fields.String(metadata={"example": "case.viewed"})
+    object_type = fields.String(metadata={"example": "case"})
+    object_id = fields.String()
+    details = fields.Dict(metadata={"description": "Ids and codes only: never personal data"})
+
+
+@blp.route("", methods=["GET"])
+@roles_required(Role.ADMIN)
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, list_schema(AuditEntrySchema, "AuditEntryList"))
+@blp.alt_response(403, description="Only administrators read the audit log")
+def list_audit_entries(query):
+    """Who did what to an object, and when, newest first (`updated_since`: at or after)."""
+    entries, total = audit.list_entries(
+        object_id=query["object_id"],
+        actor_id=query["actor_id"],
+        since=query["updated_since"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
+    return {"items": entries, "total": total, "page": query["page"], "per_page": query["per_page"]}
