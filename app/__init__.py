@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app import health
+    from app.api import reference as api_reference
     from app.assessments import views as assessment_views
     from app.audit import views as audit_views
     from app.auth import admin_views
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         health.bp,
+        api_reference.bp,
         auth_views.bp,
         admin_views.bp,
         audit_views.bp,

@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     "auth.set_up_code",
     "auth.signed_out",
     "api-docs.openapi_json",
+    "api_reference.reference",
 }
 
 SAMPLE_VALUES = {"UUIDConverter": lambda: str(uuid.uuid4())}
