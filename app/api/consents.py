@@ -68,7 +68,8 @@ def list_consents(query, case_id: uuid.UUID):
     """List the case's consents, newest first: in force, withdrawn and expired.
 
     The body is `{"items": [...], "total": n, "page": p, "per_page": k}`; `per_page` is at
-    most 200 (default 50). `updated_since` keeps consents given or withdrawn since then.
+    most 200 (default 50). `updated_since` keeps consents given or withdrawn since then;
+    `status` keeps those `given` (in force), `withdrawn` or `expired` now.
     """
     try:
         result = services.list_consents(
@@ -77,6 +78,7 @@ def list_consents(query, case_id: uuid.UUID):
             page=query["page"],
             per_page=query["per_page"],
             updated_since=query["updated_since"],
+            status=query["status"],
             purpose="consent_list_api",
         )
     except DomainError as error:

@@ -77,6 +77,11 @@ class ConsentSchema(Schema):
 
 
 class ConsentListQuerySchema(Schema):
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(STATUSES),
+        metadata={"enum": STATUSES, "description": "Only consents with this status now"},
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(
         load_default=PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PER_PAGE)

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,7 +45,13 @@ from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.services import view_case
 from app.cases.timeline import add_event
-from app.consent.models import CATEGORY_LABELS, Consent, ConsentCategory, ConsentMethod
+from app.consent.models import (
+    CATEGORY_LABELS,
+    Consent,
+    ConsentCategory,
+    ConsentMethod,
+    ConsentStatus,
+)
 from app.consent.rules import in_force_at
 from app.database import utcnow
 from app.dates import add_months, contract_end, end_of_day_utc, today_in_london
@@ -366,6 +372,16 @@ def _in_force(case_id: uuid.UUID, organisation_id: uuid.UUID, at: datetime) -> l
     )
 
 
+def _status_is(status: str, now: datetime):
+    """A WHERE clause for ``Consent.status_at(now) == status`` (given, withdrawn, expired)."""
+    withdrawn = and_(Consent.withdrawn_at.is_not(None), Consent.withdrawn_at <= now)
+    if status == ConsentStatus.WITHDRAWN:
+        return withdrawn
+    if status == ConsentStatus.EXPIRED:
+        return and_(not_(withdrawn), Consent.expires_at <= now)
+    return in_force_at(now)
+
+
 def list_consents(
     actor,
     case_id: uuid.UUID,
@@ -373,15 +389,19 @@ def list_consents(
     page: int = 1,
     per_page: int = PAGE_SIZE,
     updated_since: datetime | None = None,
+    status: str | None = None,
     purpose: str = "consent_list",
 ) -> ConsentList:
     """Every consent of the case (in force, withdrawn and expired), newest first.
 
     ``updated_since`` keeps those given or withdrawn at or after that time (a consent is
-    otherwise never changed). Policy-checked and audited as a read of the case.
+    otherwise never changed); ``status`` keeps those given (in force), withdrawn or
+    expired now. Policy-checked and audited as a read of the case.
     """
     case = view_case(actor, case_id, purpose=purpose)
     query = select(Consent).where(Consent.case_id == case.id)
+    if status is not None:
+        query = query.where(_status_is(status, utcnow()))
     if updated_since is not None:
         query = query.where(
             or_(Consent.given_at >= updated_since, Consent.withdrawn_at >= updated_since)

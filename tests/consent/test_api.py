@@ -181,6 +181,31 @@ def test_listing_consents(client, headers, keyworker, case, org):
     assert data["page"] == 1 and data["per_page"] == 50
 
 
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("given", ["current"]), ("withdrawn", ["stopped"]), ("expired", ["old"])],
+)
+def test_listing_filters_by_status(client, headers, keyworker, case, status, expected):
+    now = utcnow()
+    made = {
+        "current": factories.consent(case, factories.organisation()),
+        "stopped": factories.consent(case, factories.organisation()),
+        "old": factories.consent(
+            case,
+            factories.organisation(),
+            given_at=now - timedelta(days=400),
+            expires_at=now - timedelta(days=35),
+        ),
+    }
+    services.withdraw_consent(keyworker, made["stopped"].id, "Stop")
+    response = client.get(
+        f"/api/v1/cases/{case.id}/consents", query_string={"status": status}, headers=headers
+    )
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json["items"]] == [str(made[n].id) for n in expected]
+    assert [item["status"] for item in response.json["items"]] == [status]
+
+
 def test_listing_is_paginated(client, headers, case):
     now = utcnow()
     for i in range(5):
@@ -192,7 +217,7 @@ def test_listing_is_paginated(client, headers, case):
 
 @pytest.mark.parametrize(
     "query",
-    ["per_page=0", "per_page=201", "page=0", "page=x", "updated_since=yesterday"],
+    ["per_page=0", "per_page=201", "page=0", "page=x", "updated_since=yesterday", "status=x"],
 )
 def test_bad_list_parameters_get_422(client, headers, case, query):
     response = client.get(f"/api/v1/cases/{case.id}/consents?{query}", headers=headers)
