@@ -80,6 +80,11 @@ NAVIGATION = {
     ],
     Role.PARTNER: [
         NavItem("Referrals", "referrals.inbox", ("referrals.",)),
+        NavItem(
+            "Attendance to record",
+            "evidence.to_record",
+            ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
+        ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],

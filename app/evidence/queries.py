@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.contracts.models import Condition, Contract
+from app.database import utcnow
 from app.dates import end_of_day_utc
 from app.evidence.models import (
     AbsenceReason,
@@ -356,6 +357,57 @@ def case_appointments(case_id: uuid.UUID, *, page: int, per_page: int) -> tuple[
         else {}
     )
     return _rows(appointments, names), total
+
+
+@dataclass
+class AwaitingRow:
+    appointment: Appointment
+    referral_reference: str | None
+    source: str
+
+
+def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[AwaitingRow], int]:
+    """Appointments that have happened (started before now) with no attendance recorded,
+    for the side that must record it: a partner's organisation's appointments on open
+    referrals, or the one-to-ones on a keyworker's cases (a supervisor: every case's).
+    Oldest first, so the longest-waiting come first."""
+    from app.auth.roles import Role
+    from app.cases.models import Case
+    from app.cases.policy import case_scope
+    from app.referrals.models import OPEN_STATUSES
+    from app.referrals.reference import reference
+
+    query = select(Appointment).where(
+        Appointment.starts_at <= utcnow(),
+        Appointment.rescheduled_at.is_(None),
+        ~Appointment.attendance.any(),
+    )
+    if user.role == Role.PARTNER:
+        query = query.join(Referral, Referral.id == Appointment.referral_id).where(
+            Referral.organisation_id == user.organisation_id,
+            Referral.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+    else:
+        query = (
+            query.join(Case, Case.id == Appointment.case_id)
+            .where(Appointment.referral_id.is_(None))
+            .where(case_scope(user))
+        )
+    total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
+    appointments = db.session.scalars(
+        query.order_by(Appointment.starts_at, Appointment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    rows = [
+        AwaitingRow(
+            a,
+            reference(a.referral_id) if a.referral_id else None,
+            KEYWORKER_SOURCE if a.referral_id is None else "",
+        )
+        for a in appointments
+    ]
+    return rows, total
 
 
 def appointment_history(appointment: Appointment) -> list[Appointment]:

@@ -190,6 +190,22 @@ def attendance(appointment_id: uuid.UUID):
     ), 400 if form.errors else 200
 
 
+@bp.get("/appointments/to-record")
+@roles_required(Role.PARTNER, *STAFF)
+def to_record():
+    page = page_number(request.args.get("page"))
+    rows, total = queries.awaiting_attendance(current_user, page=page, per_page=PER_PAGE)
+    _audit_read("appointments.awaiting_listed", "user", current_user.id, count=len(rows))
+    return render_template(
+        "evidence/to_record.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        labels=queries,
+    )
+
+
 # The case side ----------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ COVERED_ENDPOINTS = {
     "evidence.new_one_to_one",
     "evidence.condition",
     "evidence.decide",
+    "evidence.to_record",
     "api_appointments.book_appointment",
     "api_appointments.list_referral_appointments",
     "api_appointments.get_appointment",
@@ -52,8 +53,9 @@ PAGES = {
     "evidence.new_one_to_one": "/cases/{case}/one-to-ones/new",
     "evidence.condition": "/cases/{case}/conditions/{condition}",
     "evidence.decide": "/compliance-concerns/{concern}/decision",
+    "evidence.to_record": "/appointments/to-record",
 }
-FORMS = set(PAGES) - {"evidence.appointment", "evidence.case_evidence"}
+FORMS = set(PAGES) - {"evidence.appointment", "evidence.case_evidence", "evidence.to_record"}
 PARTNER_FORMS = {"evidence.book", "evidence.reschedule", "evidence.attendance"}
 STAFF_PAGES = {
     "evidence.case_evidence",
@@ -67,6 +69,8 @@ def page_expectation(endpoint: str, who: str) -> tuple[int, int]:
     """(GET, POST of an empty form)."""
     if who in {"admin", "victim_liaison"}:
         return 403, 403
+    if endpoint == "evidence.to_record":
+        return 200, 0  # everyone else sees their own list
     if endpoint in PARTNER_FORMS:
         if who == "partner":
             return 200, 400

@@ -228,3 +228,35 @@ def test_the_evidence_and_contract_pages_run_a_flat_number_of_queries(app, clien
     for days in range(2, 8):
         world.attend(world.book(starts_at=past(days=days)), status="late")
     assert measure() == small
+
+
+def test_partners_see_the_appointments_awaiting_attendance(client, world, other):
+    waiting = world.book(starts_at=past(days=2))
+    world.attend(world.book(starts_at=past(days=1)), status="attended")
+    world.book(starts_at=datetime.now(UTC) + timedelta(days=2))  # not happened yet
+    other.book(starts_at=past(days=3))  # another organisation's
+    sign_in(client, world.partner)
+
+    page = text_of(client.get("/appointments/to-record"))
+
+    assert "1 appointment to record" in page
+    assert f"/appointments/{waiting.id}/attendance" in page
+    world.attend(waiting, status="late")
+    page = text_of(client.get("/appointments/to-record"))
+    assert "Nothing to record" in page
+
+
+def test_keyworkers_see_their_one_to_ones_awaiting_attendance(client, world, other):
+    from app.evidence import services
+
+    mine = services.record_one_to_one(
+        world.keyworker, world.case.id, starts_at=past(days=1), mode="phone"
+    )
+    services.record_one_to_one(other.keyworker, other.case.id, starts_at=past(), mode="phone")
+    world.book(starts_at=past())  # the partner records that one, not the keyworker
+    sign_in(client, world.keyworker)
+
+    page = text_of(client.get("/appointments/to-record"))
+
+    assert "1 appointment to record" in page
+    assert f"/appointments/{mine.id}/attendance" in page
