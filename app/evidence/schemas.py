@@ -55,13 +55,14 @@ class RescheduleSchema(NewAppointmentSchema):
 
 class AttendanceSchema(Schema):
     status = fields.String(
-        required=True,
+        load_default=None,
+        allow_none=True,
         validate=validate.OneOf(STATUSES),
         metadata={
             "enum": STATUSES,
-            "description": "`attended` and `late` count toward the linked conditions' "
-            "`required_sessions`; `did_not_attend` without an acceptable reason raises a "
-            "compliance concern on the case",
+            "description": "Required when the appointment took place. `attended` and `late` "
+            "count toward the linked conditions' `required_sessions`; `did_not_attend` "
+            "without an acceptable reason raises a compliance concern on the case",
         },
     )
     happened = fields.Boolean(
