@@ -57,7 +57,8 @@ def new(case_id: uuid.UUID):
         return _to_case(case_id, "An outcome proposal is already waiting for a supervisor")
     if not reads.open_results(case):
         return _to_case(
-            case_id, "An outcome can be recorded only for an active case (or opt-out, allocated)"
+            case_id,
+            "An outcome can be recorded only for an active case, or an opt-out before the contract",
         )
     form = OutcomeForm()
     if request.method == "GET":
