@@ -19,6 +19,7 @@ from app.api.errors import raise_domain_error
 from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
+from app.cases.services import view_case
 from app.errors import DomainError
 from app.evidence import attendance, compliance, queries, services
 from app.evidence.schemas import (
@@ -205,8 +206,6 @@ def record_attendance(data, appointment_id: uuid.UUID):
 def list_concerns(case_id: uuid.UUID):
     """The case's compliance concerns with their decisions, newest first.
     Roles: keyworker of the case, supervisor."""
-    from app.cases.services import view_case
-
     try:
         case = view_case(current_user, case_id, purpose="compliance_concerns")
     except DomainError as error:

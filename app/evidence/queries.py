@@ -31,7 +31,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User
 from app.contracts.models import Condition, Contract
 from app.database import utcnow
 from app.dates import end_of_day_utc
@@ -441,10 +440,3 @@ def case_concerns(case_id: uuid.UUID) -> list[ComplianceConcern]:
 
 def open_concern_count(case_id: uuid.UUID) -> int:
     return sum(1 for concern in case_concerns(case_id) if not concern.decisions)
-
-
-def names_of(user_ids) -> dict[uuid.UUID, str]:
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

@@ -17,7 +17,7 @@ from app.audit import services as audit
 from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.contracts.services import condition_status, get_condition_for
+from app.contracts.services import condition_status, get_condition_for, names_of
 from app.errors import Conflict, InvalidInput
 from app.evidence import attendance as attendance_service
 from app.evidence import compliance, queries, services
@@ -105,7 +105,7 @@ def appointment(appointment_id: uuid.UUID):
         records=records,
         earlier=queries.appointment_history(found),
         replacement=queries.replacement_of(found),
-        names=queries.names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
+        names=names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
         can_record=services.can_record(current_user, found),
         back=_back_to(found),
         labels=queries,
@@ -216,7 +216,7 @@ def case_evidence(case_id: uuid.UUID):
     page = page_number(request.args.get("page"))
     rows, total = queries.case_appointments(case.id, page=page, per_page=PER_PAGE)
     concerns = queries.case_concerns(case.id)
-    names = queries.names_of(
+    names = names_of(
         [d.decided_by_id for c in concerns for d in c.decisions]
         + [r.record.recorded_by_id for r in rows if r.record]
     )
