@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test e2e lint browser assets lock clean
+.PHONY: help install run test test-fast e2e lint browser assets lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ browser: ## Install Debian's Chromium for the browser tests, if it is missing
 
 test: install browser ## Run the whole test suite (SQLite unless DATABASE_URL names PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install ## Run the suite without the browser journeys
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 e2e: install browser ## Run only the browser journeys
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

@@ -11,8 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security
 from app.config import load_config
-from app.extensions import csrf, db, limiter, migrate
+from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
+from app.rate_limits import apply_view_limits, init_limiter
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -33,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
     )
-    limiter.init_app(app)
+    init_limiter(app)
     security.init_security(app)
 
     from app.auth.hooks import init_auth
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     # After init_auth, so an anonymous request is sent to sign in before its CSRF token is checked.
     csrf.init_app(app)
     _register_blueprints(app)
+    apply_view_limits(app)
 
     from app.api import init_api
 

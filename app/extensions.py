@@ -1,7 +1,8 @@
-"""Flask extensions: created here, bound to the app in create_app()."""
+"""Flask extensions: created here, bound to the app in create_app().
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+Only extensions that keep their per-app state on the app belong here; the rate limiter
+(app.rate_limits) and the API (app.api) are made for each app instead."""
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,5 +15,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()

@@ -1,9 +1,19 @@
-"""Test set-up: a database built by the real migrations, fresh for every test.
+"""Test set-up: one app for the whole run, over a database built by the real migrations.
 
-SQLite (the default): the migrations run once into a template file, copied for each test.
-PostgreSQL (DATABASE_URL=postgresql+psycopg://...): the migrations run once into that
-database, and every test ends by truncating every table. If the server cannot be reached,
-the run fails; it never skips.
+Creating an app is costly (the OpenAPI document, cold caches), so the run shares one;
+each test still starts from an empty, freshly migrated database:
+- SQLite (the default): the migrations run once into a template file, and before each
+  test the template is copied over the shared app's database file.
+- PostgreSQL (DATABASE_URL=postgresql+psycopg://...): the migrations run once; each test
+  runs inside a transaction that is rolled back afterwards, with the test's (and its
+  requests') own commits turned into SAVEPOINTs. Tests that need real, separately
+  committed transactions (a live server's threads, concurrent sessions) are marked
+  ``committed`` (browser tests are, by their ``live_server``), and instead end by
+  truncating every table. If the server cannot be reached, the run fails; it never skips.
+
+Settings changed by a test are restored afterwards. A test module that needs settings
+read when the app is built overrides ``app_config``; a test that adds routes uses
+``fresh_app``: both get an app (and a database) of their own.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import os
 import shutil
 import socket
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,13 +30,13 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from jinja2 import BytecodeCache
 from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth import passwords
 from app.extensions import db
+from app.rate_limits import limiter_of
 from tests import factories
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -52,6 +63,14 @@ def migrate_to_head(database_url: str) -> None:
         db.engine.dispose()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "committed: the test needs real commits that other connections see (PostgreSQL "
+        "isolates it by truncating every table afterwards, not by a rolled-back transaction)",
+    )
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """Build the schema once, through the migrations."""
@@ -72,8 +91,7 @@ def database_template(tmp_path_factory):
     return template
 
 
-def _truncate_all(database_url: str) -> None:
-    engine = sa.create_engine(database_url)
+def _truncate_all(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         tables = [
             row[0]
@@ -86,47 +104,32 @@ def _truncate_all(database_url: str) -> None:
         ]
         if tables:
             connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path):
-    if USING_POSTGRES:
-        yield DATABASE_URL
-        _truncate_all(DATABASE_URL)
-    else:
-        copy = tmp_path / "test.sqlite3"
-        shutil.copyfile(database_template, copy)
-        yield f"sqlite:///{copy}"
+def _copy_sqlite_template(template: Path, target: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, target)
 
 
 @pytest.fixture
 def app_config():
-    """Override in a test module to change settings."""
+    """Override in a test module to change settings read when the app is built."""
     return {}
 
 
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by every test's app (each test builds a new app)."""
-
-    def __init__(self):
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket):
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_BYTECODE_CACHE = _MemoryBytecodeCache()
 # argon2id at its lowest cost: tests sign in (and fail to) thousands of times. The
 # production parameters are checked in tests/auth/test_passwords_and_config.py.
 _FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _FAST_PASSWORD_HASH = _FAST_HASHER.hash(factories.PASSWORD)
 _FAST_DUMMY_HASH = _FAST_HASHER.hash("not-a-real-password-for-timing")
+
+
+@pytest.fixture
+def _fast_hashing(monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", _FAST_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", _FAST_DUMMY_HASH)
+    monkeypatch.setattr(factories, "_password_hash", lambda: _FAST_PASSWORD_HASH)
 
 
 def _no_fsync(dbapi_connection, _record):
@@ -135,7 +138,7 @@ def _no_fsync(dbapi_connection, _record):
     cursor.close()
 
 
-def _engine_of(app):
+def _engine_of(app) -> sa.Engine:
     with app.app_context():
         return db.engine
 
@@ -149,21 +152,128 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url, app_config, monkeypatch):
-    monkeypatch.setattr(passwords, "_hasher", _FAST_HASHER)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", _FAST_DUMMY_HASH)
-    monkeypatch.setattr(factories, "_password_hash", lambda: _FAST_PASSWORD_HASH)
-    app = make_app(database_url, **app_config)
+def _build_app(database_url: str, **overrides):
+    app = make_app(database_url, **overrides)
     if database_url.startswith("sqlite"):
-        # Each test's database is a throwaway copy: waiting for the disk buys nothing.
+        # The test databases are throwaway copies: waiting for the disk buys nothing.
         event.listen(_engine_of(app), "connect", _no_fsync)
-    app.jinja_env.bytecode_cache = _BYTECODE_CACHE
     app.test_client_class = FreshContextClient
-    with app.app_context():
-        yield app
+    return app
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_template, tmp_path_factory):
+    if USING_POSTGRES:
+        database_url = DATABASE_URL
+    else:
+        database_url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'hub.sqlite3'}"
+    app = _build_app(database_url)
+    engine = _engine_of(app)
+    if USING_POSTGRES:
+        # A test's own commits become savepoints inside the transaction it runs in.
+        db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    yield app
+    engine.dispose()
+
+
+@contextmanager
+def _rolled_back(app):
+    """PostgreSQL: every session of this app, in any app context, works inside one
+    connection's transaction, which is rolled back when the test ends."""
+    engines = db._app_engines[app]
+    engine = engines[None]
+    connection = engine.connect()
+    transaction = connection.begin()
+    engines[None] = connection
+    try:
+        yield
+    finally:
         db.session.remove()
-        db.engine.dispose()
+        engines[None] = engine
+        transaction.rollback()
+        connection.close()
+
+
+def _needs_commits(request) -> bool:
+    return (
+        request.node.get_closest_marker("committed") is not None
+        or request.node.get_closest_marker("e2e") is not None
+        or "live_server" in request.fixturenames
+    )
+
+
+@contextmanager
+def _isolated(app, request, template):
+    """Run one test on the shared app: an empty database, and its settings restored."""
+    engine = _engine_of(app)
+    saved_config = app.config.copy()
+    if USING_POSTGRES:
+        isolation = _rolled_back(app) if not _needs_commits(request) else _committed(engine)
+    else:
+        engine.dispose()
+        _copy_sqlite_template(Path(template), Path(engine.url.database))
+        isolation = _nothing()
+    try:
+        with app.app_context(), isolation:
+            yield app
+            db.session.remove()
+    finally:
+        app.config.clear()
+        app.config.update(saved_config)
+        limiter = limiter_of(app)
+        if limiter.enabled:
+            limiter.reset()
+        if not USING_POSTGRES:
+            engine.dispose()
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+@contextmanager
+def _committed(engine):
+    try:
+        yield
+    finally:
+        db.session.remove()
+        _truncate_all(engine)
+
+
+@contextmanager
+def _own_app(template, tmp_path, **overrides):
+    """An app, and a database, of the test's own."""
+    if USING_POSTGRES:
+        app = _build_app(DATABASE_URL, **overrides)
+        isolation = _committed(_engine_of(app))
+    else:
+        copy = tmp_path / "own.sqlite3"
+        shutil.copyfile(template, copy)
+        app = _build_app(f"sqlite:///{copy}", **overrides)
+        isolation = _nothing()
+    try:
+        with app.app_context(), isolation:
+            yield app
+            db.session.remove()
+    finally:
+        _engine_of(app).dispose()
+
+
+@pytest.fixture
+def fresh_app(database_template, tmp_path, app_config, _fast_hashing):
+    """For the few tests that add routes or need settings read at start-up."""
+    with _own_app(database_template, tmp_path, **app_config) as app:
+        yield app
+
+
+@pytest.fixture
+def app(request, database_template, app_config, _fast_hashing):
+    if app_config:
+        yield request.getfixturevalue("fresh_app")
+        return
+    with _isolated(request.getfixturevalue("shared_app"), request, database_template) as app:
+        yield app
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from tests.factories import PASSWORD, next_code
 
@@ -31,3 +32,31 @@ def sign_in(client, user, password: str = PASSWORD):
 
 def api_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+class FromNow:
+    """A date or time relative to now, worked out when the test runs, never when the
+    tests are collected (a run that crosses midnight must not change what a test means).
+
+    ``FromNow(days=1)`` is tomorrow's date in London; ``FromNow(days=1, iso=True)`` its ISO
+    text; ``FromNow(minutes=-1, moment=True)`` the UTC time a minute ago."""
+
+    def __init__(self, *, moment: bool = False, iso: bool = False, **delta):
+        self.delta = timedelta(**delta)
+        self.moment = moment
+        self.iso = iso
+
+    def resolve(self):
+        from app.database import utcnow
+        from app.dates import today_in_london
+
+        value = utcnow() + self.delta if self.moment else today_in_london() + self.delta
+        return value.isoformat() if self.iso else value
+
+    def __repr__(self) -> str:
+        return f"FromNow({self.delta!r})"
+
+
+def resolved(values: dict) -> dict:
+    """``values`` with each FromNow worked out now."""
+    return {key: v.resolve() if isinstance(v, FromNow) else v for key, v in values.items()}

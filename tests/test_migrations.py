@@ -46,6 +46,7 @@ def test_upgrade_downgrade_upgrade(scratch_database_url):
         db.engine.dispose()
 
 
+@pytest.mark.committed
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

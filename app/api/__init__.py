@@ -12,18 +12,19 @@ import ``app.api.fields`` without an import cycle.
 
 from __future__ import annotations
 
-from flask import Flask
+import copy
+
+from flask import Flask, current_app
 from flask_smorest import Api
 
 from app.api.docs import ProblemSchema, document_operations
 from app.api.errors import check_json_body
 from app.api.limits import api_limit, api_limit_key
-from app.extensions import csrf, limiter
+from app.extensions import csrf
+from app.rate_limits import limiter_of
 
 API_PREFIX = "/api/v1"
 RATE_LIMIT_SCOPE = "api"
-# One limit shared by every resource, counted per token (made once: the limiter keeps it).
-PER_TOKEN = limiter.shared_limit(api_limit, scope=RATE_LIMIT_SCOPE, key_func=api_limit_key)
 
 
 class HubApi(Api):
@@ -33,28 +34,26 @@ class HubApi(Api):
         """Errors are answered by app.web_errors, for the pages and the API alike."""
 
 
-api = HubApi(
-    spec_kwargs={
-        "info": {
-            "description": (
-                "The virtual offender hub's API for partner systems and force systems.\n\n"
-                "- Authenticate with `Authorization: Bearer <token>`. A token acts with its "
-                "user's role and organisation; each operation states the roles allowed.\n"
-                "- Errors are `application/problem+json` (`Problem`), with `errors` per "
-                "field for invalid input and a `code` where API.md names one.\n"
-                "- Objects outside your scope answer 404, as if they did not exist.\n"
-                "- Lists answer `{items, total, page, per_page}`, ordered by the time of "
-                "the last change then id; `updated_since` keeps what changed since then. "
-                "A page beyond the last has no items; `page` < 1 or `per_page` outside "
-                "1..200 answers 422.\n"
-                "- Times are ISO 8601 in UTC (`2026-11-22T09:30:00Z`); dates `YYYY-MM-DD`.\n"
-                "- Each token may make `RATELIMIT_API` requests (1200 a minute by "
-                "default); beyond that the answer is 429 with `Retry-After`."
-            )
-        },
-        "servers": [{"url": "/"}],
-    }
-)
+SPEC_KWARGS = {
+    "info": {
+        "description": (
+            "The virtual offender hub's API for partner systems and force systems.\n\n"
+            "- Authenticate with `Authorization: Bearer <token>`. A token acts with its "
+            "user's role and organisation; each operation states the roles allowed.\n"
+            "- Errors are `application/problem+json` (`Problem`), with `errors` per "
+            "field for invalid input and a `code` where API.md names one.\n"
+            "- Objects outside your scope answer 404, as if they did not exist.\n"
+            "- Lists answer `{items, total, page, per_page}`, ordered by the time of "
+            "the last change then id; `updated_since` keeps what changed since then. "
+            "A page beyond the last has no items; `page` < 1 or `per_page` outside "
+            "1..200 answers 422.\n"
+            "- Times are ISO 8601 in UTC (`2026-11-22T09:30:00Z`); dates `YYYY-MM-DD`.\n"
+            "- Each token may make `RATELIMIT_API` requests (1200 a minute by "
+            "default); beyond that the answer is 429 with `Retry-After`."
+        )
+    },
+    "servers": [{"url": "/"}],
+}
 
 
 def _blueprints():
@@ -88,14 +87,25 @@ def _blueprints():
 
 
 def init_api(app: Flask) -> None:
+    # Each app has its own Api (and so its own OpenAPI document) and its own limit.
+    api = HubApi(spec_kwargs=copy.deepcopy(SPEC_KWARGS))
+    app.extensions["hub_api"] = api
     api.init_app(app)
+    # One limit shared by every resource, counted per token.
+    per_token = limiter_of(app).shared_limit(
+        api_limit, scope=RATE_LIMIT_SCOPE, key_func=api_limit_key
+    )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
         csrf.exempt(blueprint)
-        PER_TOKEN(blueprint)
+        per_token(blueprint)
     # After the authentication hook (init_auth ran first): no token still answers 401.
     app.before_request(lambda: check_json_body(API_PREFIX))
     document_operations(app, api.spec, API_PREFIX)
+
+
+def current_api() -> HubApi:
+    return current_app.extensions["hub_api"]

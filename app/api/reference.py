@@ -117,9 +117,9 @@ def sections(spec: dict) -> list[Section]:
 @bp.get("/api-docs")
 @public
 def reference():
-    from app.api import api
+    from app.api import current_api
 
-    spec = api.spec.to_dict()
+    spec = current_api().spec.to_dict()
     return render_template(
         "api/reference.html",
         info=spec.get("info", {}),

@@ -26,7 +26,7 @@ from app.auth.forms import CodeForm, NewTokenForm, RevokeTokenForm, SignInForm, 
 from app.auth.permissions import public, roles_required
 from app.auth.roles import Role
 from app.errors import AccountLocked, SignInFailed, ValidationFailed
-from app.extensions import limiter
+from app.rate_limits import rate_limited
 
 bp = Blueprint("auth", __name__)
 
@@ -94,7 +94,7 @@ def home():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@rate_limited(_sign_in_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -123,7 +123,7 @@ def sign_in():
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@rate_limited(_sign_in_limit, methods=["POST"])
 def enter_code():
     user_id = _pending_user_id()
     if user_id is None:
@@ -138,7 +138,7 @@ def enter_code():
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@rate_limited(_sign_in_limit, methods=["POST"])
 def set_up_code():
     user_id = _pending_user_id()
     if user_id is None:

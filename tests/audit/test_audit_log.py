@@ -14,6 +14,9 @@ from app.extensions import db
 from tests import factories
 from tests.helpers import sign_in
 
+# Tampering goes straight to the database, on a connection of its own.
+pytestmark = pytest.mark.committed
+
 NEW_USER = {
     "email": "new.person@hub.example",
     "name": "New Person",

@@ -4,14 +4,13 @@ messages, nothing stored when the input is bad, ineligible cases kept."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.cases.models import Case, CaseAllocation, CaseEvent
-from app.dates import today_in_london
 from app.extensions import db
 from app.victims.models import Victim
 from tests import factories
@@ -24,9 +23,10 @@ from tests.cases.support import (
     intake_json,
     text,
 )
-from tests.helpers import post_form
+from tests.helpers import FromNow, post_form, resolved
 
-TOMORROW = today_in_london() + timedelta(days=1)
+TOMORROW = FromNow(days=1)
+TOMORROW_ISO = FromNow(days=1, iso=True)
 
 
 def only_case() -> Case:
@@ -193,6 +193,7 @@ PAGE_BAD_INPUT = [
 def test_bad_input_on_the_page_gives_field_errors_and_stores_nothing(
     keyworker_client, changes, field, message
 ):
+    changes = resolved(changes)
     form = intake_form(**{k: v for k, v in changes.items() if not isinstance(v, list)})
     form.update({k: v for k, v in changes.items() if isinstance(v, list)})
     response = post_form(keyworker_client, "/cases/new", form)
@@ -300,12 +301,12 @@ API_BAD_INPUT = [
     ({"crime_reference": "X" * 51}, ["crime_reference"]),
     ({"offence.offence_class": "treason"}, ["offence", "offence_class"]),
     ({"offence.committed_on": "2026-02-30"}, ["offence", "committed_on"]),
-    ({"offence.committed_on": TOMORROW.isoformat()}, ["offence", "committed_on"]),
+    ({"offence.committed_on": TOMORROW_ISO}, ["offence", "committed_on"]),
     ({"offence.committed_in_force_area": "yes"}, ["offence", "committed_in_force_area"]),
     ({"offence.description": ""}, ["offence", "description"]),
     ({"person.given_name": DELETE}, ["person", "given_name"]),
     ({"person.date_of_birth": "1850-01-01"}, ["person", "date_of_birth"]),
-    ({"person.date_of_birth": TOMORROW.isoformat()}, ["person", "date_of_birth"]),
+    ({"person.date_of_birth": TOMORROW_ISO}, ["person", "date_of_birth"]),
     ({"person.email": "not-an-email"}, ["person", "email"]),
     ({"person.phone": "phone me"}, ["person", "phone"]),
     ({"person.surname": "Unknown field"}, ["person", "surname"]),
@@ -325,6 +326,7 @@ API_BAD_INPUT = [
 def test_bad_input_to_the_api_gets_422_naming_the_field_and_stores_nothing(
     client, keyworker, changes, path
 ):
+    changes = resolved(changes)
     response = client.post(
         "/api/v1/cases", json=intake_json(**changes), headers=headers_for(keyworker)
     )

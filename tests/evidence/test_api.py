@@ -10,6 +10,7 @@ from app.cases.models import CaseEvent
 from app.database import utcnow
 from app.evidence.models import AttendanceRecord, ComplianceConcern
 from tests.evidence.support import past
+from tests.helpers import FromNow
 from tests.referrals.support import audit_actions, count, headers_for, notifications_for
 
 
@@ -59,10 +60,11 @@ def test_a_partner_books_an_appointment(client, world):
     [
         ({"mode": "carrier_pigeon"}, "mode"),
         ({"starts_at": "tomorrow"}, "starts_at"),
-        ({"starts_at": iso(utcnow() + timedelta(days=400))}, "starts_at"),
+        ({"starts_at": FromNow(days=400, moment=True)}, "starts_at"),
     ],
 )
 def test_a_booking_with_bad_details_is_refused(client, world, body, field):
+    body = {k: iso(v.resolve()) if isinstance(v, FromNow) else v for k, v in body.items()}
     answer = book(client, world, **body)
 
     assert answer.status_code == 422

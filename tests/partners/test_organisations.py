@@ -281,6 +281,7 @@ def test_a_missing_version_counts_as_stale(admin_client):
     assert reload(org).name == org.name
 
 
+@pytest.mark.committed
 def test_a_concurrent_write_between_read_and_save_is_stale(admin):
     """Two saves racing: the row's version guards the write itself."""
     org = factories.organisation(name="Race Org")

@@ -231,6 +231,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(world):
     assert support.fresh(Referral, world.referral.id).status == "accepted"
 
 
+@pytest.mark.committed
 def test_two_partner_users_accepting_at_once_cannot_both_win(world, monkeypatch):
     """Both load the referral at version N; the other's acceptance commits in between
     (from another database session); the later commit must fail as stale."""

@@ -21,6 +21,7 @@ from app.referrals import services
 from app.referrals.errors import ConsentRequired, InvalidState, IsaExpired, NotAccepting
 from app.referrals.models import Referral, ReferralTransition
 from tests import factories
+from tests.helpers import FromNow, resolved
 from tests.referrals import support
 
 
@@ -164,14 +165,14 @@ def test_consent_must_cover_every_shared_category(case, org, keyworker):
 @pytest.mark.parametrize(
     "consent_fields",
     [
-        {"withdrawn_at": utcnow() - timedelta(minutes=1)},
-        {"expires_at": utcnow() - timedelta(seconds=1)},
-        {"given_at": utcnow() + timedelta(days=1)},
+        {"withdrawn_at": FromNow(minutes=-1, moment=True)},
+        {"expires_at": FromNow(seconds=-1, moment=True)},
+        {"given_at": FromNow(days=1, moment=True)},
     ],
     ids=["withdrawn", "expired", "not-yet-given"],
 )
 def test_consent_not_in_force_does_not_count(case, org, keyworker, consent_fields):
-    support.consent(case, org, **consent_fields)
+    support.consent(case, org, **resolved(consent_fields))
     with pytest.raises(ConsentRequired):
         support.send(case, org, keyworker, categories=["contact_details"])
     assert support.count(Referral) == 0

@@ -13,7 +13,9 @@ from tests.helpers import sign_in
 
 
 @pytest.fixture
-def app_with_failing_routes(app):
+def app_with_failing_routes(fresh_app):
+    app = fresh_app
+
     @public
     def boom():
         raise RuntimeError("secret internal detail")
@@ -111,16 +113,18 @@ def test_a_signed_in_user_of_the_wrong_role_gets_the_forbidden_page(client):
     ("error", "status", "page_text"),
     [("not_found", 404, "Page not found"), ("forbidden", 403, "You do not have permission")],
 )
-def test_a_services_not_found_or_forbidden_is_answered_not_crashed(app, error, status, page_text):
+def test_a_services_not_found_or_forbidden_is_answered_not_crashed(
+    fresh_app, error, status, page_text
+):
     from app.errors import Forbidden, NotFound
 
     @public
     def refuse():
         raise (NotFound if error == "not_found" else Forbidden)("out of scope")
 
-    app.add_url_rule("/test-only/refuse", "refuse", refuse)
-    app.add_url_rule("/api/v1/test-only/refuse", "api_refuse", refuse)
-    client = app.test_client()
+    fresh_app.add_url_rule("/test-only/refuse", "refuse", refuse)
+    fresh_app.add_url_rule("/api/v1/test-only/refuse", "api_refuse", refuse)
+    client = fresh_app.test_client()
     page = client.get("/test-only/refuse")
     assert page.status_code == status
     assert page_text in page.get_data(as_text=True)
