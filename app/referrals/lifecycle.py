@@ -27,8 +27,9 @@ an audit entry, a case timeline event and its notifications, in one transaction.
 people changing one referral at once cannot both win: the referral's ``version`` column
 makes the later commit fail, and that is reported as ``StaleVersion``.
 
-Consent going away is handled here too: ``hold_referrals_for_consent`` is called in the
-consent withdrawal's transaction; ``app.referrals.checks.check_referrals`` (the periodic
+Consent going away is handled here too: ``hold_referrals_for_consent`` runs in the
+consent withdrawal's transaction (it receives ``app.events.consent_withdrawn``, through
+``app.referrals.subscribers``); ``app.referrals.checks.check_referrals`` (the periodic
 job) flags overdue acknowledgements and holds referrals whose consent expired.
 """
 
