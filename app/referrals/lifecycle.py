@@ -128,6 +128,14 @@ AUDIT_ACTIONS = {
     "resume": "referral.resumed",
     "hold": "referral.held",
 }
+# The notifications each action sends (app.referrals.messages); the others send none.
+ACTION_MESSAGES = {
+    "decline": messages.DECLINED,
+    "complete": messages.COMPLETED,
+    "cancel": messages.CANCELLED,
+    "resume": messages.RESUMED,
+    "hold": messages.ON_HOLD,
+}
 ACTION_DONE = {
     "acknowledge": "acknowledged",
     "accept": "accepted",
@@ -356,16 +364,8 @@ def apply_move(
         _timeline_summary(referral, move, user, decline_reason, outcome, reason_text),
         actor=user,
     )
-    if move.target == S.DECLINED:
-        messages.declined(referral)
-    elif move.target == S.COMPLETED:
-        messages.completed(referral)
-    elif move.target == S.CANCELLED:
-        messages.cancelled(referral)
-    elif move.target == S.ON_HOLD:
-        messages.held(referral)
-    elif move.action == "resume":
-        messages.resumed(referral)
+    if move.action in ACTION_MESSAGES:
+        messages.send(referral, ACTION_MESSAGES[move.action])
 
 
 def _timeline_summary(referral, move: Move, user, decline_reason, outcome, reason_text) -> str:
