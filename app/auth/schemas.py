@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.auth.roles import Role
+from app.schema_fields import UTCDateTime
 
 ROLES = [r.value for r in Role]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.cases.eligibility import RULES
 from app.cases.intake import ANSWERS, CRIME_REFERENCE_MAX, MAX_VICTIMS
 from app.cases.models import Case, CaseStatus, OffenceClass
+from app.schema_fields import UTCDateTime
 from app.victims.models import ContactMethod
 
 STATUSES = [s.value for s in CaseStatus]

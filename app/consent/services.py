@@ -21,9 +21,10 @@ Decisions recorded here:
   consent for a 16-week scheme has no business lasting longer, and it keeps the
   arithmetic away from the end of the calendar).
 - **Withdrawal takes effect at once** (``withdrawn_at`` is the moment of the request) and
-  is told to the keyworker on the case's timeline. ``_on_consent_withdrawn`` is called in
-  the same transaction for every consent that stops (withdrawn or replaced): it is the
-  place where open referrals to the organisation are put on hold (issue 4; a no-op now).
+  is told to the keyworker on the case's timeline. Every consent that stops (withdrawn or
+  replaced) sends ``app.events.consent_withdrawn`` in the same transaction, before the
+  commit; the referrals package answers it by putting the open referrals to the
+  organisation on hold, so the withdrawal and its consequences commit together.
 - **Consent is not eligibility**: nothing here changes the case's status or eligibility.
   Consent can only be recorded while the case is still open (not ineligible, completed,
   breached, opted out or withdrawn); withdrawing is always possible.
@@ -40,6 +41,7 @@ from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import events
 from app.audit import services as audit
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
@@ -212,7 +214,7 @@ def give_consent(
                 "replaced_by": str(consent.id),
             },
         )
-        _on_consent_withdrawn(old, replaced_by=consent)
+        events.consent_withdrawn.send(old, replaced_by=consent)
     audit.record(
         "consent.given",
         "consent",
@@ -290,7 +292,7 @@ def withdraw_consent(
         "shown or sent to them.",
         actor=actor,
     )
-    _on_consent_withdrawn(consent)
+    events.consent_withdrawn.send(consent, replaced_by=None)
     db.session.commit()
     return consent
 
@@ -304,19 +306,6 @@ def _write_or_stale() -> None:
         raise StaleVersion(
             "This consent changed since you read it. Reload it and try again", field="version"
         ) from None
-
-
-def _on_consent_withdrawn(consent: Consent, *, replaced_by: Consent | None = None) -> None:
-    """Called in the withdrawing transaction, before its commit, whenever a consent stops
-    being in force by withdrawal (by hand, or replaced by ``replaced_by``).
-
-    The open referrals of this case to ``consent.organisation_id`` go on hold here, in
-    this same transaction, so that the withdrawal and its consequences commit together
-    (after a replacement, only those sharing a category the new consent no longer covers).
-    """
-    from app.referrals.lifecycle import hold_referrals_for_consent
-
-    hold_referrals_for_consent(consent)
 
 
 # Reading ------------------------------------------------------------------------------

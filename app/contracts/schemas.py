@@ -11,7 +11,6 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.contracts.models import AgreementMethod, ConditionType
 from app.contracts.services import (
     DESCRIPTION_MAX,
@@ -22,6 +21,7 @@ from app.contracts.services import (
     START_MAX_DAYS_AHEAD,
     ConditionStatus,
 )
+from app.schema_fields import UTCDateTime
 
 CONDITION_TYPES = [t.value for t in ConditionType]
 AGREEMENT_METHODS = [m.value for m in AgreementMethod]

@@ -25,9 +25,9 @@ from app.database import utcnow
 from app.dates import today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
+from app.outcomes import surveys
 from app.outcomes.models import ReoffendingCheck, Survey
 
-COMMENTS_MAX = 2000
 OFFENCE_MAX = 1000
 CHECK_WINDOW_DAYS = 365
 SCALE = {
@@ -52,15 +52,6 @@ class InvalidState(Conflict):
 
 class AlreadyRecorded(Conflict):
     code = "already_recorded"
-
-
-def _score(value, field: str, message: str, errors: dict) -> int | None:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        errors[field] = message
-        return None
-    return value
 
 
 def _text(value, field: str, limit: int, label: str, errors: dict) -> str | None:
@@ -95,43 +86,13 @@ def record_person_survey(
         raise InvalidState("The ending survey is taken once the case has been completed")
     if person_survey(case.id) is not None:
         raise AlreadyRecorded("The person's ending survey has already been recorded")
-    errors: dict[str, str] = {}
-    satisfaction = _score(
-        satisfaction,
-        "satisfaction",
-        "Select how satisfied they are with the scheme, from 1 to 5",
-        errors,
+    return surveys.record(
+        actor,
+        case,
+        surveys.PERSON,
+        {"satisfaction": satisfaction, "police_legitimacy": police_legitimacy},
+        comments,
     )
-    police_legitimacy = _score(
-        police_legitimacy,
-        "police_legitimacy",
-        "Select how far they agree that the police act fairly, from 1 to 5",
-        errors,
-    )
-    comments = _text(comments, "comments", COMMENTS_MAX, "Comments", errors)
-    if errors:
-        db.session.rollback()
-        raise InvalidInput(errors, "The survey answers are not valid")
-    survey = Survey(
-        case_id=case.id,
-        respondent="person",
-        satisfaction=satisfaction,
-        police_legitimacy=police_legitimacy,
-        comments=comments,
-        recorded_by_id=actor.id,
-    )
-    db.session.add(survey)
-    db.session.flush()
-    audit.record(
-        "survey.recorded",
-        "survey",
-        survey.id,
-        actor=actor,
-        details={"case_id": str(case.id), "respondent": "person"},
-    )
-    add_event(case, "survey.person", "The person's ending survey recorded", actor=actor)
-    db.session.commit()
-    return survey
 
 
 # Reoffending checks -------------------------------------------------------------------

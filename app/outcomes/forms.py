@@ -13,9 +13,10 @@ from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import GovukDateField, strip
-from app.outcomes.followup import COMMENTS_MAX, LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
+from app.outcomes.followup import LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
+from app.outcomes.surveys import COMMENTS_MAX
 
 RESULT_CHOICES = {
     OutcomeResult.COMPLETED.value: (

@@ -186,7 +186,7 @@ def send_referral(
         f"To be acknowledged by {long_date(referral.acknowledge_by)}",
         actor=actor,
     )
-    messages.sent(referral)
+    messages.send(referral, messages.SENT)
     db.session.commit()
     return referral
 
@@ -355,7 +355,7 @@ def post_update(actor, referral_id: uuid.UUID, body: str | None) -> ReferralUpda
         f"{referral.organisation.name} posted an update on referral {reference(referral.id)}",
         actor=actor,
     )
-    messages.update_posted(referral)
+    messages.send(referral, messages.UPDATE)
     db.session.commit()
     return note
 

@@ -18,8 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from app.dates import LONDON, today_in_london
 from app.forms import GovukDateField, strip
+from app.outcomes.surveys import COMMENTS_MAX
 from app.victims.models import ContactMethod
-from app.victims.vocabulary import COMMENTS_MAX, FREQUENCIES, SCALE, TEXT_MAX
+from app.victims.vocabulary import FREQUENCIES, SCALE, TEXT_MAX
 
 ALL_VICTIMS = "all"
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
