@@ -127,6 +127,12 @@ def _check_booking(starts_at, mode, location, errors: dict) -> tuple[datetime | 
     return starts, clean_text(location, LOCATION_MAX)
 
 
+def takes_appointments(referral_status: str) -> bool:
+    """Appointments are booked and rescheduled on a referral only while it is open (sent,
+    acknowledged, accepted, in progress): not on hold, declined, cancelled or completed."""
+    return referral_status in OPEN_STATUSES
+
+
 def book_appointment(
     actor, referral_id: uuid.UUID, *, starts_at, mode, location=None
 ) -> Appointment:
@@ -137,7 +143,7 @@ def book_appointment(
     starts, location = _check_booking(starts_at, mode, location, errors)
     if errors:
         raise InvalidInput(errors, "The appointment is not valid")
-    if referral.status not in OPEN_STATUSES:
+    if not takes_appointments(referral.status):
         raise ReferralNotOpen(
             "Appointments can only be booked while the referral is open "
             f"(it is {referral.status.replace('_', ' ')})"
@@ -223,7 +229,7 @@ def reschedule_appointment(
             "Attendance has been recorded for this appointment: it cannot be rescheduled"
         )
     referral = appointment.referral
-    if referral is not None and referral.status not in OPEN_STATUSES:
+    if referral is not None and not takes_appointments(referral.status):
         raise ReferralNotOpen("Appointments can only be rescheduled while the referral is open")
     now = utcnow()
     stamped = db.session.execute(

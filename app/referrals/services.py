@@ -272,6 +272,12 @@ def _conditions(case, condition_ids, errors: dict) -> list[Condition]:
 # The partner's named worker and updates ----------------------------------------------------
 
 
+def worker_can_change(referral_status: str) -> bool:
+    """A referral's named worker can change until the referral is closed (declined,
+    completed, cancelled); on hold, it still can."""
+    return referral_status not in CLOSED_STATUSES
+
+
 def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None = None):
     """Name the partner's worker for a referral (None clears it). Partner users of the
     referral's organisation only; the worker must be an active user of it too."""
@@ -280,7 +286,7 @@ def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None 
         raise Forbidden("Only the partner organisation assigns its workers")
     if version is not None and version != referral.version:
         raise StaleVersion(stale_message(), field="version")
-    if ReferralStatus(referral.status) in CLOSED_STATUSES:
+    if not worker_can_change(referral.status):
         raise ReferralClosed("This referral is closed: its worker can no longer change")
     worker = None
     if worker_id not in (None, ""):
