@@ -145,6 +145,16 @@ def default_agreed_on(start_date: date, today: date | None = None) -> date:
 # Use-cases ----------------------------------------------------------------------------
 
 
+def can_take_a_contract(case: Case) -> bool:
+    """Only an eligible or allocated case can have its contract agreed."""
+    return case.status in CONTRACTABLE
+
+
+def conditions_can_change(case: Case) -> bool:
+    """Conditions are added and varied only while the case is active under its contract."""
+    return case.contract is not None and case.status == CaseStatus.ACTIVE.value
+
+
 def agree_contract(
     actor,
     case_id: uuid.UUID,
@@ -158,7 +168,7 @@ def agree_contract(
     case = get_case_for(actor, case_id, for_update=True)
     if db.session.scalar(select(Contract.id).where(Contract.case_id == case.id)) is not None:
         raise ContractExists("This case already has a contract")
-    if case.status not in CONTRACTABLE:
+    if not can_take_a_contract(case):
         raise InvalidState(
             f"A case that is {case.status_enum.label.lower()} cannot have a contract: "
             "only an eligible or allocated case can"
@@ -259,7 +269,7 @@ def _active_contract(case: Case) -> Contract:
     contract = db.session.scalar(select(Contract).where(Contract.case_id == case.id))
     if contract is None:
         raise InvalidState("This case has no contract yet")
-    if case.status != CaseStatus.ACTIVE.value:
+    if not conditions_can_change(case):
         raise InvalidState(
             f"The case is {case.status_enum.label.lower()}: "
             "conditions can only change while the contract is active"
