@@ -324,10 +324,13 @@ def add_condition(
     return condition
 
 
-def get_condition_for(actor, condition_id: uuid.UUID) -> tuple[Condition, Case]:
-    """The condition and its case, if ``actor`` may see the case; otherwise NotFound."""
+def get_condition_for(
+    actor, condition_id: uuid.UUID, *, case_id: uuid.UUID | None = None
+) -> tuple[Condition, Case]:
+    """The condition and its case, if ``actor`` may see the case (and, given ``case_id``,
+    it is that case's); otherwise NotFound."""
     condition = db.session.get(Condition, condition_id)
-    if condition is None:
+    if condition is None or (case_id is not None and condition.contract.case_id != case_id):
         raise NotFound("No such condition")
     case = get_case_for(actor, condition.contract.case_id)
     return condition, case

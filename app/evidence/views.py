@@ -261,9 +261,7 @@ def new_one_to_one(case_id: uuid.UUID):
 @bp.route("/cases/<uuid:case_id>/conditions/<uuid:condition_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
-    found, case = get_condition_for(current_user, condition_id)
-    if case.id != case_id:
-        return render_template("errors/404.html"), 404
+    found, case = get_condition_for(current_user, condition_id, case_id=case_id)
     form = EntryForm()
     if form.validate_on_submit():
         try:

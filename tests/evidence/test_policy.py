@@ -17,6 +17,7 @@ from app.extensions import db
 from app.referrals.models import ReferralStatus
 from tests import factories
 from tests.evidence.support import past
+from tests.helpers import sign_in
 from tests.referrals.support import set_status
 
 WHO = ["partner", "other_partner", "keyworker", "other_keyworker", "supervisor", "admin"]
@@ -133,3 +134,18 @@ def test_a_concern_is_seen_by_the_case_staff_only(world, other):
             policy.get_concern_for(user, concern.id)
     with pytest.raises(NotFound):
         policy.get_concern_for(supervisor, uuid.uuid4())
+
+
+def test_a_condition_is_found_only_under_its_own_case(client, world):
+    from app.contracts.services import get_condition_for
+
+    another = factories.case(world.keyworker)
+    sign_in(client, world.keyworker)
+
+    assert client.get(f"/cases/{world.case.id}/conditions/{world.rehab.id}").status_code == 200
+    assert client.get(f"/cases/{another.id}/conditions/{world.rehab.id}").status_code == 404
+    assert get_condition_for(world.keyworker, world.rehab.id, case_id=world.case.id)[1].id == (
+        world.case.id
+    )
+    with pytest.raises(NotFound):
+        get_condition_for(world.keyworker, world.rehab.id, case_id=another.id)
