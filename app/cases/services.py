@@ -156,6 +156,15 @@ def active_keyworkers() -> list[User]:
     )
 
 
+def allocation_refusal(case: Case) -> Conflict | None:
+    """Why ``case`` cannot be allocated (or reallocated) now, or None if it can."""
+    if case.status == CaseStatus.INELIGIBLE:
+        return Conflict("This case is not eligible, so it cannot be allocated")
+    if case.status in CLOSED_STATUSES:
+        return Conflict("This case is closed, so it cannot be allocated")
+    return None
+
+
 def allocate(
     actor,
     case_id: uuid.UUID,
@@ -171,10 +180,9 @@ def allocate(
     case = get_case_for(actor, case_id, for_update=True)
     if version is not None and version != case.version:
         raise StaleVersion("The case changed since you read it. Read it again")
-    if case.status == CaseStatus.INELIGIBLE:
-        raise Conflict("This case is not eligible, so it cannot be allocated")
-    if case.status in CLOSED_STATUSES:
-        raise Conflict("This case is closed, so it cannot be allocated")
+    refused = allocation_refusal(case)
+    if refused is not None:
+        raise refused
     reason = (reason or "").strip() or None
     errors: dict[str, str] = {}
     keyworker = db.session.get(User, keyworker_id) if keyworker_id else None

@@ -190,7 +190,7 @@ def allocate(case_id: uuid.UUID):
         case=case,
         conflict=conflict,
         was_allocated=was_allocated,
-        can_allocate=case.status != "ineligible" and case.status not in services.CLOSED_STATUSES,
+        can_allocate=services.allocation_refusal(case) is None,
     ), status
 
 

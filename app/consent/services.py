@@ -138,6 +138,17 @@ def closed_message(case: Case) -> str:
     return f"Consent cannot be recorded because the case is {status}"
 
 
+def withdrawal_refusal(consent: Consent, at: datetime | None = None) -> Conflict | None:
+    """Why ``consent`` cannot be withdrawn at ``at`` (now), or None: only a consent in
+    force can be."""
+    status = consent.status_at(at or utcnow())
+    if status == ConsentStatus.WITHDRAWN:
+        return AlreadyWithdrawn("This consent has already been withdrawn")
+    if status == ConsentStatus.EXPIRED:
+        return ConsentExpired("This consent has already expired")
+    return None
+
+
 def default_expiry(case: Case, *, today: date | None = None) -> date:
     """The contract's end plus three months; without a contract, the end of one starting
     today (UK date) plus three months."""
@@ -268,10 +279,9 @@ def withdraw_consent(
             "This consent changed since you read it. Reload it and try again", field="version"
         )
     now = utcnow()
-    if consent.withdrawn_at is not None:
-        raise AlreadyWithdrawn("This consent has already been withdrawn")
-    if consent.expires_at <= now:
-        raise ConsentExpired("This consent has already expired")
+    refused = withdrawal_refusal(consent, now)
+    if refused is not None:
+        raise refused
 
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id

@@ -8,7 +8,6 @@ check the case policy (out of scope: 404) and audit the read.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -27,8 +26,6 @@ from app.partners import services as partner_services
 
 bp = Blueprint("consent", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
-
-EXPIRES_SOON = timedelta(days=14)
 
 
 @bp.get("/cases/<uuid:case_id>/consents")
@@ -49,7 +46,6 @@ def index(case_id: uuid.UUID):
             lambda n: url_for("consent.index", case_id=case_id, page=n, _anchor="history")
         ),
         now=now,
-        soon=now + EXPIRES_SOON,
         category_labels=services.category_labels,
         ConsentStatus=ConsentStatus,
     )
@@ -111,8 +107,9 @@ def withdraw(consent_id: uuid.UUID):
     except NotFound:
         abort(404)
     case_id = consent.case_id
-    if consent.status != ConsentStatus.GIVEN:
-        flash(_not_in_force_message(consent.status), "error")
+    refused = services.withdrawal_refusal(consent)
+    if refused is not None:
+        flash(refused.message, "error")
         return redirect(url_for("consent.index", case_id=case_id))
     form = WithdrawConsentForm()
     if request.method == "GET":
@@ -167,9 +164,3 @@ def _version(raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         return 0
-
-
-def _not_in_force_message(status: ConsentStatus) -> str:
-    if status == ConsentStatus.WITHDRAWN:
-        return "This consent has already been withdrawn"
-    return "This consent has already expired"

@@ -145,6 +145,16 @@ def default_agreed_on(start_date: date, today: date | None = None) -> date:
 # Use-cases ----------------------------------------------------------------------------
 
 
+def can_take_a_contract(case: Case) -> bool:
+    """Only an eligible or allocated case can have its contract agreed."""
+    return case.status in CONTRACTABLE
+
+
+def conditions_can_change(case: Case) -> bool:
+    """Conditions are added and varied only while the case is active under its contract."""
+    return case.contract is not None and case.status == CaseStatus.ACTIVE.value
+
+
 def agree_contract(
     actor,
     case_id: uuid.UUID,
@@ -158,7 +168,7 @@ def agree_contract(
     case = get_case_for(actor, case_id, for_update=True)
     if db.session.scalar(select(Contract.id).where(Contract.case_id == case.id)) is not None:
         raise ContractExists("This case already has a contract")
-    if case.status not in CONTRACTABLE:
+    if not can_take_a_contract(case):
         raise InvalidState(
             f"A case that is {case.status_enum.label.lower()} cannot have a contract: "
             "only an eligible or allocated case can"
@@ -259,7 +269,7 @@ def _active_contract(case: Case) -> Contract:
     contract = db.session.scalar(select(Contract).where(Contract.case_id == case.id))
     if contract is None:
         raise InvalidState("This case has no contract yet")
-    if case.status != CaseStatus.ACTIVE.value:
+    if not conditions_can_change(case):
         raise InvalidState(
             f"The case is {case.status_enum.label.lower()}: "
             "conditions can only change while the contract is active"
@@ -314,10 +324,13 @@ def add_condition(
     return condition
 
 
-def get_condition_for(actor, condition_id: uuid.UUID) -> tuple[Condition, Case]:
-    """The condition and its case, if ``actor`` may see the case; otherwise NotFound."""
+def get_condition_for(
+    actor, condition_id: uuid.UUID, *, case_id: uuid.UUID | None = None
+) -> tuple[Condition, Case]:
+    """The condition and its case, if ``actor`` may see the case (and, given ``case_id``,
+    it is that case's); otherwise NotFound."""
     condition = db.session.get(Condition, condition_id)
-    if condition is None:
+    if condition is None or (case_id is not None and condition.contract.case_id != case_id):
         raise NotFound("No such condition")
     case = get_case_for(actor, condition.contract.case_id)
     return condition, case

@@ -59,8 +59,8 @@ def show(case_id: uuid.UUID):
         timing=timing,
         names=names,
         method_label=AgreementMethod(contract.agreement_method).label if contract else None,
-        can_agree=case.status in services.CONTRACTABLE,
-        can_change=contract is not None and case.status == CaseStatus.ACTIVE.value,
+        can_agree=services.can_take_a_contract(case),
+        can_change=services.conditions_can_change(case),
         ineligible=case.status == CaseStatus.INELIGIBLE.value,
         condition_type_tags=CONDITION_TYPE_TAGS,
     )
@@ -71,7 +71,7 @@ def new(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="contract_form")
     if case.contract is not None:
         return _to_contract(case_id, "This case already has a contract")
-    if case.status not in services.CONTRACTABLE:
+    if not services.can_take_a_contract(case):
         return _to_contract(
             case_id, "Only an eligible or allocated case can have a contract agreed"
         )
@@ -109,7 +109,7 @@ def new(case_id: uuid.UUID):
 def add_condition(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="condition_form")
     contract = case.contract
-    if contract is None or case.status != CaseStatus.ACTIVE.value:
+    if not services.conditions_can_change(case):
         return _to_contract(case_id, "Conditions can only be added to an active contract")
     form = ConditionForm()
     if form.validate_on_submit():
@@ -144,7 +144,7 @@ def vary_condition(condition_id: uuid.UUID):
         return _to_contract(
             case.id, "That condition has been varied since. Vary its current version"
         )
-    if case.status != CaseStatus.ACTIVE.value:
+    if not services.conditions_can_change(case):
         return _to_contract(case.id, "Conditions can only be varied while the contract is active")
     form = VaryConditionForm()
     if request.method == "GET":

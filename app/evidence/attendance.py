@@ -19,6 +19,7 @@ from app.evidence.models import (
     AttendanceStatus,
     ComplianceConcern,
 )
+from app.evidence.policy import check_recorder, get_appointment_for
 from app.evidence.queries import current_record
 from app.evidence.services import (
     ACCEPTABLE_REASONS,
@@ -28,9 +29,7 @@ from app.evidence.services import (
     AppointmentRescheduled,
     AttendanceRecorded,
     StaleRecord,
-    check_recorder,
     clean_text,
-    get_appointment_for,
     london_text,
 )
 from app.extensions import db

@@ -75,6 +75,16 @@ def person_survey(case_id: uuid.UUID) -> Survey | None:
     )
 
 
+def survey_refusal(case: Case) -> Conflict | None:
+    """Why the person's ending survey cannot be recorded on ``case`` now, or None: it is
+    taken once the case is completed, and once only."""
+    if case.status != CaseStatus.COMPLETED.value:
+        return InvalidState("The ending survey is taken once the case has been completed")
+    if person_survey(case.id) is not None:
+        return AlreadyRecorded("The person's ending survey has already been recorded")
+    return None
+
+
 def record_person_survey(
     actor, case_id: uuid.UUID, *, satisfaction, police_legitimacy, comments=None
 ) -> Survey:
@@ -82,10 +92,9 @@ def record_person_survey(
     if actor is None or actor.role not in {Role.KEYWORKER.value, Role.SUPERVISOR.value}:
         raise Forbidden("Only keyworkers and supervisors record the ending survey")
     case = get_case_for(actor, case_id, for_update=True)
-    if case.status != CaseStatus.COMPLETED.value:
-        raise InvalidState("The ending survey is taken once the case has been completed")
-    if person_survey(case.id) is not None:
-        raise AlreadyRecorded("The person's ending survey has already been recorded")
+    refused = survey_refusal(case)
+    if refused is not None:
+        raise refused
     return surveys.record(
         actor,
         case,
@@ -146,6 +155,12 @@ def view_check(actor, check_id: uuid.UUID) -> ReoffendingCheck:
     return check
 
 
+def is_due(check: ReoffendingCheck, today: date | None = None) -> bool:
+    """A reoffending check can be recorded from its due date (UK date); ``_due`` is the
+    same test for lists."""
+    return check.due_on <= (today or today_in_london())
+
+
 def window(check: ReoffendingCheck) -> tuple[date, date]:
     """The days the check covers: from the contract's end to the due date."""
     return check.due_on - timedelta(days=CHECK_WINDOW_DAYS), check.due_on
@@ -172,7 +187,7 @@ def record_check(
         raise NotFound("No such reoffending check")
     if check.checked_at is not None:
         raise AlreadyRecorded("This reoffending check has already been recorded")
-    if check.due_on > today:
+    if not is_due(check, today):
         raise InvalidState("This reoffending check is not due yet")
     errors: dict[str, str] = {}
     if not isinstance(reoffended, bool):

@@ -214,6 +214,16 @@ def _supervisors(excluding: uuid.UUID) -> list[User]:
     )
 
 
+def decides_directly(user) -> bool:
+    """A supervisor's outcome is the decision; a keyworker's is a proposal."""
+    return user is not None and user.role == Role.SUPERVISOR.value
+
+
+def may_decide(user, proposal: OutcomeProposal) -> bool:
+    """A supervisor decides a proposal, unless it is their own: nobody approves their own."""
+    return decides_directly(user) and proposal.proposed_by_id != user.id
+
+
 def submit_outcome(
     actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None
 ) -> Submission:
@@ -227,7 +237,7 @@ def submit_outcome(
     _check_state(case, result)
     pending = pending_proposal(case.id)
     needs_reason = result != OutcomeResult.COMPLETED
-    if actor.role == Role.KEYWORKER.value:
+    if not decides_directly(actor):
         if pending is not None:
             raise ProposalPending("An outcome proposal is already waiting for a supervisor")
         if needs_reason and reason is None:
@@ -235,7 +245,7 @@ def submit_outcome(
         return Submission(case, _propose(actor, case, result, reason), decided=False)
 
     if pending is not None:
-        if pending.proposed_by_id == actor.id:
+        if not may_decide(actor, pending):
             raise Forbidden("You cannot approve your own proposal")
         if pending.result != result.value:
             raise ProposalDiffers(

@@ -15,7 +15,6 @@ from flask_login import current_user
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
 from app.outcomes import followup, reads, services
 from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
@@ -52,7 +51,7 @@ def new(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="outcome_form")
     pending = services.pending_proposal(case.id)
     if pending is not None:
-        if current_user.role == S.value and pending.proposed_by_id != current_user.id:
+        if services.may_decide(current_user, pending):
             return redirect(url_for("outcomes.decide", case_id=case_id, proposal_id=pending.id))
         return _to_case(case_id, "An outcome proposal is already waiting for a supervisor")
     if not reads.open_results(case):
@@ -88,7 +87,7 @@ def new(case_id: uuid.UUID):
         "outcomes/new.html",
         form=form,
         case=case,
-        deciding=current_user.role == S.value,
+        deciding=services.decides_directly(current_user),
         result_hints=RESULT_CHOICES,
         unmet=services.unmet_conditions(case),
     ), 400 if form.errors else 200
@@ -103,7 +102,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
     form = DecisionForm()
     if request.method == "GET":
         form.version.data = str(case.version)
-    own = proposal.proposed_by_id == current_user.id
+    own = not services.may_decide(current_user, proposal)
     if proposal.decision is None and form.validate_on_submit():
         version = _version(form.version.data)
         try:
@@ -179,8 +178,9 @@ def exit_planning(case_id: uuid.UUID):
 def survey(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="ending_survey")
     recorded = followup.person_survey(case.id)
+    refused = followup.survey_refusal(case)
     form = SurveyForm()
-    if recorded is None and case.status == "completed" and form.validate_on_submit():
+    if refused is None and form.validate_on_submit():
         try:
             followup.record_person_survey(
                 current_user,
@@ -195,10 +195,8 @@ def survey(case_id: uuid.UUID):
             return _to_case(case_id, conflict.message)
         else:
             return _to_case(case_id, "Ending survey recorded", "success")
-    elif request.method == "POST" and recorded is not None:
-        return _to_case(case_id, "The person's ending survey has already been recorded")
-    elif request.method == "POST" and case.status != "completed":
-        return _to_case(case_id, "The ending survey is taken once the case has been completed")
+    elif request.method == "POST" and refused is not None:
+        return _to_case(case_id, refused.message)
     return render_template(
         "outcomes/survey.html",
         form=form,
@@ -254,5 +252,5 @@ def record_check(check_id: uuid.UUID):
         case=check.case,
         window_start=start,
         window_end=end,
-        due=check.due_on <= today_in_london(),
+        due=followup.is_due(check),
     ), 400 if form.errors else 200

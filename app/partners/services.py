@@ -292,6 +292,13 @@ def current_values(organisation: Organisation) -> dict:
     return {name: getattr(organisation, name) for name in FIELDS}
 
 
+def check_version(organisation: Organisation, version: int | None) -> None:
+    """StaleVersion if ``version`` (the one the caller read) is no longer the
+    organisation's; None skips the check."""
+    if version is not None and version != organisation.version:
+        raise StaleVersion(STALE_MESSAGE, field="version")
+
+
 def update_organisation(
     actor, organisation_id: uuid.UUID, changes: dict, *, version: int | None
 ) -> Organisation:
@@ -302,8 +309,7 @@ def update_organisation(
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound("No such organisation")
-    if version is not None and version != organisation.version:
-        raise StaleVersion(STALE_MESSAGE, field="version")
+    check_version(organisation, version)
     current = current_values(organisation)
     clean = _clean(changes, current, organisation.id)
     changed = [name for name in FIELDS if name in clean and clean[name] != current[name]]
@@ -526,11 +532,19 @@ def user_for_lead(actor, user_id: uuid.UUID) -> User:
     return policy.user_of_lead_organisation(actor, user_id)
 
 
+def check_can_deactivate(actor, user: User) -> None:
+    """A lead cannot deactivate themself (an administrator can), nor a user who is
+    already deactivated: Conflict, with the message to show."""
+    if user.id == actor.id:
+        raise Conflict("You cannot deactivate your own account. Ask an administrator")
+    if not user.active:
+        raise Conflict(f"{user.name} is already deactivated")
+
+
 def deactivate_partner_user(actor, user_id: uuid.UUID, reason: str) -> User:
     """A lead deactivates a user of their own organisation; their sessions end at once."""
     user = policy.user_of_lead_organisation(actor, user_id)
-    if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account. Ask an administrator")
+    check_can_deactivate(actor, user)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "Enter a reason"})

@@ -205,8 +205,11 @@ def edit(organisation_id: uuid.UUID):
         else:
             flash("Organisation details saved", "success")
             return redirect(url_for("partners.show", organisation_id=organisation_id))
-    elif request.method == "POST" and _version(form.version.data) != organisation.version:
-        stale = True
+    elif request.method == "POST":
+        try:
+            services.check_version(organisation, _version(form.version.data))
+        except services.StaleVersion:
+            stale = True
     if stale:
         # Show what is there now, to check against, with the version just read.
         form = OrganisationForm(formdata=None)
@@ -301,13 +304,10 @@ def deactivate_user(user_id: uuid.UUID):
         user = services.user_for_lead(current_user, user_id)
     except NotFound:
         abort(404)
-    if user.id == current_user.id or not user.active:
-        flash(
-            "You cannot deactivate your own account. Ask an administrator"
-            if user.id == current_user.id
-            else f"{user.name} is already deactivated",
-            "error",
-        )
+    try:
+        services.check_can_deactivate(current_user, user)
+    except Conflict as refused:
+        flash(refused.message, "error")
         return redirect(url_for("partners.my_users"))
     form = DeactivateForm()
     if form.validate_on_submit():

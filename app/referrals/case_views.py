@@ -42,7 +42,7 @@ def case_referrals(case_id: uuid.UUID):
             lambda n: url_for("referrals.case_referrals", case_id=case_id, page=n)
         ),
         labels=labels,
-        can_refer=result.case.status in {s.value for s in services.REFERRABLE},
+        can_refer=services.case_refusal(result.case) is None,
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import CaseStatus
+from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.consent import rules
@@ -63,6 +63,14 @@ REFERRABLE = frozenset({CaseStatus.ELIGIBLE, CaseStatus.ALLOCATED, CaseStatus.AC
 SENDER_ROLES = frozenset({Role.KEYWORKER, Role.SUPERVISOR})
 
 
+def case_refusal(case: Case) -> str | None:
+    """Why no referral can be made from ``case`` now (it is not, or no longer, on the
+    scheme), or None if one can."""
+    if CaseStatus(case.status) not in REFERRABLE:
+        return f"A referral cannot be made because the case is {case.status_enum.label.lower()}"
+    return None
+
+
 def london_today() -> date:
     """Today in the UK (tests replace this to fix the date)."""
     return today_in_london()
@@ -98,10 +106,9 @@ def send_referral(
     if actor is None or actor.role not in SENDER_ROLES:
         raise Forbidden("Only keyworkers and supervisors send referrals")
     case = get_case_for(actor, case_id, for_update=True)
-    if CaseStatus(case.status) not in REFERRABLE:
-        raise InvalidState(
-            f"A referral cannot be made because the case is {case.status_enum.label.lower()}"
-        )
+    refused = case_refusal(case)
+    if refused is not None:
+        raise InvalidState(refused)
     today = london_today()
     clean = _validated(
         case,
@@ -272,6 +279,12 @@ def _conditions(case, condition_ids, errors: dict) -> list[Condition]:
 # The partner's named worker and updates ----------------------------------------------------
 
 
+def worker_can_change(referral_status: str) -> bool:
+    """A referral's named worker can change until the referral is closed (declined,
+    completed, cancelled); on hold, it still can."""
+    return referral_status not in CLOSED_STATUSES
+
+
 def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None = None):
     """Name the partner's worker for a referral (None clears it). Partner users of the
     referral's organisation only; the worker must be an active user of it too."""
@@ -280,7 +293,7 @@ def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None 
         raise Forbidden("Only the partner organisation assigns its workers")
     if version is not None and version != referral.version:
         raise StaleVersion(stale_message(), field="version")
-    if ReferralStatus(referral.status) in CLOSED_STATUSES:
+    if not worker_can_change(referral.status):
         raise ReferralClosed("This referral is closed: its worker can no longer change")
     worker = None
     if worker_id not in (None, ""):

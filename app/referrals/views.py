@@ -20,6 +20,7 @@ from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.evidence import queries as evidence_queries
+from app.evidence import services as evidence_services
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
@@ -32,7 +33,7 @@ from app.referrals.forms import (
     UpdateForm,
     version_of,
 )
-from app.referrals.models import OPEN_STATUSES
+from app.referrals.models import ReferralStatus
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
@@ -149,9 +150,6 @@ def post_update(referral_id: uuid.UUID):
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
 
-OPEN_NOW = frozenset(s.value for s in OPEN_STATUSES)
-
-
 # Rendering ----------------------------------------------------------------------------
 
 
@@ -174,9 +172,8 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         or ACTION_FORMS[move.action](prefix=move.action, formdata=None, data=version)
         for move in data.moves
     }
-    open_now = view["status"] not in {"declined", "completed", "cancelled"}
     assign_form = None
-    if open_now:
+    if services.worker_can_change(view["status"]):
         assign_form = failed.get("assign") or AssignWorkerForm(
             prefix="assign",
             formdata=None,
@@ -193,7 +190,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     return render_template(
         "referrals/partner_show.html",
         appointment_rows=evidence_queries.referral_appointments_by_id(view["id"]),
-        can_book=view["status"] in OPEN_NOW,
+        can_book=evidence_services.takes_appointments(view["status"]),
         mode_labels=evidence_queries.MODE_LABELS,
         view=view,
         forms=forms,
@@ -237,7 +234,7 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         view=view,
         cancel_form=cancel_form,
         resume_form=resume_form,
-        on_hold=view["status"] == "on_hold",
+        on_hold=view["status"] == ReferralStatus.ON_HOLD,
         form=failed_form,
         category_labels=CATEGORY_LABELS,
         labels=labels,

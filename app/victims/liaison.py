@@ -80,6 +80,17 @@ class ConsultationDetails:
     not_included_reason: str | None = None
 
 
+def can_consult(case_status: str) -> bool:
+    """A victim is consulted before the contract is set: while the case is eligible,
+    allocated or active."""
+    return CaseStatus(case_status) in CONSULTABLE
+
+
+def survey_is_taken(case_status: str) -> bool:
+    """A victim's ending survey is taken once the case has closed."""
+    return CaseStatus(case_status) in CLOSED
+
+
 def record_consultation(
     actor, case_id: uuid.UUID, details: ConsultationDetails
 ) -> VictimConsultation:
@@ -87,7 +98,7 @@ def record_consultation(
     asked for, and why anything they asked for is not in the contract."""
     policy.check_case(actor, case_id)
     case = _case_for_event(case_id)
-    if CaseStatus(case.status) not in CONSULTABLE:
+    if not can_consult(case.status):
         raise Conflict(
             "A victim is consulted before the contract: this case is "
             f"{CaseStatus(case.status).label.lower()}"
@@ -316,7 +327,7 @@ def record_survey(
     """Record a victim's ending survey at the close of the case (once per victim)."""
     policy.check_case(actor, case_id)
     case = _case_for_event(case_id)
-    if CaseStatus(case.status) not in CLOSED:
+    if not survey_is_taken(case.status):
         raise Conflict("The victim's ending survey is taken when the case has closed")
     errors: dict[str, str] = {}
     victim = _victim_of_case(case_id, victim_id)

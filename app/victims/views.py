@@ -27,8 +27,8 @@ from app.victims.forms import (
     victim_choices,
 )
 from app.victims.models import ContactMethod
-from app.victims.redacted import CLOSED, OVERALL_TAGS
-from app.victims.vocabulary import CONSULTABLE, SCALE
+from app.victims.redacted import OVERALL_TAGS
+from app.victims.vocabulary import SCALE
 
 bp = Blueprint("victims", __name__, url_prefix="/victims")
 blueprint_roles(bp, Role.VICTIM_LIAISON, Role.KEYWORKER, Role.SUPERVISOR)
@@ -133,7 +133,7 @@ def record_update(case_id: uuid.UUID):
 @bp.route("/cases/<uuid:case_id>/consultation", methods=["GET", "POST"])
 def consultation(case_id: uuid.UUID):
     reference, status = _guard(reads.case_reference, case_id)
-    if status not in CONSULTABLE:
+    if not liaison.can_consult(status):
         return _to_view(
             case_id,
             "The victim's consultation is recorded before the contract, while the case is "
@@ -237,7 +237,7 @@ def survey(case_id: uuid.UUID):
             abort(404)
         else:
             return _to_view(case_id, "Ending survey recorded", "success")
-    elif request.method == "GET" and status not in CLOSED:
+    elif request.method == "GET" and not liaison.survey_is_taken(status):
         return _to_view(case_id, "The victim's ending survey is taken when the case has closed")
     return (
         render_template(

@@ -338,6 +338,20 @@ def test_no_consultation_once_the_case_has_closed(app, keyworker):
     assert response.headers["Location"] == f"/victims/cases/{planted.case.id}"
 
 
+def test_the_service_refuses_a_consultation_once_the_case_has_closed(app, keyworker):
+    from app.errors import Conflict
+    from app.victims import liaison, reads
+
+    planted = support.planted_case("completed", keyworker=keyworker)
+    details = liaison.ConsultationDetails(
+        victim_id=planted.victim.id, consulted_on=today_in_london(), views="Views"
+    )
+    assert reads.victim_page(keyworker, planted.case.id).can_consult is False
+    with pytest.raises(Conflict, match="A victim is consulted before the contract"):
+        liaison.record_consultation(keyworker, planted.case.id, details)
+    assert db.session.scalar(select(VictimConsultation)) is None
+
+
 # Preferences ------------------------------------------------------------------------
 
 
