@@ -7,7 +7,11 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from app.auth.encryption import key_problem, parse_keys
+
 DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
+# Encrypts TOTP secrets outside production only; production refuses to start with it.
+DEVELOPMENT_TOTP_KEY = "ZGV2LW9ubHktdG90cC1rZXktbm90LWZvci1wcm9kISE="
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -57,6 +61,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Virtual offender hub"),
+        # Comma-separated Fernet keys: the first encrypts, all of them decrypt.
+        "TOTP_ENCRYPTION_KEYS": os.environ.get("TOTP_ENCRYPTION_KEYS") or DEVELOPMENT_TOTP_KEY,
         "API_TOKEN_DEFAULT_DAYS": _int("API_TOKEN_DEFAULT_DAYS", 90),
         "API_TITLE": "Virtual offender hub API",
         "API_VERSION": "v1",
@@ -78,12 +84,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config.update(overrides)
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
+    config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])
     check_config(config)
     return config
 
 
 def check_config(config: dict) -> None:
-    """Refuse to start in production with development defaults."""
+    """Refuse to start with unusable keys, and in production with development defaults."""
+    problem = key_problem(config["TOTP_ENCRYPTION_KEYS"])
+    if problem:
+        raise ConfigurationError(problem)
     if config["HUB_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""
@@ -93,3 +103,8 @@ def check_config(config: dict) -> None:
         )
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise ConfigurationError("DATABASE_URL must name the PostgreSQL database in production")
+    if DEVELOPMENT_TOTP_KEY in config["TOTP_ENCRYPTION_KEYS"]:
+        raise ConfigurationError(
+            "TOTP_ENCRYPTION_KEYS must be set to your own Fernet keys in production "
+            "(make one with: flask --app app keys new)"
+        )

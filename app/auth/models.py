@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.encryption import EncryptedString
 from app.auth.roles import Role
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
 from app.extensions import db
@@ -42,7 +43,8 @@ class User(UUIDPrimaryKey, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A partner organisation's lead may add and deactivate their organisation's users.
     is_organisation_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted at rest (app.auth.encryption); read and written here as plain text.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     failed_sign_in_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,6 +96,21 @@ class UserSession(UUIDPrimaryKey, db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class PendingSignIn(UUIDPrimaryKey, db.Model):
+    """Between the password and the code: the cookie holds a random token, only its hash
+    is stored, and the user and the secret being set up stay on the server."""
+
+    __tablename__ = "pending_sign_ins"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # First sign-in: the secret shown on the set-up page until the code proves it.
+    enrol_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
 
     user: Mapped[User] = relationship(lazy="joined")
 

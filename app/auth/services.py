@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.audit import services as audit
 from app.auth import mfa
-from app.auth.models import User, UserSession
+from app.auth.models import PendingSignIn, User, UserSession
 from app.auth.passwords import check_password
 from app.database import utcnow
 from app.errors import AccountLocked, SignInFailed
@@ -29,6 +29,7 @@ LOCKED = (
 )
 WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
 SESSION_TOUCH_SECONDS = 60
+PENDING_SECONDS = 300  # time allowed between the password and the code
 
 
 def hash_token(raw: str) -> str:
@@ -41,10 +42,6 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def get_user(user_id) -> User | None:
-    return db.session.get(User, user_id)
 
 
 def _register_failure(user: User, stage: str) -> None:
@@ -99,31 +96,65 @@ class NewSession:
     token: str
 
 
-def complete_mfa(user_id, code: str) -> NewSession:
+def begin_pending(user: User) -> str:
+    """After the password: a pending sign-in, named by the random token returned (for the
+    cookie). The user it is for, and any secret being set up, stay on the server."""
+    token = secrets.token_urlsafe(32)
+    stale = utcnow() - timedelta(seconds=PENDING_SECONDS)
+    db.session.execute(delete(PendingSignIn).where(PendingSignIn.created_at < stale))
+    db.session.add(PendingSignIn(user_id=user.id, token_hash=hash_token(token)))
+    db.session.commit()
+    return token
+
+
+def find_pending(token: str | None, now: datetime) -> PendingSignIn | None:
+    """The pending sign-in for a cookie's token, if it is less than five minutes old."""
+    if not token:
+        return None
+    pending = db.session.scalar(
+        select(PendingSignIn).where(PendingSignIn.token_hash == hash_token(token))
+    )
+    if pending is None or now - pending.created_at > timedelta(seconds=PENDING_SECONDS):
+        return None
+    return pending
+
+
+def enrol_secret(pending: PendingSignIn) -> str:
+    """The secret to set up, made once per pending sign-in (so a reload shows the same)."""
+    if pending.enrol_secret is None:
+        pending.enrol_secret = mfa.new_secret()
+        db.session.commit()
+    return pending.enrol_secret
+
+
+def complete_mfa(pending: PendingSignIn, code: str) -> NewSession:
     """The second factor, for an enrolled user. Starts the session."""
-    user = _usable(db.session.get(User, user_id))
+    user = _usable(pending.user)
     if not user.mfa_enrolled or not _accept_code(user, user.totp_secret, code):
         if user.is_locked:
             raise AccountLocked(LOCKED)
         raise SignInFailed(WRONG_CODE, field="code")
-    return _start_session(user)
+    return _start_session(user, pending)
 
 
-def complete_enrolment(user_id, secret: str, code: str) -> NewSession:
-    """First sign-in: proves the authenticator holds ``secret``, stores it, starts the session."""
-    user = _usable(db.session.get(User, user_id))
+def complete_enrolment(pending: PendingSignIn, code: str) -> NewSession:
+    """First sign-in: proves the authenticator holds the secret shown, stores it, starts
+    the session."""
+    user = _usable(pending.user)
     if user.mfa_enrolled:
         raise SignInFailed("Two-factor authentication is already set up", field="code")
-    if not _accept_code(user, secret, code):
+    secret = pending.enrol_secret
+    if secret is None or not _accept_code(user, secret, code):
         if user.is_locked:
             raise AccountLocked(LOCKED)
         raise SignInFailed(WRONG_CODE, field="code")
     user.totp_secret = secret
     audit.record("user.mfa_enrolled", "user", user.id, actor=user)
-    return _start_session(user)
+    return _start_session(user, pending)
 
 
-def _start_session(user: User) -> NewSession:
+def _start_session(user: User, pending: PendingSignIn) -> NewSession:
+    db.session.delete(pending)  # used once
     token = secrets.token_urlsafe(32)
     session = UserSession(user_id=user.id, token_hash=hash_token(token))
     db.session.add(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -30,8 +31,6 @@ from app.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
-PENDING_SECONDS = 300  # time allowed between the password and the code
-
 
 def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
@@ -57,11 +56,10 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _pending_user_id() -> uuid.UUID | None:
-    pending = session.get("pending")
-    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        return None
-    return uuid.UUID(pending["user_id"])
+def _pending():
+    """The sign-in in progress: the cookie names it by a random token, nothing more."""
+    now = datetime.fromtimestamp(time.time(), UTC)
+    return auth_services.find_pending(session.get("pending", {}).get("token"), now)
 
 
 def _begin_session(new_session: auth_services.NewSession):
@@ -108,8 +106,7 @@ def sign_in():
         else:
             session.clear()
             session["pending"] = {
-                "user_id": str(user.id),
-                "at": time.time(),
+                "token": auth_services.begin_pending(user),
                 "next": _safe_next(request.args.get("next")),
             }
             if not user.mfa_enrolled:
@@ -125,12 +122,12 @@ def sign_in():
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def enter_code():
-    user_id = _pending_user_id()
-    if user_id is None:
+    pending = _pending()
+    if pending is None:
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        outcome = _second_factor(form, lambda: auth_services.complete_mfa(user_id, form.code.data))
+        outcome = _second_factor(form, lambda: auth_services.complete_mfa(pending, form.code.data))
         if outcome is not None:
             return outcome
     return render_template("auth/code.html", form=form), 200 if not form.errors else 400
@@ -140,22 +137,20 @@ def enter_code():
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def set_up_code():
-    user_id = _pending_user_id()
-    if user_id is None:
+    pending = _pending()
+    if pending is None:
         return redirect(url_for("auth.sign_in"))
-    user = auth_services.get_user(user_id)
-    if user is None or user.mfa_enrolled:
+    if pending.user.mfa_enrolled:
         return redirect(url_for("auth.enter_code"))
-    secret = session.get("enrol_secret") or mfa.new_secret()
-    session["enrol_secret"] = secret
+    secret = auth_services.enrol_secret(pending)
     form = CodeForm()
     if form.validate_on_submit():
         outcome = _second_factor(
-            form, lambda: auth_services.complete_enrolment(user_id, secret, form.code.data)
+            form, lambda: auth_services.complete_enrolment(pending, form.code.data)
         )
         if outcome is not None:
             return outcome
-    uri = mfa.provisioning_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+    uri = mfa.provisioning_uri(secret, pending.user.email, current_app.config["TOTP_ISSUER"])
     return render_template(
         "auth/set_up_code.html",
         form=form,
