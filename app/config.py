@@ -48,7 +48,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
-        "LOCKOUT_THRESHOLD": _int("LOCKOUT_THRESHOLD", 10),
+        # Failed sign-ins in a row (per account; per client address) before attempts wait:
+        # the first delay, doubled after each further failure, up to the maximum.
+        "SIGN_IN_THROTTLE_ACCOUNT_FAILURES": _int("SIGN_IN_THROTTLE_ACCOUNT_FAILURES", 5),
+        "SIGN_IN_THROTTLE_ADDRESS_FAILURES": _int("SIGN_IN_THROTTLE_ADDRESS_FAILURES", 30),
+        "SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS": _int("SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS", 60),
+        "SIGN_IN_THROTTLE_MAX_DELAY_MINUTES": _int("SIGN_IN_THROTTLE_MAX_DELAY_MINUTES", 15),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -1,4 +1,4 @@
-"""Administrators manage user accounts: create, deactivate, reactivate, unlock, reset MFA."""
+"""Administrators manage user accounts: create, deactivate, reactivate, lock, unlock, reset MFA."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ ACTIONS = {
         "User deactivated. Their sessions have ended",
     ),
     "reactivate": (user_service.reactivate_user, "Reactivate", "User reactivated"),
+    "lock": (user_service.lock_user, "Lock", "User locked. Their sessions have ended"),
     "unlock": (user_service.unlock_user, "Unlock", "User unlocked"),
     "reset-mfa": (
         user_service.reset_mfa,
@@ -117,7 +118,7 @@ def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
 
 
 @bp.route(
-    "/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>",
+    "/<uuid:user_id>/<any(deactivate, reactivate, lock, unlock, 'reset-mfa'):action>",
     methods=["GET", "POST"],
 )
 def change(user_id: uuid.UUID, action: str):

@@ -46,7 +46,7 @@ class User(UUIDPrimaryKey, db.Model):
     # Encrypted at rest (app.auth.encryption); read and written here as plain text.
     totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    failed_sign_in_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set only by an administrator; failed sign-ins slow down (app.auth.throttle) instead.
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -113,6 +113,19 @@ class PendingSignIn(UUIDPrimaryKey, db.Model):
     enrol_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-in attempts in a row under one key: an account or a client address,
+    as an HMAC digest (app.auth.throttle), so neither the email nor the address is kept."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(UUIDPrimaryKey, db.Model):

@@ -1,4 +1,4 @@
-"""Managing accounts: create, deactivate, reactivate, unlock, reset two-factor sign-in."""
+"""Managing accounts: create, deactivate, reactivate, lock, unlock, reset two-factor sign-in."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app.audit import services as audit
+from app.auth import throttle
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problem
 from app.auth.roles import Role
 from app.auth.services import end_all_sessions, normalise_email
+from app.database import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.partners.models import Organisation
@@ -108,7 +110,7 @@ def _change(user_id: uuid.UUID, actor, action: str, reason: str | None = None) -
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user")
-    if actor is not None and user.id == actor.id and action in {"deactivate", "reset_mfa"}:
+    if actor is not None and user.id == actor.id and action in {"deactivate", "lock", "reset_mfa"}:
         raise Conflict("You cannot do this to your own account. Ask another administrator")
     if action == "deactivate":
         if not user.active:
@@ -119,11 +121,16 @@ def _change(user_id: uuid.UUID, actor, action: str, reason: str | None = None) -
         if user.active:
             raise Conflict("This user is already active")
         user.active = True
+    elif action == "lock":
+        if user.locked_at:
+            raise Conflict("This user is already locked")
+        user.locked_at = utcnow()
+        end_all_sessions(user, "user_locked")
     elif action == "unlock":
         if not user.locked_at:
             raise Conflict("This user is not locked")
         user.locked_at = None
-        user.failed_sign_in_attempts = 0
+        throttle.clear([throttle.account_key(user.email)])  # a fresh start
     elif action == "reset_mfa":
         user.totp_secret = None
         user.totp_last_step = None
@@ -139,6 +146,11 @@ def deactivate_user(user_id, *, actor, reason: str | None = None) -> User:
 
 def reactivate_user(user_id, *, actor, reason: str | None = None) -> User:
     return _change(user_id, actor, "reactivate", reason)
+
+
+def lock_user(user_id, *, actor, reason: str | None = None) -> User:
+    """An administrator stops an account signing in (and using the API) until unlocked."""
+    return _change(user_id, actor, "lock", reason)
 
 
 def unlock_user(user_id, *, actor, reason: str | None = None) -> User:

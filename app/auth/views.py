@@ -26,7 +26,7 @@ from app.auth import tokens as token_service
 from app.auth.forms import CodeForm, NewTokenForm, RevokeTokenForm, SignInForm, SignOutForm
 from app.auth.permissions import public, roles_required
 from app.auth.roles import Role
-from app.errors import AccountLocked, SignInFailed, ValidationFailed
+from app.errors import SignInFailed, SignInThrottled, ValidationFailed
 from app.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -71,18 +71,22 @@ def _begin_session(new_session: auth_services.NewSession):
     return redirect(next_url or url_for("auth.home"))
 
 
+def _refused(field, error) -> tuple[int, dict]:
+    """Show a refusal by its field; returns the page's status and headers."""
+    field.errors.append(error.message)
+    if isinstance(error, SignInThrottled):
+        return 429, {"Retry-After": str(error.retry_after)}
+    return 400, {}
+
+
 def _second_factor(form: CodeForm, complete):
-    """Run a code check; a redirect when it ends the step, None to show the form again."""
+    """Run a code check: (a redirect that ends the step, or None to show the form again,
+    the status, the headers)."""
     try:
         new_session = complete()
-    except AccountLocked as error:
-        session.clear()
-        flash(error.message, "error")
-        return redirect(url_for("auth.sign_in"))
-    except SignInFailed as error:
-        form.code.errors.append(error.message)
-        return None
-    return _begin_session(new_session)
+    except (SignInFailed, SignInThrottled) as error:
+        return None, *_refused(form.code, error)
+    return _begin_session(new_session), 302, {}
 
 
 @bp.get("/")
@@ -97,12 +101,15 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = SignInForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = auth_services.check_credentials(form.email.data, form.password.data)
-        except (SignInFailed, AccountLocked) as error:
+            user = auth_services.check_credentials(
+                form.email.data, form.password.data, address=request.remote_addr
+            )
+        except (SignInFailed, SignInThrottled) as error:
             # The error summary links to the email field: the first field of the pair.
-            form.email.errors.append(error.message)
+            status, headers = _refused(form.email, error)
         else:
             session.clear()
             session["pending"] = {
@@ -112,10 +119,13 @@ def sign_in():
             if not user.mfa_enrolled:
                 return redirect(url_for("auth.set_up_code"))
             return redirect(url_for("auth.enter_code"))
-    status = 200 if not form.errors else 400
-    return render_template(
-        "auth/sign_in.html", form=form, expired=request.args.get("expired")
-    ), status
+    if form.errors and status == 200:
+        status = 400
+    return (
+        render_template("auth/sign_in.html", form=form, expired=request.args.get("expired")),
+        status,
+        headers,
+    )
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -126,11 +136,19 @@ def enter_code():
     if pending is None:
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
-        outcome = _second_factor(form, lambda: auth_services.complete_mfa(pending, form.code.data))
+        outcome, status, headers = _second_factor(
+            form,
+            lambda: auth_services.complete_mfa(
+                pending, form.code.data, address=request.remote_addr
+            ),
+        )
         if outcome is not None:
             return outcome
-    return render_template("auth/code.html", form=form), 200 if not form.errors else 400
+    if form.errors and status == 200:
+        status = 400
+    return render_template("auth/code.html", form=form), status, headers
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
@@ -144,19 +162,29 @@ def set_up_code():
         return redirect(url_for("auth.enter_code"))
     secret = auth_services.enrol_secret(pending)
     form = CodeForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
-        outcome = _second_factor(
-            form, lambda: auth_services.complete_enrolment(pending, form.code.data)
+        outcome, status, headers = _second_factor(
+            form,
+            lambda: auth_services.complete_enrolment(
+                pending, form.code.data, address=request.remote_addr
+            ),
         )
         if outcome is not None:
             return outcome
+    if form.errors and status == 200:
+        status = 400
     uri = mfa.provisioning_uri(secret, pending.user.email, current_app.config["TOTP_ISSUER"])
-    return render_template(
-        "auth/set_up_code.html",
-        form=form,
-        secret=secret,
-        qr_svg=mfa.qr_code_svg(uri),
-    ), 200 if not form.errors else 400
+    return (
+        render_template(
+            "auth/set_up_code.html",
+            form=form,
+            secret=secret,
+            qr_svg=mfa.qr_code_svg(uri),
+        ),
+        status,
+        headers,
+    )
 
 
 @bp.post("/sign-out")

@@ -184,6 +184,9 @@ def test_development_allows_the_defaults(clean_env, tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert config["SESSION_COOKIE_SECURE"] is False
     assert config["TOTP_ENCRYPTION_KEYS"] == [DEVELOPMENT_TOTP_KEY]
-    assert config["LOCKOUT_THRESHOLD"] == 10
+    assert config["SIGN_IN_THROTTLE_ACCOUNT_FAILURES"] == 5
+    assert config["SIGN_IN_THROTTLE_ADDRESS_FAILURES"] == 30
+    assert config["SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS"] == 60
+    assert config["SIGN_IN_THROTTLE_MAX_DELAY_MINUTES"] == 15
     assert config["SESSION_IDLE_MINUTES"] == 30
     assert config["SESSION_ABSOLUTE_HOURS"] == 12
