@@ -2,7 +2,14 @@
 
 from app.assessments.models import NeedsAssessment, NeedScore
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, PendingSignIn, SignInThrottle, User, UserSession
+from app.auth.models import (
+    ApiToken,
+    PendingSignIn,
+    SetUpLink,
+    SignInThrottle,
+    User,
+    UserSession,
+)
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
@@ -47,6 +54,7 @@ __all__ = [
     "Referral",
     "ReferralTransition",
     "ReferralUpdate",
+    "SetUpLink",
     "SignInThrottle",
     "User",
     "UserSession",

@@ -39,7 +39,8 @@ class User(UUIDPrimaryKey, db.Model):
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("organisations.id"), index=True
     )
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None until the person chooses a password through their set-up link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A partner organisation's lead may add and deactivate their organisation's users.
     is_organisation_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
@@ -84,6 +85,10 @@ class User(UUIDPrimaryKey, db.Model):
     def mfa_enrolled(self) -> bool:
         return self.totp_secret is not None
 
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
 
 class UserSession(UUIDPrimaryKey, db.Model):
     """A signed-in session. The cookie holds a random token; only its hash is stored."""
@@ -126,6 +131,21 @@ class SignInThrottle(db.Model):
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SetUpLink(UUIDPrimaryKey, db.Model):
+    """An emailed link for a new user to choose their password (app.auth.set_up).
+    Only the SHA-256 of its random token is stored."""
+
+    __tablename__ = "set_up_links"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class ApiToken(UUIDPrimaryKey, db.Model):

@@ -20,13 +20,20 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.auth import mfa
+from app.auth import mfa, set_up
 from app.auth import services as auth_services
 from app.auth import tokens as token_service
-from app.auth.forms import CodeForm, NewTokenForm, RevokeTokenForm, SignInForm, SignOutForm
+from app.auth.forms import (
+    CodeForm,
+    NewTokenForm,
+    RevokeTokenForm,
+    SetUpPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
 from app.auth.permissions import public, roles_required
 from app.auth.roles import Role
-from app.errors import SignInFailed, SignInThrottled, ValidationFailed
+from app.errors import InvalidInput, SignInFailed, SignInThrottled, ValidationFailed
 from app.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -185,6 +192,46 @@ def set_up_code():
         status,
         headers,
     )
+
+
+# A new user's set-up link: choose a password, then set up two-factor sign-in ------------
+
+SET_UP_LINK_PROBLEMS = {
+    "unknown": (404, "This link is not valid"),
+    "expired": (410, "This link has expired"),
+    "used": (410, "This link has already been used"),
+}
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def set_up_account(token: str):
+    try:
+        link = set_up.find_link(token)
+    except set_up.SetUpLinkInvalid as invalid:
+        status, title = SET_UP_LINK_PROBLEMS[invalid.reason]
+        return render_template(
+            "auth/set_up_link_invalid.html", reason=invalid.reason, title=title
+        ), status
+    form = SetUpPasswordForm()
+    if form.validate_on_submit():
+        try:
+            pending_token = set_up.choose_password(token, form.password.data, form.confirm.data)
+        except InvalidInput as invalid:
+            for field, message in invalid.errors.items():
+                getattr(form, field).errors.append(message)
+        except set_up.SetUpLinkInvalid:
+            return redirect(url_for("auth.set_up_account", token=token))
+        else:
+            if session.get("sid"):  # someone else was signed in in this browser
+                auth_services.sign_out(session["sid"])
+            session.clear()
+            session["pending"] = {"token": pending_token, "next": None}
+            return redirect(url_for("auth.set_up_code"))
+    return render_template(
+        "auth/set_up_password.html", form=form, email=link.user.email
+    ), 200 if not form.errors else 400
 
 
 @bp.post("/sign-out")
