@@ -21,7 +21,7 @@ from app.consent import services
 from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, method_items
 from app.consent.models import ConsentStatus
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -124,7 +124,7 @@ def withdraw(consent_id: uuid.UUID):
             )
         except NotFound:
             abort(404)
-        except services.StaleVersion:
+        except StaleVersion:
             abort(409)
         except InvalidInput as invalid:
             for name, message in invalid.errors.items():

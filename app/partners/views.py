@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.auth.users import UserInvalid
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import policy, services
 from app.partners.forms import (
@@ -198,7 +198,7 @@ def edit(organisation_id: uuid.UUID):
             services.update_organisation(
                 current_user, organisation_id, form.details(), version=_version(form.version.data)
             )
-        except services.StaleVersion:
+        except StaleVersion:
             stale = True
         except InvalidInput as invalid:
             _show_errors(form, invalid)

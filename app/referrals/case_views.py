@@ -14,12 +14,12 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS, ConsentCategory
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from app.pagination import page_number
 from app.partners.models import ServiceType
 from app.referrals import directory, labels, queries, services
 from app.referrals.blueprint import bp
-from app.referrals.errors import ConsentRequired, InvalidState, IsaExpired, NotAccepting
+from app.referrals.errors import ConsentRequired, IsaExpired, NotAccepting
 from app.referrals.forms import ReferralForm
 from app.referrals.reference import reference
 

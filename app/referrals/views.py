@@ -18,12 +18,12 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound, StaleVersion
 from app.evidence import queries as evidence_queries
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
-from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed
 from app.referrals.forms import (
     ACTION_FORMS,
     AssignWorkerForm,
