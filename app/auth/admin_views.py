@@ -13,7 +13,7 @@ from app.auth import users as user_service
 from app.auth.forms import ReasonForm, RevokeTokenForm, UserForm
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -81,10 +81,7 @@ def new():
 
 @bp.get("/<uuid:user_id>")
 def show(user_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     return render_template(
         "users/show.html",
         user=user,
@@ -95,11 +92,8 @@ def show(user_id: uuid.UUID):
 
 @bp.route("/<uuid:user_id>/tokens/<uuid:token_id>/revoke", methods=["GET", "POST"])
 def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-        token = token_service.get_token_for(current_user, token_id)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
+    token = token_service.get_token_for(current_user, token_id)
     if token.user_id != user.id:
         abort(404)
     form = RevokeTokenForm()
@@ -122,10 +116,7 @@ def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
 )
 def change(user_id: uuid.UUID, action: str):
     change_user, verb, done = ACTIONS[action]
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     form = ReasonForm()
     if form.validate_on_submit():
         try:

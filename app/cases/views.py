@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -18,7 +18,7 @@ from app.cases.forms import AllocationForm, IntakeForm
 from app.cases.models import OffenceClass
 from app.cases.timeline import events_for
 from app.dates import age_on
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes.reads import case_panel
 from app.pagination import Page, page_number
 from app.text import as_uuid
@@ -175,8 +175,6 @@ def allocate(case_id: uuid.UUID):
                 getattr(form, field).errors.append(message)
         except Conflict as error:
             conflict, status = error.message, 409
-        except NotFound:
-            abort(404)
         else:
             flash("Case reallocated" if was_allocated else "Case allocated", "success")
             return redirect(url_for("cases.show", case_id=case_id))

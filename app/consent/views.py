@@ -21,7 +21,7 @@ from app.consent import services
 from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, method_items
 from app.consent.models import ConsentStatus
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -34,10 +34,7 @@ EXPIRES_SOON = timedelta(days=14)
 @bp.get("/cases/<uuid:case_id>/consents")
 def index(case_id: uuid.UUID):
     history_page = page_number(request.args.get("page"))
-    try:
-        overview = services.consent_overview(current_user, case_id, history_page=history_page)
-    except NotFound:
-        abort(404)
+    overview = services.consent_overview(current_user, case_id, history_page=history_page)
     page = Page(history_page, overview.per_page, overview.history_total)
     now = utcnow()
     return render_template(
@@ -57,10 +54,7 @@ def index(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/consents/new", methods=["GET", "POST"])
 def new(case_id: uuid.UUID):
-    try:
-        case = view_case(current_user, case_id, purpose="consent_form")
-    except NotFound:
-        abort(404)
+    case = view_case(current_user, case_id, purpose="consent_form")
     if not services.can_record_consent(case):
         flash(services.closed_message(case), "error")
         return redirect(url_for("consent.index", case_id=case_id))
@@ -84,8 +78,6 @@ def new(case_id: uuid.UUID):
                 form.notice_version.data,
                 form.expires_on.data,
             )
-        except NotFound:
-            abort(404)
         except services.CaseClosed as closed:
             flash(closed.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -106,10 +98,7 @@ def new(case_id: uuid.UUID):
 
 @bp.route("/consents/<uuid:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw(consent_id: uuid.UUID):
-    try:
-        consent = services.consent_for_withdrawal(current_user, consent_id)
-    except NotFound:
-        abort(404)
+    consent = services.consent_for_withdrawal(current_user, consent_id)
     case_id = consent.case_id
     if consent.status != ConsentStatus.GIVEN:
         flash(_not_in_force_message(consent.status), "error")
@@ -122,8 +111,6 @@ def withdraw(consent_id: uuid.UUID):
             services.withdraw_consent(
                 current_user, consent_id, form.reason.data, _version(form.version.data)
             )
-        except NotFound:
-            abort(404)
         except StaleVersion:
             abort(409)
         except InvalidInput as invalid:
@@ -150,10 +137,7 @@ def withdraw(consent_id: uuid.UUID):
 
 @bp.get("/cases/<uuid:case_id>/consents/summary")
 def summary(case_id: uuid.UUID):
-    try:
-        consent_summary = services.consent_summary(current_user, case_id)
-    except NotFound:
-        abort(404)
+    consent_summary = services.consent_summary(current_user, case_id)
     return render_template(
         "consent/summary.html", summary=consent_summary, case=consent_summary.case
     )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes import followup, reads, services
 from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
@@ -76,8 +76,6 @@ def new(case_id: uuid.UUID):
             form.add_service_errors(invalid.errors)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             if submission.decided:
                 return _to_case(case_id, _decided_message(submission), "success")

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.auth.users import UserInvalid
-from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import policy, services
 from app.partners.forms import (
@@ -159,13 +159,10 @@ def new():
 @bp.get("/<uuid:organisation_id>")
 @admin_only
 def show(organisation_id: uuid.UUID):
-    try:
-        organisation = services.get_organisation(current_user, organisation_id)
-        users = services.org_users(
-            current_user, organisation_id, page=page_number(request.args.get("page"))
-        )
-    except NotFound:
-        abort(404)
+    organisation = services.get_organisation(current_user, organisation_id)
+    users = services.org_users(
+        current_user, organisation_id, page=page_number(request.args.get("page"))
+    )
     page_info = Page(users.page, users.per_page, users.total)
     return render_template(
         "partners/show.html",
@@ -185,10 +182,7 @@ def show(organisation_id: uuid.UUID):
 @bp.route("/<uuid:organisation_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit(organisation_id: uuid.UUID):
-    try:
-        organisation = services.get_organisation(current_user, organisation_id)
-    except NotFound:
-        abort(404)
+    organisation = services.get_organisation(current_user, organisation_id)
     form = OrganisationForm()
     if request.method == "GET":
         form.fill_from(organisation)
@@ -230,8 +224,6 @@ def set_lead(organisation_id: uuid.UUID, user_id: uuid.UUID):
         abort(404)
     try:
         services.set_lead(current_user, user_id, form.lead.data == "yes")
-    except NotFound:
-        abort(404)
     except Conflict as conflict:
         flash(conflict.message, "error")
     else:
@@ -297,10 +289,7 @@ def add_user():
 @bp.route("/my-users/<uuid:user_id>/deactivate", methods=["GET", "POST"])
 @lead_required
 def deactivate_user(user_id: uuid.UUID):
-    try:
-        user = services.user_for_lead(current_user, user_id)
-    except NotFound:
-        abort(404)
+    user = services.user_for_lead(current_user, user_id)
     if user.id == current_user.id or not user.active:
         flash(
             "You cannot deactivate your own account. Ask an administrator"
@@ -313,8 +302,6 @@ def deactivate_user(user_id: uuid.UUID):
     if form.validate_on_submit():
         try:
             services.deactivate_partner_user(current_user, user_id, form.reason.data)
-        except NotFound:
-            abort(404)
         except InvalidInput as invalid:
             _show_errors(form, invalid)
         except Conflict as conflict:

@@ -18,7 +18,7 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
-from app.errors import Forbidden, InvalidInput, NotFound, StaleVersion
+from app.errors import Forbidden, InvalidInput, StaleVersion
 from app.evidence import queries as evidence_queries
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
@@ -71,10 +71,7 @@ def show(referral_id: uuid.UUID):
 @bp.post(f"/referrals/<uuid:referral_id>/<{ACTIONS}:action>")
 def act(referral_id: uuid.UUID, action: str):
     """One move of the lifecycle, from either side; the service decides if it is legal."""
-    try:
-        referral = get_referral_for(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    referral = get_referral_for(current_user, referral_id)
     target = lifecycle.target_for_action(action, referral)
     back = redirect(url_for("referrals.show", referral_id=referral_id))
     if target is None:
@@ -93,8 +90,6 @@ def act(referral_id: uuid.UUID, action: str):
             outcome=_data(form, "outcome"),
             version=version_of(form.version.data),
         )
-    except NotFound:
-        abort(404)
     except (StaleVersion, InvalidTransition, ConsentRequired) as refused:
         flash(refused.message, "error")
         return back
@@ -116,7 +111,7 @@ def assign_worker(referral_id: uuid.UUID):
         referral = services.assign_worker(
             current_user, referral_id, form.worker_id.data, version_of(form.version.data)
         )
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except (StaleVersion, ReferralClosed) as refused:
         flash(refused.message, "error")
@@ -140,7 +135,7 @@ def post_update(referral_id: uuid.UUID):
         return _page(referral_id, failed={"update": form})
     try:
         services.post_update(current_user, referral_id, form.body.data)
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except InvalidInput as invalid:
         _add_errors(form, invalid)
@@ -163,10 +158,7 @@ def _page(referral_id, failed):
 
 def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
-    except NotFound:
-        abort(404)
+    data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
     view = data.view
     version = {"version": view["version"]}
     forms = {
@@ -209,10 +201,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
 
 def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.staff_referral(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    data = queries.staff_referral(current_user, referral_id)
     view = data.view
     version = {"version": view["version"]}
     actions = {m.action for m in data.moves}
