@@ -65,7 +65,7 @@ def new(case_id: uuid.UUID, stage: str):
                 current_user, case_id, stage, form.scores(), **form.narrative()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "info")
             return redirect(url_for("assessments.show", case_id=case_id))

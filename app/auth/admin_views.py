@@ -71,8 +71,7 @@ def new():
                 actor=current_user,
             )
         except user_service.UserInvalid as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash("User created", "success")
             return redirect(url_for("users.show", user_id=user.id))

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
+from app.forms import ServiceErrorsMixin
 
 
 class SignInForm(FlaskForm):
@@ -57,7 +58,7 @@ class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class UserForm(FlaskForm):
+class UserForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -118,7 +119,7 @@ class DaysField(IntegerField):
             raise ValueError("Enter the number of days as a whole number, like 90") from error
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),

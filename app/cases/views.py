@@ -106,12 +106,12 @@ def new():
     if form.is_submitted():
         parsed = form.validate()  # parses dates and checks the CSRF token
         if not parsed:
-            form.show_errors(services.check_case_intake(form.intake()))
+            form.add_service_errors(services.check_case_intake(form.intake()))
         else:
             try:
                 case = services.record_case(current_user, form.intake())
             except InvalidInput as invalid:
-                form.show_errors(invalid.errors)
+                form.apply_service_error(invalid)
             else:
                 flash("Case recorded", "success")
                 return redirect(url_for("cases.result", case_id=case.id))
@@ -171,8 +171,7 @@ def allocate(case_id: uuid.UUID):
                 version=_int(form.version.data),
             )
         except InvalidInput as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as error:
             conflict, status = error.message, 409
         else:

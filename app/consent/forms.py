@@ -34,7 +34,7 @@ from app.consent.services import (
     NOTICE_VERSION_MAX,
     REASON_MAX,
 )
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
 
 METHOD_HINTS = {
     ConsentMethod.VERBAL: "The person said they agree, in person or on the phone",
@@ -52,7 +52,7 @@ def method_items() -> list[dict]:
     return [{"hint": {"text": METHOD_HINTS[method]}} for method in ConsentMethod]
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(ServiceErrorsMixin, FlaskForm):
     organisation_id = SelectField(
         "Organisation",
         widget=GovSelect(),
@@ -95,7 +95,7 @@ class ConsentForm(FlaskForm):
     submit = SubmitField("Record consent", widget=GovSubmitInput())
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(ServiceErrorsMixin, FlaskForm):
     reason = TextAreaField(
         "Why is consent being withdrawn?",
         widget=GovTextArea(),

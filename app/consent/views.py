@@ -82,8 +82,7 @@ def new(case_id: uuid.UUID):
             flash(closed.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(f"Consent recorded for {consent.organisation.name}", "success")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -114,8 +113,7 @@ def withdraw(consent_id: uuid.UUID):
         except StaleVersion:
             abort(409)
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as conflict:  # already withdrawn or expired meanwhile
             flash(conflict.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))

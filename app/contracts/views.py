@@ -89,7 +89,7 @@ def new(case_id: uuid.UUID):
                 conditions=[form.condition_values()],
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
         else:
@@ -114,7 +114,7 @@ def add_condition(case_id: uuid.UUID):
         try:
             services.add_condition(current_user, case_id, **form.condition_values())
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
         else:
@@ -148,7 +148,7 @@ def vary_condition(condition_id: uuid.UUID):
                 current_user, condition_id, form.reason.data, form.condition_values()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case.id, conflict.message)
         else:

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
 from app.outcomes.followup import COMMENTS_MAX, LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
@@ -34,16 +34,6 @@ RESULT_CHOICES = {
 }
 
 
-class ServiceErrors:
-    """Show a service's field errors on the matching fields."""
-
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = self._fields.get(name) or self._fields.get("reason")
-            if field is not None and message not in field.errors:
-                field.errors = [*field.errors, message]
-
-
 def _reason_field(label: str, description: str) -> TextAreaField:
     return TextAreaField(
         label,
@@ -57,7 +47,7 @@ def _reason_field(label: str, description: str) -> TextAreaField:
     )
 
 
-class OutcomeForm(ServiceErrors, FlaskForm):
+class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     result = RadioField(
         "What is the outcome?",
         widget=GovRadioInput(),
@@ -72,7 +62,7 @@ class OutcomeForm(ServiceErrors, FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrors, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, FlaskForm):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -95,7 +85,7 @@ def _scale(scale: dict[int, str]) -> list[SelectChoice]:
     return [SelectChoice(str(score), f"{score}: {label}") for score, label in scale.items()]
 
 
-class SurveyForm(ServiceErrors, FlaskForm):
+class SurveyForm(ServiceErrorsMixin, FlaskForm):
     satisfaction = RadioField(
         "How satisfied is the person with the scheme?",
         widget=GovRadioInput(),
@@ -128,7 +118,7 @@ class SurveyForm(ServiceErrors, FlaskForm):
     submit = SubmitField("Record the survey", widget=GovSubmitInput())
 
 
-class CheckForm(ServiceErrors, FlaskForm):
+class CheckForm(ServiceErrorsMixin, FlaskForm):
     reoffended = RadioField(
         "Has the person reoffended in the year after the contract ended?",
         widget=GovRadioInput(),

@@ -73,7 +73,7 @@ def new(case_id: uuid.UUID):
                 version=_version(form.version.data),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -116,7 +116,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
                 )
                 message = "Proposal sent back to the keyworker"
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -188,7 +188,7 @@ def survey(case_id: uuid.UUID):
                 comments=form.comments.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -237,7 +237,7 @@ def record_check(check_id: uuid.UUID):
                 reoffence=form.reoffence.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "info")
             return redirect(url_for("outcomes.checks"))

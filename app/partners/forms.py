@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import ACKNOWLEDGE_DEFAULT, REASON_MAX
 
@@ -39,7 +39,7 @@ CAPACITY_CHOICES = [SelectChoice(c.value, c.label) for c in Capacity]
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -183,7 +183,7 @@ class AdminFilterForm(DirectoryFilterForm):
     )
 
 
-class PartnerUserForm(FlaskForm):
+class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -207,7 +207,7 @@ class PartnerUserForm(FlaskForm):
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(ServiceErrorsMixin, FlaskForm):
     reason = TextAreaField(
         "Why are you deactivating this user?",
         widget=GovTextArea(),

@@ -149,7 +149,7 @@ def new():
         try:
             organisation = services.create_organisation(current_user, form.details())
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         else:
             flash(f"{organisation.name} added", "success")
             return redirect(url_for("partners.show", organisation_id=organisation.id))
@@ -195,7 +195,7 @@ def edit(organisation_id: uuid.UUID):
         except StaleVersion:
             stale = True
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         else:
             flash("Organisation details saved", "success")
             return redirect(url_for("partners.show", organisation_id=organisation_id))
@@ -274,9 +274,7 @@ def add_user():
                 password=form.password.data,
             )
         except UserInvalid as invalid:
-            for name, message in invalid.errors.items():
-                if hasattr(form, name):
-                    getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(
                 f"{user.name} added. They set up two-factor sign-in when they first sign in",
@@ -303,7 +301,7 @@ def deactivate_user(user_id: uuid.UUID):
         try:
             services.deactivate_partner_user(current_user, user_id, form.reason.data)
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("partners.my_users"))
@@ -316,13 +314,6 @@ def deactivate_user(user_id: uuid.UUID):
 
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def _show_errors(form, invalid: InvalidInput) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
 
 
 def _version(raw) -> int:

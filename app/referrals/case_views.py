@@ -102,16 +102,8 @@ def case_new_referral(case_id: uuid.UUID, organisation_id: uuid.UUID):
             except (InvalidState, IsaExpired, NotAccepting) as refused:
                 flash(refused.message, "error")
                 return redirect(url_for("referrals.case_choose_organisation", case_id=case_id))
-            except ConsentRequired as refused:
-                form.shared_categories.errors = [refused.message]
-            except InvalidInput as invalid:
-                for name, message in invalid.errors.items():
-                    field = {"introduction_at": "introduction_date"}.get(name, name)
-                    target = getattr(form, field, None)
-                    if target is None:
-                        flash(message, "error")
-                    else:
-                        target.errors = [*target.errors, message]
+            except (ConsentRequired, InvalidInput) as invalid:
+                form.apply_service_error(invalid)
             else:
                 flash(
                     f"Referral {reference(referral.id)} sent to {context.organisation.name}. "

@@ -94,7 +94,7 @@ def act(referral_id: uuid.UUID, action: str):
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={action: form})
     flash(f"Referral {reference(referral_id)} {lifecycle.ACTION_DONE[action]}", "success")
     return back
@@ -117,7 +117,7 @@ def assign_worker(referral_id: uuid.UUID):
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"assign": form})
     worker = referral.assigned_worker
     flash(
@@ -138,7 +138,7 @@ def post_update(referral_id: uuid.UUID):
     except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"update": form})
     flash("Update posted. The keyworker has been told", "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
@@ -236,15 +236,6 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
 def _data(form, name: str):
     field = getattr(form, name, None)
     return field.data if field is not None else None
-
-
-def _add_errors(form, invalid: InvalidInput) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
 
 
 from app.referrals import case_views  # noqa: E402,F401  (the keyworker's pages, same blueprint)

@@ -112,7 +112,7 @@ def record_update(case_id: uuid.UUID):
                 given_at=form.given_at(),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         else:
             return _to_view(case_id, "Update recorded", "success")
     return _render_show(case_id, form, 400)
@@ -146,7 +146,7 @@ def consultation(case_id: uuid.UUID):
                 ),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_view(case_id, conflict.message)
         else:
@@ -182,7 +182,7 @@ def preferences(victim_id: uuid.UUID):
                 preferred_contact=form.preferred_contact.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         else:
             return _to_view(case_id, "Update preferences saved", "success")
     return (
@@ -216,7 +216,7 @@ def survey(case_id: uuid.UUID):
                 comments=form.comments.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_view(case_id, conflict.message)
         else:
