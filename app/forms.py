@@ -8,9 +8,9 @@ from datetime import date
 from typing import ClassVar
 
 from govuk_frontend_wtf.main import wtforms_errors as govuk_wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
-from wtforms.validators import StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
+from wtforms import Field, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from app.errors import DomainError
 
@@ -20,6 +20,24 @@ PARTS = ("day", "month", "year")
 def strip(value):
     """A filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def reason_field(
+    label: str, *, maximum: int, description: str = "", required: str | None = None
+) -> TextAreaField:
+    """A reason, in a GOV.UK text area, trimmed. ``required`` is the message when it is
+    left empty; without one the reason is optional (the service says when it is needed).
+    Longer than ``maximum`` characters: "Reason must be <maximum> characters or fewer"."""
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=description,
+        filters=[strip],
+        validators=[
+            DataRequired(message=required) if required else Optional(),
+            Length(max=maximum, message=f"Reason must be {maximum} characters or fewer"),
+        ],
+    )
 
 
 def _join(parts: list[str]) -> str:

@@ -8,7 +8,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -19,12 +18,11 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
-from app.forms import ServiceErrorsMixin
+from app.forms import ServiceErrorsMixin, reason_field, strip
 
 
 class SignInForm(FlaskForm):
@@ -93,20 +91,12 @@ class UserForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason",
-        widget=GovTextArea(),
         description="This is recorded in the audit log",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a reason"),
-            Length(max=1000, message="Reason must be 1000 characters or fewer"),
-        ],
+        required="Enter a reason",
+        maximum=1000,
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
@@ -124,7 +114,7 @@ class NewTokenForm(ServiceErrorsMixin, FlaskForm):
         "Name",
         widget=GovTextInput(),
         description="What the token is for, so you can tell your tokens apart",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Enter a name for the token"),
             Length(max=100, message="Name must be 100 characters or fewer"),

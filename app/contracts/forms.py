@@ -7,7 +7,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from app.contracts.models import AgreementMethod, ConditionType
 from app.contracts.services import DESCRIPTION_MAX, REASON_MAX
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 
 TYPE_HINTS = {
     ConditionType.RESTORATIVE: "For example, a letter of apology or a restorative meeting",
@@ -138,14 +137,10 @@ class ContractForm(_ContractFields, ConditionForm):
 
 
 class VaryConditionForm(ConditionForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason for the variation",
-        widget=GovTextArea(),
         description="For example, what the person and the keyworker agreed, and why",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for the variation"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for the variation",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Vary condition", widget=GovSubmitInput())

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.outcomes.followup import COMMENTS_MAX, LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
@@ -34,19 +34,6 @@ RESULT_CHOICES = {
 }
 
 
-def _reason_field(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=description,
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
-    )
-
-
 class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     result = RadioField(
         "What is the outcome?",
@@ -54,9 +41,12 @@ class OutcomeForm(ServiceErrorsMixin, FlaskForm):
         choices=[SelectChoice(value, label) for value, (label, _) in RESULT_CHOICES.items()],
         validators=[InputRequired(message="Select the outcome")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed for a breach or an opt-out, and for a completion when a condition is not met",
+        description=(
+            "Needed for a breach or an opt-out, and for a completion when a condition is not met"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -72,10 +62,13 @@ class DecisionForm(ServiceErrorsMixin, FlaskForm):
         ],
         validators=[InputRequired(message="Select whether to approve or send back")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed to send a proposal back, and to approve a completion when a condition is "
-        "not met. The keyworker will read it",
+        description=(
+            "Needed to send a proposal back, and to approve a completion when a condition is "
+            "not met. The keyworker will read it"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Record the decision", widget=GovSubmitInput())

@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import ACKNOWLEDGE_DEFAULT, REASON_MAX
 
@@ -208,15 +208,11 @@ class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
 
 
 class DeactivateForm(ServiceErrorsMixin, FlaskForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you deactivating this user?",
-        widget=GovTextArea(),
         description="For example, they have left the organisation. This is recorded",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for deactivating this user"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for deactivating this user",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Deactivate user", widget=GovSubmitInput())
 

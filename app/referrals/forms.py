@@ -36,7 +36,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.dates import LONDON
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.referrals.labels import DECLINE_REASON_LABELS, INTRODUCTION_LABELS, OUTCOME_LABELS
 from app.referrals.lifecycle import REASON_MAX
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
@@ -192,15 +192,11 @@ class CompleteForm(_ActionForm):
 
 
 class CancelForm(_ActionForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you cancelling the referral?",
-        widget=GovTextArea(),
         description="The partner organisation is told that it was cancelled, not why",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter why you are cancelling the referral"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter why you are cancelling the referral",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Cancel referral", widget=GovSubmitInput())
 
