@@ -24,6 +24,7 @@ from app.api import (
     organisations,
     outcomes,
     referrals,
+    reoffending_checks,
     users,
     victims,
 )
@@ -77,6 +78,7 @@ BLUEPRINTS = (
     victims.blp,
     appointments.blp,
     outcomes.blp,
+    reoffending_checks.blp,
     audit.blp,
 )
 
