@@ -20,6 +20,7 @@ from app.api import (
     cases,
     consents,
     contracts,
+    imports,
     me,
     organisations,
     outcomes,
@@ -79,6 +80,7 @@ BLUEPRINTS = (
     appointments.blp,
     outcomes.blp,
     reoffending_checks.blp,
+    imports.blp,
     audit.blp,
 )
 

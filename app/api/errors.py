@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import request
+from flask import current_app, request
 from flask_smorest import abort
 
 from app.errors import Conflict, DomainError, Forbidden, NotFound
@@ -30,6 +30,20 @@ def raise_domain_error(error: DomainError) -> NoReturn:
     abort(422, message=error.message, code=error.code, errors=errors)
 
 
+CSV_MEDIA_TYPE = "text/csv"
+
+
+def csv_body(view):
+    """Mark an API view that takes a ``text/csv`` body instead of JSON."""
+    view.csv_body = True
+    return view
+
+
+def _takes_csv() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "csv_body", False))
+
+
 def _has_body() -> bool:
     return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
 
@@ -40,8 +54,13 @@ def check_json_body(prefix: str):
     - another content type: 415 (an empty body with none is fine: no fields sent);
     - malformed JSON: 400; a body larger than MAX_CONTENT_LENGTH: 413;
     - JSON that is not an object (``null``, a list, a string, a number): 422.
+    A view marked ``csv_body`` takes ``text/csv`` instead (anything else: 415).
     """
     if request.method not in BODY_METHODS or not request.path.startswith(prefix + "/"):
+        return None
+    if _takes_csv():
+        if request.mimetype != CSV_MEDIA_TYPE:
+            abort(415, message="Send the body as text/csv.")
         return None
     if not request.is_json:
         if _has_body() or request.mimetype:
