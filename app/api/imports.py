@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
-from app.api.errors import CSV_MEDIA_TYPE, csv_body, raise_domain_error
+from app.api.errors import CSV_MEDIA_TYPE, csv_body, raise_domain_error, require_csv
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.csv_files import RowProblems
@@ -68,6 +68,7 @@ class ImportedSchema(Schema):
 @csv_body
 def import_historic_cases(query):
     """Import historic cases from a CSV file (all rows or none)."""
+    require_csv()
     try:
         result = historic.import_cases(
             current_user, request.get_data(cache=False), dry_run=query["dry_run"]
