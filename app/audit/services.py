@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from app.audit.context import current_audit_context
 from app.audit.models import GENESIS_HASH, AuditEntry
-from app.database import utcnow
+from app.database import hold_write_lock, utcnow
 from app.extensions import db
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serialises appends.
@@ -42,8 +42,13 @@ def _content_hash(entry: AuditEntry) -> str:
 
 
 def _lock_chain() -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    """Serialise appends: hold the chain's lock, until this transaction ends, before the
+    head is read, so no two transactions can chain to the same head."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    else:
+        hold_write_lock(connection)
 
 
 def record(
