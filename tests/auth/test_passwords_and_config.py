@@ -74,12 +74,14 @@ def test_hash_is_argon2id_and_verifies():
 
 GOOD_SECRET = "0123456789abcdefghijklmnopqrstuvwxyzABCD"  # noqa: S105 (40 characters)
 POSTGRES_URL = "postgresql+psycopg://hub:secret@db.internal:5432/hub"
+GOOD_AUDIT_KEYS = "k1:abcdefghijklmnopqrstuvwxyz0123456789ABCD"  # production needs its own
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ("HUB_ENV", "SECRET_KEY", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUDIT_KEYS", GOOD_AUDIT_KEYS)  # tested in tests/audit/test_audit_keys.py
     return monkeypatch
 
 
