@@ -15,7 +15,8 @@ from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
 
-MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+# Inside the package, so that an installed hub carries its migrations.
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:

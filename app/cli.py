@@ -124,3 +124,13 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)
+
+
+def main() -> None:
+    """The ``hub`` command of an installed hub: the same commands as ``flask --app app``
+    (``hub db upgrade``, ``hub users create ...``, ``hub run``), from any directory."""
+    from flask.cli import FlaskGroup
+
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="The virtual offender hub.").main(prog_name="hub")

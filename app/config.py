@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
 
@@ -28,7 +28,7 @@ class ConfigurationError(RuntimeError):
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the settings dict. ``overrides`` (tests) win over the environment."""
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # .env in the working directory
     env = os.environ.get("HUB_ENV", "development")
     default_db = "sqlite:///" + str(Path(instance_path) / "hub.sqlite3")
     config: dict = {
