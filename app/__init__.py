@@ -37,6 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
     init_limiter(app)
     security.init_security(app)
+    from app.jobs.runner import init_jobs
+
+    # Before the auth hook, so the first request of any kind starts the in-process schedule.
+    init_jobs(app)
 
     from app.auth.hooks import init_auth
 

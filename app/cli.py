@@ -24,20 +24,12 @@ notifications_cli = AppGroup("notifications", help="Deliver the notification out
 
 
 @notifications_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
-@click.option("--interval", type=click.IntRange(1, 3600), default=30)
-def send_notifications(loop, interval):
-    """Send the messages that are due (run from cron, or with --loop as a worker)."""
-    import time
+def send_notifications():
+    """Send the messages that are due now, once (the background tasks do this by themselves)."""
+    from app.notifications.sender import sweep
 
-    from app.notifications.sender import deliver_pending
-
-    while True:
-        sent, failed = deliver_pending()
-        click.echo(f"Sent {sent}, failed {failed} (will retry)")
-        if not loop:
-            return
-        time.sleep(interval)
+    sent, failed = sweep()
+    click.echo(f"Sent {sent}, failed {failed} (will retry)")
 
 
 @users_cli.command("create")
@@ -118,9 +110,10 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
+    from app.jobs.cli import jobs_cli
     from app.referrals.cli import referrals_cli
 
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, referrals_cli):
+    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, referrals_cli, jobs_cli):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)

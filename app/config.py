@@ -73,9 +73,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # Background tasks: Celery when a broker is named, else the web process itself.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "hub"),
     }
     if overrides:
         config.update(overrides)
+    # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override).
+    config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     check_config(config)

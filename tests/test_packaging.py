@@ -142,7 +142,7 @@ def test_installed_it_migrates_and_gunicorn_serves_the_sign_in_page(installed, t
         deadline = time.monotonic() + 60
         while True:
             try:
-                status, body = _get(f"{base}/health")
+                status, body = _get(f"{base}/health/ready")
                 break
             except OSError:
                 assert server.poll() is None, log.read_text()

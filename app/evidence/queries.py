@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Condition, Contract
@@ -365,6 +365,16 @@ class AwaitingRow:
     source: str
 
 
+def awaiting_attendance_at(moment: datetime):
+    """A WHERE clause: the appointment started by ``moment``, was not rescheduled, and has
+    no attendance recorded (the attendance reminder uses it too: app.evidence.reminders)."""
+    return and_(
+        Appointment.starts_at <= moment,
+        Appointment.rescheduled_at.is_(None),
+        ~Appointment.attendance.any(),
+    )
+
+
 def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[AwaitingRow], int]:
     """Appointments that have happened (started before now) with no attendance recorded,
     for the side that must record it: a partner's organisation's appointments on open
@@ -376,11 +386,7 @@ def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[Awaitin
     from app.referrals.models import OPEN_STATUSES
     from app.referrals.reference import reference
 
-    query = select(Appointment).where(
-        Appointment.starts_at <= utcnow(),
-        Appointment.rescheduled_at.is_(None),
-        ~Appointment.attendance.any(),
-    )
+    query = select(Appointment).where(awaiting_attendance_at(utcnow()))
     if user.role == Role.PARTNER:
         query = query.join(Referral, Referral.id == Appointment.referral_id).where(
             Referral.organisation_id == user.organisation_id,

@@ -142,7 +142,7 @@ def _require_admin(actor) -> None:
         raise Forbidden("Only administrators do reoffending checks")
 
 
-def _due(today: date):
+def due_filter(today: date):
     return (ReoffendingCheck.due_on <= today) & ReoffendingCheck.checked_at.is_(None)
 
 
@@ -153,7 +153,7 @@ def due_checks(
     (loaded in the same query). The list read is audited."""
     _require_admin(actor)
     today = today or today_in_london()
-    total = db.session.scalar(select(func.count(ReoffendingCheck.id)).where(_due(today))) or 0
+    total = db.session.scalar(select(func.count(ReoffendingCheck.id)).where(due_filter(today))) or 0
     audit.record(
         "reoffending_check.listed",
         "reoffending_check",
@@ -165,7 +165,7 @@ def due_checks(
     checks = list(
         db.session.scalars(
             select(ReoffendingCheck)
-            .where(_due(today))
+            .where(due_filter(today))
             .order_by(ReoffendingCheck.due_on, ReoffendingCheck.id)
             .limit(per_page)
             .offset((page - 1) * per_page)

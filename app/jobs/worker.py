@@ -1,0 +1,12 @@
+"""Celery's entry point: ``celery -A app.jobs.worker worker`` and ``celery -A app.jobs.worker
+beat``. It builds the app from the environment, like the web process."""
+
+from app import create_app
+from app.jobs.runner import runner_of
+
+flask_app = create_app()
+celery = runner_of(flask_app).celery
+if celery is None:
+    raise RuntimeError(
+        "CELERY_BROKER_URL is not set: without a broker the web process runs the tasks itself"
+    )
