@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -20,8 +21,15 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
+    # INSTANCE_PATH: where the default SQLite file lives. Flask's default is instance/ in a
+    # checkout, or <venv>/var/app-instance for an installed hub.
+    app = Flask(
+        __name__,
+        static_url_path="/assets",
+        instance_relative_config=True,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
     _configure_logging(app)
     if app.config["TRUSTED_PROXIES"]:
