@@ -19,7 +19,7 @@ from app.jobs.registry import TASKS, beat_schedule
 if TYPE_CHECKING:
     from app.jobs.runner import Runner
 
-CONNECT_TIMEOUT = 5  # seconds: a web request never hangs on an unreachable broker
+CONNECT_TIMEOUT = 3  # seconds: a web request never waits long for an unreachable broker
 
 
 def make_celery(app: Flask, runner: Runner) -> Celery:

@@ -27,6 +27,10 @@ PENDING = "hub_tasks_after_commit"
 
 def after_commit(task: str, *ids: uuid.UUID | str) -> None:
     """Send ``task`` (a name from app.jobs.registry) once the current transaction commits."""
+    from app.jobs.registry import TASKS  # here: the registry imports the services that call this
+
+    if task not in TASKS:
+        raise KeyError(f"no background task is called {task!r}")
     pending: dict[str, list[str]] = db.session.info.setdefault(PENDING, {})
     queued = pending.setdefault(task, [])
     for value in ids:

@@ -66,10 +66,9 @@ class Runner:
 
     def submit(self, task: str, ids=()) -> None:
         """Hand ``task`` over to wherever this app runs its background work."""
-        spec = TASKS[task]
         ids = list(ids)
         if self.mode is Mode.CELERY:
-            self._send(spec.name, (ids,) if spec.takes_ids else ())
+            self._send(task, (ids,) if TASKS[task].takes_ids else ())
         elif self.mode is Mode.THREAD:
             pool = self._executor()
             with self._idle:

@@ -55,6 +55,8 @@ def test_one_transaction_sends_each_task_once_with_all_its_ids(app):
 def test_a_task_takes_ids_only(app):
     with pytest.raises(ValueError):
         after_commit("notifications.deliver", "jordan.ellis@example.org")
+    with pytest.raises(KeyError):
+        after_commit("notifications.delivr", uuid.uuid4())
 
 
 def test_sending_a_referral_delivers_its_messages_once_committed(app, capsys):
