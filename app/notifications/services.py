@@ -2,8 +2,8 @@
 
 A notification is committed with the change it announces, or not at all; once that
 transaction commits, the ``notifications.deliver`` task sends it (app.notifications.sender,
-which retries until it succeeds). Subjects
-and bodies say only what happened and where to look: never personal data.
+which retries until it succeeds). Subjects and bodies say only what happened and where
+to look: never personal data.
 """
 
 from __future__ import annotations
