@@ -307,7 +307,8 @@ class Rehearsal:
             smtp.stop()
             if self.processes:
                 self.stop_all(strict=False)
-            redis.Redis.from_url(self.options.redis_url).delete(self.queue)
+            server = redis.Redis.from_url(self.options.redis_url)
+            server.delete(self.queue, *server.keys(f"_kombu.binding*.{self.queue}"))
 
 
 def main() -> int:

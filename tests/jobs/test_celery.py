@@ -50,7 +50,12 @@ def redis_server():
             pytest.fail(f"Redis is not answering at {REDIS_URL} (.ci/run starts it)")
         pytest.skip(f"Redis is not answering at {REDIS_URL}")
     yield
-    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
+    forget_queue(redis.Redis.from_url(REDIS_URL), QUEUE)
+
+
+def forget_queue(server: redis.Redis, queue: str) -> None:
+    """Remove the queue and kombu's bindings for it (each run's queue has its own name)."""
+    server.delete(queue, *server.keys(f"_kombu.binding*.{queue}"))
 
 
 def test_the_celery_app_has_every_task_and_the_whole_schedule(app):
