@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -16,12 +17,20 @@ from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
 
-MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+# Inside the package, so that an installed hub carries its migrations.
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
+    # INSTANCE_PATH: where the default SQLite file lives. Flask's default is instance/ in a
+    # checkout, or <venv>/var/app-instance for an installed hub.
+    app = Flask(
+        __name__,
+        static_url_path="/assets",
+        instance_relative_config=True,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
     _configure_logging(app)
     if app.config["TRUSTED_PROXIES"]:
@@ -39,6 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
     init_limiter(app)
     security.init_security(app)
+    from app.jobs.runner import init_jobs
+
+    # Before the auth hook, so the first request of any kind starts the in-process schedule.
+    init_jobs(app)
 
     from app.auth.hooks import init_auth
 

@@ -48,20 +48,12 @@ def rotate_keys():
 
 
 @notifications_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
-@click.option("--interval", type=click.IntRange(1, 3600), default=30)
-def send_notifications(loop, interval):
-    """Send the messages that are due (run from cron, or with --loop as a worker)."""
-    import time
+def send_notifications():
+    """Send the messages that are due now, once (the background tasks do this by themselves)."""
+    from app.notifications.sender import sweep
 
-    from app.notifications.sender import deliver_pending
-
-    while True:
-        sent, failed = deliver_pending()
-        click.echo(f"Sent {sent}, failed {failed} (will retry)")
-        if not loop:
-            return
-        time.sleep(interval)
+    sent, failed = sweep()
+    click.echo(f"Sent {sent}, failed {failed} (will retry)")
 
 
 @users_cli.command("create")
@@ -197,6 +189,7 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
+    from app.jobs.cli import jobs_cli
     from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
 
@@ -208,8 +201,19 @@ def register_commands(app: Flask) -> None:
         keys_cli,
         referrals_cli,
         outcomes_cli,
+        jobs_cli,
     )
     for group in groups:
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)
+
+
+def main() -> None:
+    """The ``hub`` command of an installed hub: the same commands as ``flask --app app``
+    (``hub db upgrade``, ``hub users create ...``, ``hub run``), from any directory."""
+    from flask.cli import FlaskGroup
+
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="The virtual offender hub.").main(prog_name="hub")

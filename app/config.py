@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from app.auth.encryption import key_problem, parse_keys
 
@@ -36,7 +36,7 @@ class ConfigurationError(RuntimeError):
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the settings dict. ``overrides`` (tests) win over the environment."""
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # .env in the working directory
     env = os.environ.get("HUB_ENV", "development")
     default_db = "sqlite:///" + str(Path(instance_path) / "hub.sqlite3")
     config: dict = {
@@ -91,11 +91,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # Background tasks: Celery when a broker is named, else the web process itself.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "hub"),
     }
     if overrides:
         config.update(overrides)
     if isinstance(config["AUDIT_KEYS"], str):
         config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
+    # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override).
+    config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])

@@ -37,6 +37,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.auth import passwords
 from app.extensions import db
+from app.jobs.runner import runner_of
 from app.rate_limits import limiter_of
 from tests import factories
 
@@ -50,6 +51,8 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
+    # Background tasks wait in the runner's queue until a test runs them (app.jobs.runner).
+    "BACKGROUND_TASKS": "manual",
 }
 
 
@@ -243,6 +246,7 @@ def _isolated(app, request, template):
         limiter = limiter_of(app)
         if limiter.enabled:
             limiter.reset()
+        runner_of(app).queued.clear()  # tasks a test queued and did not run
         if not USING_POSTGRES:
             engine.dispose()
 
@@ -324,6 +328,21 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port: (inbox, port)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import Inbox, free_port
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
 
 
 # Browser tests -------------------------------------------------------------------------

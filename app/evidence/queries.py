@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Condition, Contract
@@ -366,6 +366,16 @@ class AwaitingRow:
     source: str
 
 
+def awaiting_attendance_at(moment: datetime):
+    """A WHERE clause: the appointment started by ``moment``, was not rescheduled, and has
+    no attendance recorded (the attendance reminder uses it too: app.evidence.reminders)."""
+    return and_(
+        Appointment.starts_at <= moment,
+        Appointment.rescheduled_at.is_(None),
+        ~Appointment.attendance.any(),
+    )
+
+
 def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[AwaitingRow], int]:
     """Appointments that have happened (started before now) with no attendance recorded,
     for the side that must record it: a partner's organisation's appointments on open
@@ -379,9 +389,7 @@ def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[Awaitin
     )
     query = select(Appointment).where(
         recorder_scope(user),
-        Appointment.starts_at <= utcnow(),
-        Appointment.rescheduled_at.is_(None),
-        ~Appointment.attendance.any(),
+        awaiting_attendance_at(utcnow()),
         # A referral's appointments wait for attendance only while the referral is open.
         or_(Appointment.referral_id.is_(None), on_open_referral),
     )

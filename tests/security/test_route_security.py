@@ -16,6 +16,8 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "static",
     "health.health",
+    "health.live",
+    "health.ready",
     "auth.sign_in",
     "auth.enter_code",
     "auth.set_up_code",
