@@ -20,6 +20,10 @@ from app.config import (
 from app.extensions import db
 from tests.audit.support import entries, make_entries, plain_sha256, rewrite_chain
 
+# Tampering goes straight to the database, on a connection of its own.
+pytestmark = pytest.mark.committed
+
+
 OLD = "old:9f1c2b7d4e6a8c0b1d3f5a7c9e2b4d6f8a0c1e3b"
 NEW = "new:2e4a6c8b0d1f3a5c7e9b1d3f5a7c9e0b2d4f6a8c"
 GOOD_SECRET = "0123456789abcdefghijklmnopqrstuvwxyzABCD"  # noqa: S105

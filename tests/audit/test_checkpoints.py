@@ -9,6 +9,9 @@ import pytest
 
 from tests.audit.support import delete_newest, entries, make_entries, plain_sha256, rewrite_chain
 
+# Tampering goes straight to the database, on a connection of its own.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def cli(app):

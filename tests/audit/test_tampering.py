@@ -23,6 +23,9 @@ from tests.audit.support import (
     rewrite_chain,
 )
 
+# Tampering goes straight to the database, on a connection of its own.
+pytestmark = pytest.mark.committed
+
 AUDIT_KEY = "k1:5bd9c1bc3f0d4a5f9a0b8b7e6c2f41d7e3a9c0b2d4f6a8c1"
 
 
