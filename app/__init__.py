@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
+    from app.reports import views as report_views
     from app.victims import views as victim_views
 
     for blueprint in (
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         victim_views.bp,
         evidence_views.bp,
         outcome_views.bp,
+        report_views.bp,
     ):
         app.register_blueprint(blueprint)
 

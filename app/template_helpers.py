@@ -89,6 +89,7 @@ NAVIGATION = {
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
     Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
+    Role.ANALYST: [NavItem("Performance reports", "reports.dashboard", ("reports.",))],
 }
 # Every signed-in user manages their own API tokens.
 for _items in NAVIGATION.values():

@@ -52,3 +52,50 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+# The check constraints of the performance framework's vocabulary (the models' enums are
+# the source; the database refuses anything else, whichever code path writes).
+REFUSED = {
+    "a role nobody has": "UPDATE users SET role = 'statistician'",
+    "a sex outside the list": "UPDATE people SET sex = 'unknown'",
+    "an ethnic group outside the census groups": "UPDATE people SET ethnicity = 'british'",
+    "a reoffence class outside the list": "UPDATE reoffending_checks SET offence_class = 'minor'",
+    "a negative crime harm": "UPDATE reoffending_checks SET harm_days = -1",
+}
+
+
+@pytest.mark.parametrize("statement", REFUSED.values(), ids=REFUSED.keys())
+def test_the_vocabulary_is_enforced_by_the_database(app, statement):
+    from app.auth.roles import Role
+    from app.outcomes.models import ReoffendingCheck
+    from tests import factories
+
+    case = factories.case()
+    factories.user(Role.ANALYST)  # the new role is accepted
+    db.session.add(ReoffendingCheck(case_id=case.id, due_on=case.offence_committed_on))
+    db.session.commit()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.execute(sa.text(statement))
+    db.session.rollback()
+
+
+def test_people_recorded_before_the_vocabulary_are_not_stated(scratch_database_url):
+    app = make_app(scratch_database_url)
+    with app.app_context():
+        upgrade(revision="ae71449eac63")
+        person_id = uuid.uuid4().hex
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO people (id, given_name, family_name, date_of_birth, "
+                    "lives_in_force_area, created_at) VALUES (:id, 'Alex', 'Example', "
+                    "'1990-05-17', true, '2026-01-01 00:00:00')"
+                ),
+                {"id": person_id if not USING_POSTGRES else str(uuid.UUID(person_id))},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(sa.text("SELECT sex, ethnicity FROM people")).one()
+        assert tuple(row) == ("not_stated", "not_stated")
+        db.engine.dispose()

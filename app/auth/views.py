@@ -43,6 +43,7 @@ HOME_ENDPOINTS = {
     Role.ADMIN: "users.index",
     Role.PARTNER: "referrals.inbox",
     Role.VICTIM_LIAISON: "victims.home",
+    Role.ANALYST: "reports.dashboard",
 }
 
 
