@@ -65,6 +65,7 @@ NAVIGATION = {
         NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
         NavItem("Outcomes to decide", "outcomes.pending", ("outcomes.pending", "outcomes.decide")),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.dashboard", ("reports.",)),
     ],
     Role.ADMIN: [
         NavItem("Users", "users.index", ("users.",)),
@@ -76,6 +77,7 @@ NAVIGATION = {
         NavItem(
             "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
         ),
+        NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],
     Role.PARTNER: [
@@ -86,10 +88,11 @@ NAVIGATION = {
             ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.my_organisation", ("reports.",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
     Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
-    Role.ANALYST: [NavItem("Performance reports", "reports.dashboard", ("reports.",))],
+    Role.ANALYST: [NavItem("Reports", "reports.dashboard", ("reports.",))],
 }
 # Every signed-in user manages their own API tokens.
 for _items in NAVIGATION.values():

@@ -24,6 +24,7 @@ from app.api import (
     organisations,
     outcomes,
     referrals,
+    reports,
     users,
     victims,
 )
@@ -78,6 +79,7 @@ BLUEPRINTS = (
     appointments.blp,
     outcomes.blp,
     audit.blp,
+    reports.blp,
 )
 
 
