@@ -21,6 +21,29 @@ tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
 notifications_cli = AppGroup("notifications", help="Deliver the notification outbox.")
+keys_cli = AppGroup("keys", help="Manage the keys that encrypt TOTP secrets at rest.")
+
+
+@keys_cli.command("new")
+def new_key():
+    """Print a new random key, for TOTP_ENCRYPTION_KEYS."""
+    from app.auth.encryption import new_key as make_key
+
+    click.echo(make_key())
+
+
+@keys_cli.command("rotate")
+def rotate_keys():
+    """Re-encrypt every TOTP secret with the first key in TOTP_ENCRYPTION_KEYS."""
+    from app.auth.encryption import DecryptionFailed
+    from app.auth.keys import rotate_all
+
+    try:
+        count = rotate_all()
+    except DecryptionFailed as error:
+        click.echo(f"{error} Nothing was changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Re-encrypted {count} secret(s) with the current key")
 
 
 @notifications_cli.command("send")
@@ -120,7 +143,7 @@ def demo_code(secret):
 def register_commands(app: Flask) -> None:
     from app.referrals.cli import referrals_cli
 
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, referrals_cli):
+    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, keys_cli, referrals_cli):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)

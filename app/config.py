@@ -7,7 +7,11 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from app.auth.encryption import key_problem, parse_keys
+
 DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
+# Encrypts TOTP secrets outside production only; production refuses to start with it.
+DEVELOPMENT_TOTP_KEY = "ZGV2LW9ubHktdG90cC1rZXktbm90LWZvci1wcm9kISE="
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -44,7 +48,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
-        "LOCKOUT_THRESHOLD": _int("LOCKOUT_THRESHOLD", 10),
+        # Failed sign-ins in a row (per account; per client address) before attempts wait:
+        # the first delay, doubled after each further failure, up to the maximum.
+        "SIGN_IN_THROTTLE_ACCOUNT_FAILURES": _int("SIGN_IN_THROTTLE_ACCOUNT_FAILURES", 5),
+        "SIGN_IN_THROTTLE_ADDRESS_FAILURES": _int("SIGN_IN_THROTTLE_ADDRESS_FAILURES", 30),
+        "SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS": _int("SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS", 60),
+        "SIGN_IN_THROTTLE_MAX_DELAY_MINUTES": _int("SIGN_IN_THROTTLE_MAX_DELAY_MINUTES", 15),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -57,6 +66,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Virtual offender hub"),
+        # Comma-separated Fernet keys: the first encrypts, all of them decrypt.
+        "TOTP_ENCRYPTION_KEYS": os.environ.get("TOTP_ENCRYPTION_KEYS") or DEVELOPMENT_TOTP_KEY,
         "API_TOKEN_DEFAULT_DAYS": _int("API_TOKEN_DEFAULT_DAYS", 90),
         "API_TITLE": "Virtual offender hub API",
         "API_VERSION": "v1",
@@ -78,12 +89,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config.update(overrides)
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
+    config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])
     check_config(config)
     return config
 
 
 def check_config(config: dict) -> None:
-    """Refuse to start in production with development defaults."""
+    """Refuse to start with unusable keys, and in production with development defaults."""
+    problem = key_problem(config["TOTP_ENCRYPTION_KEYS"])
+    if problem:
+        raise ConfigurationError(problem)
     if config["HUB_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""
@@ -93,3 +108,8 @@ def check_config(config: dict) -> None:
         )
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise ConfigurationError("DATABASE_URL must name the PostgreSQL database in production")
+    if DEVELOPMENT_TOTP_KEY in config["TOTP_ENCRYPTION_KEYS"]:
+        raise ConfigurationError(
+            "TOTP_ENCRYPTION_KEYS must be set to your own Fernet keys in production "
+            "(make one with: flask --app app keys new)"
+        )

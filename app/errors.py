@@ -16,8 +16,14 @@ class SignInFailed(DomainError):
     code = "sign_in_failed"
 
 
-class AccountLocked(DomainError):
-    code = "account_locked"
+class SignInThrottled(DomainError):
+    """Too many failed sign-in attempts: wait ``retry_after`` seconds."""
+
+    code = "sign_in_throttled"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ValidationFailed(DomainError):

@@ -74,10 +74,13 @@ def run_migrations_offline():
 
 def render_item(type_, obj, autogen_context):
     """Render the app's column types as plain SQLAlchemy ones, so migrations never import app code."""
+    from app.auth.encryption import EncryptedString
     from app.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedString):
+        return f"sa.String(length={obj.impl.length})"  # ciphertext
     return False
 
 

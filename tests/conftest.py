@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -148,8 +149,25 @@ class FreshContextClient(FlaskClient):
     in production, even though the test itself holds an app context open."""
 
     def open(self, *args, **kwargs):
+        _end_the_tests_read_savepoint(self.application)
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+def _end_the_tests_read_savepoint(app) -> None:
+    """PostgreSQL, rolled-back tests: the test's own session may hold a savepoint open
+    after a read. A request's work would then nest inside it, and a later rollback of the
+    test's session would undo the request's commit, which a real database never does.
+    Release it first, as a read that ended (nothing is expired or written)."""
+    if not app.extensions.get("tests_share_one_transaction") or not has_app_context():
+        return
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
 
 
 def _build_app(database_url: str, **overrides):
@@ -185,9 +203,11 @@ def _rolled_back(app):
     connection = engine.connect()
     transaction = connection.begin()
     engines[None] = connection
+    app.extensions["tests_share_one_transaction"] = True
     try:
         yield
     finally:
+        app.extensions["tests_share_one_transaction"] = False
         db.session.remove()
         engines[None] = engine
         transaction.rollback()

@@ -54,6 +54,66 @@ def test_models_and_migrations_agree(app):
     assert differences == []
 
 
+PLAIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (a well-known example)
+USERS = sa.table(
+    "users",
+    sa.column("id", sa.Uuid()),
+    sa.column("email", sa.String()),
+    sa.column("name", sa.String()),
+    sa.column("role", sa.String()),
+    sa.column("password_hash", sa.String()),
+    sa.column("active", sa.Boolean()),
+    sa.column("failed_sign_in_attempts", sa.Integer()),
+    sa.column("totp_secret", sa.String()),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+    sa.column("version", sa.Integer()),
+)
+
+
+def _stored_totp_secret(user_id) -> str:
+    with db.engine.connect() as connection:
+        return connection.execute(
+            sa.select(USERS.c.totp_secret).where(USERS.c.id == user_id)
+        ).scalar_one()
+
+
+def test_existing_totp_secrets_are_encrypted_and_decrypted_again(scratch_database_url):
+    from cryptography.fernet import Fernet, MultiFernet
+
+    from app.database import utcnow
+
+    app = make_app(scratch_database_url)
+    keys = MultiFernet([Fernet(k) for k in app.config["TOTP_ENCRYPTION_KEYS"]])
+    user_id = uuid.uuid4()
+    with app.app_context():
+        upgrade(revision="ae71449eac63")  # before secrets were encrypted
+        with db.engine.begin() as connection:
+            connection.execute(
+                USERS.insert().values(
+                    id=user_id,
+                    email="enrolled@hub.example",
+                    name="Enrolled Person",
+                    role="keyworker",
+                    password_hash="$argon2id$not-used-here",
+                    active=True,
+                    failed_sign_in_attempts=0,
+                    totp_secret=PLAIN_TOTP_SECRET,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    version=1,
+                )
+            )
+        upgrade()
+        encrypted = _stored_totp_secret(user_id)
+        assert PLAIN_TOTP_SECRET not in encrypted
+        assert keys.decrypt(encrypted.encode()).decode() == PLAIN_TOTP_SECRET
+
+        downgrade(revision="ae71449eac63")
+        assert _stored_totp_secret(user_id) == PLAIN_TOTP_SECRET
+        db.engine.dispose()
+
+
 # The check constraints of the performance framework's vocabulary (the models' enums are
 # the source; the database refuses anything else, whichever code path writes).
 REFUSED = {

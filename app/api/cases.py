@@ -50,6 +50,8 @@ INTAKE_PATHS = {
             "phone",
             "lives_in_force_area",
             "gender",
+            "sex",
+            "ethnicity",
         )
     },
 }

@@ -26,7 +26,11 @@ blp = Blueprint("api_users", __name__, url_prefix="/users", description="User ac
 @blp.alt_response(403, description="Only administrators create users")
 @blp.alt_response(422, description="Invalid input")
 def create_user(data):
-    """Create a user. They set up two-factor sign-in when they first sign in."""
+    """Create a user.
+
+    Without a password (the usual way) they are emailed a single-use set-up link, valid
+    for 72 hours, to choose one; then they set up two-factor sign-in.
+    """
     try:
         return user_service.create_user(user_service.NewUser(**data), actor=current_user)
     except DomainError as error:

@@ -1,4 +1,4 @@
-"""Administrators manage user accounts: create, deactivate, reactivate, unlock, reset MFA."""
+"""Administrators manage user accounts: create, deactivate, reactivate, lock, unlock, reset MFA."""
 
 from __future__ import annotations
 
@@ -27,7 +27,13 @@ ACTIONS = {
         "User deactivated. Their sessions have ended",
     ),
     "reactivate": (user_service.reactivate_user, "Reactivate", "User reactivated"),
+    "lock": (user_service.lock_user, "Lock", "User locked. Their sessions have ended"),
     "unlock": (user_service.unlock_user, "Unlock", "User unlocked"),
+    "send-set-up-link": (
+        user_service.send_set_up_link,
+        "Send a new set-up link to",
+        "Set-up link sent. It works once, for 72 hours",
+    ),
     "reset-mfa": (
         user_service.reset_mfa,
         "Reset two-factor sign-in for",
@@ -74,7 +80,12 @@ def new():
             for field, message in invalid.errors.items():
                 getattr(form, field).errors.append(message)
         else:
-            flash("User created", "success")
+            flash(
+                "User created"
+                if user.has_password
+                else "User created. They have been emailed a link to set up their account",
+                "success",
+            )
             return redirect(url_for("users.show", user_id=user.id))
     return render_template("users/new.html", form=form), 200 if not form.errors else 400
 
@@ -117,7 +128,8 @@ def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
 
 
 @bp.route(
-    "/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>",
+    "/<uuid:user_id>/<any(deactivate, reactivate, lock, unlock, 'reset-mfa', "
+    "'send-set-up-link'):action>",
     methods=["GET", "POST"],
 )
 def change(user_id: uuid.UUID, action: str):

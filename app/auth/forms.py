@@ -53,6 +53,21 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class SetUpPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        widget=GovPasswordInput(),
+        description="8 characters or more. A few unrelated words make a strong password",
+        validators=[InputRequired(message="Enter a password"), Length(max=256)],
+    )
+    confirm = PasswordField(
+        "Confirm your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter the same password again"), Length(max=256)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
@@ -82,12 +97,13 @@ class UserForm(FlaskForm):
         validators=[Optional()],
     )
     password = PasswordField(
-        "Temporary password",
+        "Temporary password (optional)",
         widget=GovPasswordInput(),
         description=(
-            "8 characters or more. The person sets up two-factor sign-in when they first sign in"
+            "Leave this empty: they will be emailed a link to choose their own password, "
+            "then set up two-factor sign-in"
         ),
-        validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
+        validators=[Optional(), Length(max=256)],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
 

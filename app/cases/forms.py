@@ -30,7 +30,7 @@ from wtforms import (
 )
 
 from app.cases.intake import ANSWERS, Intake
-from app.cases.models import OffenceClass
+from app.cases.models import Ethnicity, OffenceClass, Sex
 from app.forms import GovukDateField, strip
 from app.victims.models import ContactMethod
 from app.victims.services import VictimDetails
@@ -117,6 +117,22 @@ class IntakeForm(FlaskForm):
     family_name = _text("Last name")
     date_of_birth = GovukDateField("Date of birth", description="For example, 31 3 1990")
     gender = _text("Gender (optional)", "Only if the person chose to give it")
+    sex = RadioField(
+        "Sex (optional)",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(s.value, s.label) for s in Sex],
+        validate_choice=False,
+        description="Leave blank if the person did not say",
+    )
+    ethnicity = RadioField(
+        "Ethnic group (optional)",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(e.value, e.label) for e in Ethnicity],
+        validate_choice=False,
+        description=(
+            "As the person describes it (the 2021 census groups). Leave blank if they did not say"
+        ),
+    )
     lives_in_force_area = _yes_no("Does the person live in the force area?")
     # Contact details
     address = TextAreaField("Postal address (optional)", widget=GovTextArea(), filters=[strip])
@@ -157,6 +173,8 @@ class IntakeForm(FlaskForm):
             phone=self.phone.data,
             lives_in_force_area=_answer(self.lives_in_force_area.data),
             gender=self.gender.data,
+            sex=self.sex.data,
+            ethnicity=self.ethnicity.data,
             victims=[victim.form.details() for victim in self.victim_forms],
             **{name: _answer(getattr(self, name).data) for name in ANSWERS},
         )

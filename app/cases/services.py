@@ -77,6 +77,8 @@ def record_case(actor, intake: Intake) -> Case:
         phone=intake.phone,
         lives_in_force_area=intake.lives_in_force_area,
         gender=intake.gender,
+        sex=intake.sex,
+        ethnicity=intake.ethnicity,
     )
     keyworker_id = actor.id if actor.role == Role.KEYWORKER else None
     case = Case(

@@ -15,7 +15,7 @@ from app.cases import caseload as caseloads
 from app.cases import services
 from app.cases.eligibility import messages_for
 from app.cases.forms import AllocationForm, IntakeForm
-from app.cases.models import OffenceClass
+from app.cases.models import Ethnicity, OffenceClass, Sex
 from app.cases.timeline import events_for
 from app.dates import age_on
 from app.errors import Conflict, InvalidInput, NotFound
@@ -141,6 +141,8 @@ def show(case_id: uuid.UUID):
         failures=messages_for(case.eligibility_failed, services.minimum_age()),
         answer_labels=ANSWER_SUMMARY_LABELS,
         offence_class=OffenceClass(case.offence_class),
+        sex_label=Sex(case.person.sex).label,
+        ethnicity_label=Ethnicity(case.person.ethnicity).label,
         contact_labels={method.value: method.label for method in ContactMethod},
         age_at_offence=age_on(case.person.date_of_birth, case.offence_committed_on),
         allocations=services.allocations_for(case),

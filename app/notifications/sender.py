@@ -18,6 +18,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select
 
+from app.auth import set_up
 from app.database import utcnow
 from app.extensions import db
 from app.notifications.models import DeliveryStatus, Notification
@@ -78,18 +79,27 @@ def transport_from_config(config) -> Transport:
     return ConsoleTransport()
 
 
-def _email(notification: Notification) -> EmailMessage:
+def _email(notification: Notification, link: str | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM", "hub@localhost")
     message["To"] = notification.recipient.email
     message["Subject"] = notification.subject
-    link = ""
-    if notification.link_path:
-        base_url = config.get("BASE_URL", "").rstrip("/")
-        link = f"\n\nSign in to see it: {base_url}{notification.link_path}"
-    message.set_content(f"{notification.body}{link}\n\n{config['SERVICE_NAME']}")
+    base_url = config.get("BASE_URL", "").rstrip("/")
+    line = ""
+    if link:
+        line = f"\n\n{base_url}{link}"
+    elif notification.link_path:
+        line = f"\n\nSign in to see it: {base_url}{notification.link_path}"
+    message.set_content(f"{notification.body}{line}\n\n{config['SERVICE_NAME']}")
     return message
+
+
+def _secret_link(notification: Notification, now: datetime):
+    """A set-up email's link, made now so that its token is never stored (only its hash)."""
+    if notification.kind != set_up.KIND:
+        return None
+    return set_up.issue_link(notification.recipient, now)
 
 
 def _claim(notification_id, now: datetime) -> Notification | None:
@@ -129,10 +139,13 @@ def deliver_pending(
             db.session.rollback()
             continue
         notification.attempts += 1
+        secret_link = _secret_link(notification, now)
         try:
-            transport.send(_email(notification))
+            transport.send(_email(notification, secret_link.path if secret_link else None))
         except (OSError, smtplib.SMTPException) as error:
             failed += 1
+            if secret_link:
+                db.session.delete(secret_link.link)  # never sent: the next attempt makes another
             notification.last_error = type(error).__name__
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = DeliveryStatus.FAILED.value

@@ -28,7 +28,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import GovukDateField, strip
 from app.partners.models import Capacity, ServiceType
@@ -198,11 +198,11 @@ class PartnerUserForm(FlaskForm):
         validators=[DataRequired(message="Enter an email address"), Length(max=320)],
     )
     password = PasswordField(
-        "Temporary password",
+        "Temporary password (optional)",
         widget=GovPasswordInput(),
-        description="8 characters or more. Give it to them in person or by phone, not by "
-        "email. They set up two-factor sign-in when they first sign in",
-        validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
+        description="Leave this empty: they will be emailed a link to choose their own "
+        "password, then set up two-factor sign-in",
+        validators=[Optional(), Length(max=256)],
     )
     submit = SubmitField("Add user", widget=GovSubmitInput())
 

@@ -504,15 +504,16 @@ def org_users(
     return UserPage(list(users), total, page, per_page)
 
 
-def add_partner_user(actor, *, name: str, email: str, password: str) -> User:
-    """A lead adds a partner user to their own organisation (never another one)."""
+def add_partner_user(actor, *, name: str, email: str, password: str | None = None) -> User:
+    """A lead adds a partner user to their own organisation (never another one). Without
+    a password they are emailed a link to choose their own."""
     organisation_id = policy.require_lead(actor)
     return user_service.create_user(
         user_service.NewUser(
             email=email or "",
             name=name or "",
             role=Role.PARTNER.value,
-            password=password or "",
+            password=password or None,
             organisation_id=organisation_id,
         ),
         actor=actor,

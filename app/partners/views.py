@@ -290,7 +290,9 @@ def add_user():
                     getattr(form, name).errors.append(message)
         else:
             flash(
-                f"{user.name} added. They set up two-factor sign-in when they first sign in",
+                f"{user.name} added. They set up two-factor sign-in when they first sign in"
+                if user.has_password
+                else f"{user.name} added. They have been emailed a link to set up their account",
                 "success",
             )
             return redirect(url_for("partners.my_users"))

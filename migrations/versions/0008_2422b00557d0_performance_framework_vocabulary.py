@@ -6,7 +6,7 @@ Downgrading removes the new columns and puts back the old role constraint, which
 while an analyst account exists (deactivate and remove it first).
 
 Revision ID: 2422b00557d0
-Revises: ae71449eac63
+Revises: fb8b51cf89e5
 Create Date: 2026-12-05 22:37:38.909412
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2422b00557d0'
-down_revision = 'ae71449eac63'
+down_revision = 'fb8b51cf89e5'
 branch_labels = None
 depends_on = None
 
