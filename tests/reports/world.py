@@ -3,7 +3,7 @@ test chooses, written as the services would leave them (built on tests/factories
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta  # noqa: F401  (date for tests)
 
 from app.auth.roles import Role
 from app.cases.models import Case, CaseAllocation, CaseStatus
@@ -43,6 +43,7 @@ def case(
     sex: str = "not_stated",
     ethnicity: str = "not_stated",
     postcode: str = "EX1 1AA",
+    given_name: str = "Jordan",
     **fields,
 ) -> Case:
     """A case referred on ``referred_on`` (default 100 days ago), optionally allocated,
@@ -58,6 +59,7 @@ def case(
             "sex": sex,
             "ethnicity": ethnicity,
             "postcode": postcode,
+            "given_name": given_name,
         },
         **fields,
     )
