@@ -34,7 +34,18 @@ COVERED_ENDPOINTS = {
     "api_reports.evaluation_report",
     "api_reports.partners_report",
     "api_reports.partners_csv",
-    "api_reports.report_csv",
+    *(
+        f"api_reports.{name}_csv"
+        for name in (
+            "funnel",
+            "outcomes",
+            "progress",
+            "compliance",
+            "victims",
+            "voice",
+            "evaluation",
+        )
+    ),
 }
 
 WHO = ["keyworker", "supervisor", "admin", "partner", "other_partner", "victim_liaison", "analyst"]
@@ -75,6 +86,7 @@ API = {
     },
     "/api/v1/reports/evaluation": AGGREGATES,
     "/api/v1/reports/evaluation.csv": AGGREGATES,
+    "/api/v1/reports/funnel.csv": AGGREGATES,
     "/api/v1/reports/partners": allowed("supervisor", "analyst", "partner", "other_partner"),
     "/api/v1/reports/partners?organisation_id={org}": ORGANISATION,
     "/api/v1/reports/partners.csv?organisation_id={org}": ORGANISATION,
