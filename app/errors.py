@@ -34,6 +34,19 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StaleVersion(Conflict):
+    """Someone else changed the object since the caller read it (the ``version`` sent, or
+    a row changed underneath a write, is not the current one)."""
+
+    code = "stale_version"
+
+
+class InvalidState(Conflict):
+    """The case (or object) is not in a status that allows this."""
+
+    code = "invalid_state"
+
+
 class NotFound(DomainError):
     """No such object, or one outside the caller's scope (the two look the same)."""
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from app.auth.roles import Role
+from app.forms import error_summary
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -143,6 +144,8 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
+    # Replaces govuk-frontend-wtf's: form-level errors get no link to a field.
+    app.add_template_global(error_summary, "wtforms_errors")
 
     @app.context_processor
     def service_details():

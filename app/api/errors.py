@@ -1,33 +1,12 @@
-"""Turning domain errors into the API's problem+json answers, and the checks every
-request body passes before a resource sees it."""
+"""The checks every request body passes before an API resource sees it. (Domain errors
+become problem+json answers in app.web_errors, registered once for every resource.)"""
 
 from __future__ import annotations
-
-from typing import NoReturn
 
 from flask import request
 from flask_smorest import abort
 
-from app.errors import Conflict, DomainError, Forbidden, NotFound
-
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
-def raise_domain_error(error: DomainError) -> NoReturn:
-    if isinstance(error, NotFound):
-        abort(404)
-    if isinstance(error, Forbidden):
-        abort(403, message=error.message)
-    if isinstance(error, Conflict):
-        abort(409, message=error.message, code=error.code)
-    field_errors = getattr(error, "errors", None)
-    if field_errors:
-        errors = {field: [message] for field, message in field_errors.items()}
-    elif error.field:
-        errors = {error.field: [error.message]}
-    else:
-        errors = None
-    abort(422, message=error.message, code=error.code, errors=errors)
 
 
 def _has_body() -> bool:

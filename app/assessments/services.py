@@ -26,7 +26,7 @@ from app.audit import services as audit
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, InvalidState
 from app.extensions import db
 
 NOTES_MAX = 2000
@@ -37,10 +37,6 @@ NARRATIVE_FIELDS = {
     "goals": "Goals",
     "strengths": "Strengths",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class AssessmentExists(Conflict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.assessments import services
@@ -14,7 +14,7 @@ from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.cases.services import view_case
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 
 bp = Blueprint("assessments", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
@@ -54,12 +54,10 @@ def new(case_id: uuid.UUID, stage: str):
                 current_user, case_id, stage, form.scores(), **form.narrative()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "info")
             return redirect(url_for("assessments.show", case_id=case_id))
-        except NotFound:
-            abort(404)
         else:
             flash(f"{stage.capitalize()} needs assessment recorded", "success")
             return redirect(url_for("assessments.show", case_id=case_id))

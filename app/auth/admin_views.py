@@ -13,7 +13,7 @@ from app.auth import users as user_service
 from app.auth.forms import ReasonForm, RevokeTokenForm, UserForm
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -77,8 +77,7 @@ def new():
                 actor=current_user,
             )
         except user_service.UserInvalid as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(
                 "User created"
@@ -92,10 +91,7 @@ def new():
 
 @bp.get("/<uuid:user_id>")
 def show(user_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     return render_template(
         "users/show.html",
         user=user,
@@ -106,11 +102,8 @@ def show(user_id: uuid.UUID):
 
 @bp.route("/<uuid:user_id>/tokens/<uuid:token_id>/revoke", methods=["GET", "POST"])
 def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-        token = token_service.get_token_for(current_user, token_id)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
+    token = token_service.get_token_for(current_user, token_id)
     if token.user_id != user.id:
         abort(404)
     form = RevokeTokenForm()
@@ -134,10 +127,7 @@ def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
 )
 def change(user_id: uuid.UUID, action: str):
     change_user, verb, done = ACTIONS[action]
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     form = ReasonForm()
     if form.validate_on_submit():
         try:

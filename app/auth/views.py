@@ -281,8 +281,7 @@ def new_token():
                 actor=current_user,
             )
         except ValidationFailed as invalid:
-            field = getattr(form, invalid.field or "", None) or form.name
-            field.errors.append(invalid.message)
+            form.apply_service_error(invalid)
         else:
             # Shown once, on this page only: the secret is not stored anywhere we could read.
             return render_template(

@@ -17,7 +17,7 @@ from app.cases.models import Case, CaseAllocation, CaseStatus, Person
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.dates import today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from app.extensions import db
 from app.victims.services import add_victims
 
@@ -25,10 +25,6 @@ REASON_MAX = 1000
 CLOSED_STATUSES = frozenset(
     {CaseStatus.COMPLETED, CaseStatus.BREACHED, CaseStatus.OPTED_OUT, CaseStatus.WITHDRAWN}
 )
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 def view_case(user, case_id: uuid.UUID, *, purpose: str) -> Case:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -18,7 +18,7 @@ from app.cases.forms import AllocationForm, IntakeForm
 from app.cases.models import Ethnicity, OffenceClass, Sex
 from app.cases.timeline import events_for
 from app.dates import age_on
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes.reads import case_panel
 from app.pagination import Page, page_number
 from app.text import as_uuid
@@ -106,12 +106,12 @@ def new():
     if form.is_submitted():
         parsed = form.validate()  # parses dates and checks the CSRF token
         if not parsed:
-            form.show_errors(services.check_case_intake(form.intake()))
+            form.add_service_errors(services.check_case_intake(form.intake()))
         else:
             try:
                 case = services.record_case(current_user, form.intake())
             except InvalidInput as invalid:
-                form.show_errors(invalid.errors)
+                form.apply_service_error(invalid)
             else:
                 flash("Case recorded", "success")
                 return redirect(url_for("cases.result", case_id=case.id))
@@ -173,12 +173,9 @@ def allocate(case_id: uuid.UUID):
                 version=_int(form.version.data),
             )
         except InvalidInput as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as error:
             conflict, status = error.message, 409
-        except NotFound:
-            abort(404)
         else:
             flash("Case reallocated" if was_allocated else "Case allocated", "success")
             return redirect(url_for("cases.show", case_id=case_id))

@@ -57,7 +57,7 @@ from app.consent.models import (
 from app.consent.rules import in_force_at
 from app.database import utcnow
 from app.dates import add_months, contract_end, end_of_day_utc, today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.partners.models import Organisation
 from app.text import and_list, as_uuid, long_date
@@ -112,10 +112,6 @@ CATEGORY_FOR_PERSON = {
 
 class CaseClosed(Conflict):
     code = "case_closed"
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 class AlreadyWithdrawn(Conflict):

@@ -20,7 +20,7 @@ from app.consent import services
 from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, method_items
 from app.consent.models import ConsentStatus
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -31,10 +31,7 @@ blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
 @bp.get("/cases/<uuid:case_id>/consents")
 def index(case_id: uuid.UUID):
     history_page = page_number(request.args.get("page"))
-    try:
-        overview = services.consent_overview(current_user, case_id, history_page=history_page)
-    except NotFound:
-        abort(404)
+    overview = services.consent_overview(current_user, case_id, history_page=history_page)
     page = Page(history_page, overview.per_page, overview.history_total)
     now = utcnow()
     return render_template(
@@ -53,10 +50,7 @@ def index(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/consents/new", methods=["GET", "POST"])
 def new(case_id: uuid.UUID):
-    try:
-        case = view_case(current_user, case_id, purpose="consent_form")
-    except NotFound:
-        abort(404)
+    case = view_case(current_user, case_id, purpose="consent_form")
     if not services.can_record_consent(case):
         flash(services.closed_message(case), "error")
         return redirect(url_for("consent.index", case_id=case_id))
@@ -80,14 +74,11 @@ def new(case_id: uuid.UUID):
                 form.notice_version.data,
                 form.expires_on.data,
             )
-        except NotFound:
-            abort(404)
         except services.CaseClosed as closed:
             flash(closed.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(f"Consent recorded for {consent.organisation.name}", "success")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -102,10 +93,7 @@ def new(case_id: uuid.UUID):
 
 @bp.route("/consents/<uuid:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw(consent_id: uuid.UUID):
-    try:
-        consent = services.consent_for_withdrawal(current_user, consent_id)
-    except NotFound:
-        abort(404)
+    consent = services.consent_for_withdrawal(current_user, consent_id)
     case_id = consent.case_id
     refused = services.withdrawal_refusal(consent)
     if refused is not None:
@@ -119,13 +107,10 @@ def withdraw(consent_id: uuid.UUID):
             services.withdraw_consent(
                 current_user, consent_id, form.reason.data, _version(form.version.data)
             )
-        except NotFound:
-            abort(404)
-        except services.StaleVersion:
+        except StaleVersion:
             abort(409)
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as conflict:  # already withdrawn or expired meanwhile
             flash(conflict.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -147,10 +132,7 @@ def withdraw(consent_id: uuid.UUID):
 
 @bp.get("/cases/<uuid:case_id>/consents/summary")
 def summary(case_id: uuid.UUID):
-    try:
-        consent_summary = services.consent_summary(current_user, case_id)
-    except NotFound:
-        abort(404)
+    consent_summary = services.consent_summary(current_user, case_id)
     return render_template(
         "consent/summary.html", summary=consent_summary, case=consent_summary.case
     )

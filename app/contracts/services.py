@@ -38,7 +38,7 @@ from app.cases.timeline import add_event
 from app.contracts.models import AgreementMethod, Condition, ConditionType, Contract
 from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, InvalidState, NotFound
 from app.evidence.queries import ContractEvidence, EvidenceItem
 from app.extensions import db
 from app.text import long_date
@@ -51,12 +51,6 @@ SESSIONS_MIN, SESSIONS_MAX = 1, 100
 MAX_CONDITIONS = 50
 CONTRACTABLE = frozenset({CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value})
 CONDITION_FIELDS = ("type", "description", "required_sessions", "due_date", "victim_relevant")
-
-
-class InvalidState(Conflict):
-    """The case is not in a state that allows this (API: 409, code ``invalid_state``)."""
-
-    code = "invalid_state"
 
 
 class ContractExists(Conflict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import blueprint_roles
@@ -15,7 +15,7 @@ from app.contracts import services
 from app.contracts.forms import TYPE_HINTS, ConditionForm, ContractForm, VaryConditionForm
 from app.contracts.models import AgreementMethod, ConditionType
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.text import long_date
 
 bp = Blueprint("contracts", __name__)
@@ -89,11 +89,9 @@ def new(case_id: uuid.UUID):
                 conditions=[form.condition_values()],
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash(
                 "Contract agreed. It runs for 16 weeks, from "
@@ -116,11 +114,9 @@ def add_condition(case_id: uuid.UUID):
         try:
             services.add_condition(current_user, case_id, **form.condition_values())
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash("Condition added to the contract", "success")
             return redirect(url_for("contracts.show", case_id=case_id))
@@ -135,10 +131,7 @@ def add_condition(case_id: uuid.UUID):
 
 @bp.route("/conditions/<uuid:condition_id>/vary", methods=["GET", "POST"])
 def vary_condition(condition_id: uuid.UUID):
-    try:
-        condition, case = services.get_condition_for(current_user, condition_id)
-    except NotFound:
-        abort(404)
+    condition, case = services.get_condition_for(current_user, condition_id)
     case = view_case(current_user, case.id, purpose="condition_variation_form")
     if condition.superseded_at is not None:
         return _to_contract(
@@ -155,11 +148,9 @@ def vary_condition(condition_id: uuid.UUID):
                 current_user, condition_id, form.reason.data, form.condition_values()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case.id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash(f"Condition varied. The new version is revision {successor.revision}", "success")
             return redirect(url_for("contracts.show", case_id=case.id))

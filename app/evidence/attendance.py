@@ -12,7 +12,7 @@ from app.cases.models import Case
 from app.cases.timeline import add_event
 from app.database import utcnow
 from app.dates import end_of_day_utc, today_in_london
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.evidence.models import (
     AbsenceReason,
     AttendanceRecord,
@@ -28,7 +28,6 @@ from app.evidence.services import (
     AppointmentInFuture,
     AppointmentRescheduled,
     AttendanceRecorded,
-    StaleRecord,
     clean_text,
     london_text,
 )
@@ -161,7 +160,7 @@ def record_attendance(
     except IntegrityError:
         # Someone else corrected the same record a moment ago (corrects_id is unique).
         db.session.rollback()
-        raise StaleRecord(
+        raise StaleVersion(
             "Someone else recorded attendance for this appointment a moment ago: check it "
             "and try again"
         ) from None

@@ -87,10 +87,6 @@ class ReferralNotOpen(Conflict):
     code = "referral_closed"
 
 
-class StaleRecord(Conflict):
-    code = "stale_version"
-
-
 class AppointmentInFuture(InvalidInput):
     code = "appointment_in_future"
 

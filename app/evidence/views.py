@@ -40,15 +40,6 @@ STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
 PER_PAGE = 25
 
 
-def _add_errors(form, invalid: InvalidInput, aliases: dict | None = None) -> None:
-    aliases = aliases or {}
-    for name, message in invalid.errors.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is None:
-            field = next(iter(form))
-        field.errors = [*list(field.errors or []), message]
-
-
 def _back_to(appointment) -> str:
     if appointment.referral_id:
         return url_for("referrals.show", referral_id=appointment.referral_id)
@@ -61,8 +52,6 @@ def _audit_read(action: str, object_type: str, object_id, **details) -> None:
 
 
 # Appointments -------------------------------------------------------------------------
-
-WHEN_FIELDS = {"starts_at": "day", "mode": "mode", "location": "location"}
 
 
 @bp.route("/referrals/<uuid:referral_id>/appointments/new", methods=["GET", "POST"])
@@ -80,7 +69,7 @@ def book(referral_id: uuid.UUID):
                 location=form.location.data,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("referrals.show", referral_id=referral.id))
@@ -132,7 +121,7 @@ def reschedule(appointment_id: uuid.UUID):
                 location=form.location.data or "",
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("evidence.appointment", appointment_id=found.id))
@@ -173,7 +162,7 @@ def attendance(appointment_id: uuid.UUID):
                 correction_reason=form.correction_reason.data if standing else None,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("evidence.appointment", appointment_id=found.id))
@@ -249,7 +238,7 @@ def new_one_to_one(case_id: uuid.UUID):
                 location=form.location.data,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         else:
             flash("One-to-one session recorded: now record whether the person attended", "success")
             return redirect(url_for("evidence.appointment", appointment_id=session.id))
@@ -269,7 +258,7 @@ def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
                 current_user, found.id, note=form.note.data, marks_met=form.marks_met.data
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
         else:
@@ -310,7 +299,7 @@ def decide(concern_id: uuid.UUID):
                 changes=changes,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, {"changes": "required_sessions"})
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
         else:

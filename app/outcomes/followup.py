@@ -23,7 +23,7 @@ from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.database import utcnow
 from app.dates import today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from app.extensions import db
 from app.outcomes import surveys
 from app.outcomes.models import ReoffendingCheck, Survey
@@ -44,10 +44,6 @@ LEGITIMACY_SCALE = {
     4: "Agree",
     5: "Strongly agree",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class AlreadyRecorded(Conflict):

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.outcomes.followup import LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
@@ -35,45 +35,25 @@ RESULT_CHOICES = {
 }
 
 
-class ServiceErrors:
-    """Show a service's field errors on the matching fields."""
-
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = self._fields.get(name) or self._fields.get("reason")
-            if field is not None and message not in field.errors:
-                field.errors = [*field.errors, message]
-
-
-def _reason_field(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=description,
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
-    )
-
-
-class OutcomeForm(ServiceErrors, FlaskForm):
+class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     result = RadioField(
         "What is the outcome?",
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, (label, _) in RESULT_CHOICES.items()],
         validators=[InputRequired(message="Select the outcome")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed for a breach or an opt-out, and for a completion when a condition is not met",
+        description=(
+            "Needed for a breach or an opt-out, and for a completion when a condition is not met"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrors, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, FlaskForm):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -83,10 +63,13 @@ class DecisionForm(ServiceErrors, FlaskForm):
         ],
         validators=[InputRequired(message="Select whether to approve or send back")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed to send a proposal back, and to approve a completion when a condition is "
-        "not met. The keyworker will read it",
+        description=(
+            "Needed to send a proposal back, and to approve a completion when a condition is "
+            "not met. The keyworker will read it"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
@@ -96,7 +79,7 @@ def _scale(scale: dict[int, str]) -> list[SelectChoice]:
     return [SelectChoice(str(score), f"{score}: {label}") for score, label in scale.items()]
 
 
-class SurveyForm(ServiceErrors, FlaskForm):
+class SurveyForm(ServiceErrorsMixin, FlaskForm):
     satisfaction = RadioField(
         "How satisfied is the person with the scheme?",
         widget=GovRadioInput(),
@@ -129,7 +112,7 @@ class SurveyForm(ServiceErrors, FlaskForm):
     submit = SubmitField("Record the survey", widget=GovSubmitInput())
 
 
-class CheckForm(ServiceErrors, FlaskForm):
+class CheckForm(ServiceErrorsMixin, FlaskForm):
     reoffended = RadioField(
         "Has the person reoffended in the year after the contract ended?",
         widget=GovRadioInput(),

@@ -44,13 +44,12 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
-from app.cases.services import StaleVersion
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
 from app.contracts.services import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import age_on, today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision, ReoffendingCheck
@@ -87,10 +86,6 @@ CODE_TEXTS = {
     "23": "Crime outcome 23 (deferred prosecution, child)",
     "charge": "Charge: the prosecution resumes",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class ProposalPending(Conflict):

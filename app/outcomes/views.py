@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes import followup, reads, services
 from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
@@ -72,11 +72,9 @@ def new(case_id: uuid.UUID):
                 version=_version(form.version.data),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             if submission.decided:
                 return _to_case(case_id, _decided_message(submission), "success")
@@ -117,7 +115,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
                 )
                 message = "Proposal sent back to the keyworker"
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -190,7 +188,7 @@ def survey(case_id: uuid.UUID):
                 comments=form.comments.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -237,7 +235,7 @@ def record_check(check_id: uuid.UUID):
                 reoffence=form.reoffence.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "info")
             return redirect(url_for("outcomes.checks"))

@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import ACKNOWLEDGE_DEFAULT, REASON_MAX
 
@@ -39,7 +39,7 @@ CAPACITY_CHOICES = [SelectChoice(c.value, c.label) for c in Capacity]
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -183,7 +183,7 @@ class AdminFilterForm(DirectoryFilterForm):
     )
 
 
-class PartnerUserForm(FlaskForm):
+class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -207,16 +207,12 @@ class PartnerUserForm(FlaskForm):
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 
-class DeactivateForm(FlaskForm):
-    reason = TextAreaField(
+class DeactivateForm(ServiceErrorsMixin, FlaskForm):
+    reason = reason_field(
         "Why are you deactivating this user?",
-        widget=GovTextArea(),
         description="For example, they have left the organisation. This is recorded",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for deactivating this user"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for deactivating this user",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Deactivate user", widget=GovSubmitInput())
 

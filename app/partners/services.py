@@ -22,7 +22,7 @@ from app.auth import users as user_service
 from app.auth.models import User
 from app.auth.roles import Role
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.partners import policy
 from app.partners.models import Capacity, Organisation, ServiceType
@@ -64,10 +64,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]+$")
 PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 DAYS_MESSAGE = f"Number of working days must be between {ACKNOWLEDGE_MIN} and {ACKNOWLEDGE_MAX}"
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 STALE_MESSAGE = "Someone else changed this organisation. Check the details below and try again"

@@ -49,10 +49,10 @@ from app.cases.timeline import add_event
 from app.consent import rules
 from app.consent.models import CATEGORY_LABELS, Consent, ConsentCategory
 from app.database import utcnow
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.extensions import db
 from app.referrals import messages
-from app.referrals.errors import ConsentRequired, InvalidTransition, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition
 from app.referrals.labels import DECLINE_REASON_LABELS, OUTCOME_LABELS
 from app.referrals.models import (
     OPEN_STATUSES,

@@ -27,17 +27,15 @@ from app.consent.models import CATEGORY_LABELS, ConsentCategory
 from app.contracts.models import Condition, Contract
 from app.database import utcnow
 from app.dates import today_in_london
-from app.errors import Forbidden, InvalidInput
+from app.errors import Forbidden, InvalidInput, InvalidState, StaleVersion
 from app.extensions import db
 from app.partners.models import Capacity, Organisation
 from app.referrals import messages
 from app.referrals.errors import (
     ConsentRequired,
-    InvalidState,
     IsaExpired,
     NotAccepting,
     ReferralClosed,
-    StaleVersion,
 )
 from app.referrals.labels import introduction_label
 from app.referrals.lifecycle import stale_message

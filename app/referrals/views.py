@@ -18,13 +18,13 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, StaleVersion
 from app.evidence import queries as evidence_queries
 from app.evidence import services as evidence_services
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
-from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed
 from app.referrals.forms import (
     ACTION_FORMS,
     AssignWorkerForm,
@@ -72,10 +72,7 @@ def show(referral_id: uuid.UUID):
 @bp.post(f"/referrals/<uuid:referral_id>/<{ACTIONS}:action>")
 def act(referral_id: uuid.UUID, action: str):
     """One move of the lifecycle, from either side; the service decides if it is legal."""
-    try:
-        referral = get_referral_for(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    referral = get_referral_for(current_user, referral_id)
     target = lifecycle.target_for_action(action, referral)
     back = redirect(url_for("referrals.show", referral_id=referral_id))
     if target is None:
@@ -94,13 +91,11 @@ def act(referral_id: uuid.UUID, action: str):
             outcome=_data(form, "outcome"),
             version=version_of(form.version.data),
         )
-    except NotFound:
-        abort(404)
     except (StaleVersion, InvalidTransition, ConsentRequired) as refused:
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={action: form})
     flash(f"Referral {reference(referral_id)} {lifecycle.ACTION_DONE[action]}", "success")
     return back
@@ -117,13 +112,13 @@ def assign_worker(referral_id: uuid.UUID):
         referral = services.assign_worker(
             current_user, referral_id, form.worker_id.data, version_of(form.version.data)
         )
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except (StaleVersion, ReferralClosed) as refused:
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"assign": form})
     worker = referral.assigned_worker
     flash(
@@ -141,10 +136,10 @@ def post_update(referral_id: uuid.UUID):
         return _page(referral_id, failed={"update": form})
     try:
         services.post_update(current_user, referral_id, form.body.data)
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"update": form})
     flash("Update posted. The keyworker has been told", "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
@@ -161,10 +156,7 @@ def _page(referral_id, failed):
 
 def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
-    except NotFound:
-        abort(404)
+    data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
     view = data.view
     version = {"version": view["version"]}
     forms = {
@@ -206,10 +198,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
 
 def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.staff_referral(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    data = queries.staff_referral(current_user, referral_id)
     view = data.view
     version = {"version": view["version"]}
     actions = {m.action for m in data.moves}
@@ -244,15 +233,6 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
 def _data(form, name: str):
     field = getattr(form, name, None)
     return field.data if field is not None else None
-
-
-def _add_errors(form, invalid: InvalidInput) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
 
 
 from app.referrals import case_views  # noqa: E402,F401  (the keyworker's pages, same blueprint)

@@ -14,7 +14,7 @@ from app.consent.models import Consent, ConsentStatus
 from app.consent.rules import can_share
 from app.database import utcnow
 from app.dates import LONDON, add_months, contract_end, end_of_day_utc, today_in_london
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from tests import factories
 from tests.consent.conftest import audit_actions, audit_count, timeline
@@ -410,7 +410,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(keyworker, case, org)
     consent = give(keyworker, case, org)
     before = audit_count()
     events = len(timeline(case))
-    with pytest.raises(services.StaleVersion) as raised:
+    with pytest.raises(StaleVersion) as raised:
         services.withdraw_consent(keyworker, consent.id, "Stop", version=consent.version + 1)
     assert raised.value.code == "stale_version"
     [stored] = consents_of(case)
@@ -425,7 +425,7 @@ def test_the_version_read_before_a_replacement_is_stale(keyworker, case, org):
     first = give(keyworker, case, org)
     read_version = first.version
     give(keyworker, case, org, ["housing"])  # replaces (withdraws) the first
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.withdraw_consent(keyworker, first.id, "Stop", version=read_version)
 
 

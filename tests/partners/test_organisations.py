@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.roles import Role
+from app.errors import StaleVersion
 from app.extensions import db
 from app.partners import services
 from app.partners.models import Organisation
@@ -318,7 +319,7 @@ def test_a_concurrent_write_between_read_and_save_is_stale(admin):
             sa.text("UPDATE organisations SET version = version + 1 WHERE id = :id"),
             {"id": org.id.hex if db.engine.dialect.name == "sqlite" else org.id},
         )
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.update_organisation(admin, org.id, {"capacity": "not_accepting"}, version=None)
     assert reload(org).capacity == "accepting"
 

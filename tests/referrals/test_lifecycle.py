@@ -8,11 +8,11 @@ import itertools
 import pytest
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.extensions import db
 from app.notifications.models import Notification
 from app.referrals import lifecycle
-from app.referrals.errors import ConsentRequired, InvalidTransition, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition
 from tests.referrals import support
 
