@@ -45,11 +45,12 @@ from app.reports.sql import (
     P90,
     HolidaySpan,
     count_where,
+    day_number,
     days_between,
     interpolate,
     london_date,
     percentile_columns,
-    working_days_between,
+    working_days,
 )
 
 DEFAULT_BASIS = DateBasis.REFERRAL
@@ -292,9 +293,8 @@ def _timings(scope, holidays: HolidaySpan) -> dict:
             select(
                 kind.label("kind"),
                 key.label("key"),
-                working_days_between(
-                    london_date(Referral.sent_at), london_date(Referral.acknowledged_at), holidays
-                ).label("days"),
+                day_number(london_date(Referral.sent_at)).label("sent"),
+                day_number(london_date(Referral.acknowledged_at)).label("acknowledged"),
             )
             .select_from(Referral)
             .where(*scope, Referral.acknowledged_at.is_not(None))
@@ -322,7 +322,12 @@ def _timings(scope, holidays: HolidaySpan) -> dict:
         )
 
     found: dict = {}
-    ack = _by_org_and_type(acknowledgement)
+    dates = _by_org_and_type(acknowledgement)
+    ack = select(
+        dates.c.kind,
+        dates.c.key,
+        working_days(dates.c.sent, dates.c.acknowledged, holidays).label("days"),
+    ).subquery("acknowledgements")
     for row in db.session.execute(
         percentile_columns(ack, "days", groups=("kind", "key"), quantiles=(MEDIAN, P90))
     ):

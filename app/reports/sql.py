@@ -134,10 +134,18 @@ def working_day_number(number, holidays: HolidaySpan):
 
 
 def working_days_between(start_date, end_date, holidays: HolidaySpan):
-    """Working days after the date ``start_date`` up to and including ``end_date`` (SQL)."""
-    return working_day_number(day_number(end_date), holidays) - working_day_number(
-        day_number(start_date), holidays
-    )
+    """Working days after the date ``start_date`` up to and including ``end_date`` (SQL).
+
+    Each argument is written out once per holiday in the span: over many rows, select
+    the ``day_number`` of each date in a subquery first and use ``working_days`` on its
+    columns, so the database works each date out once."""
+    return working_days(day_number(start_date), day_number(end_date), holidays)
+
+
+def working_days(start_number, end_number, holidays: HolidaySpan):
+    """Working days after day ``start_number`` up to and including ``end_number`` (SQL,
+    over two ``day_number`` columns)."""
+    return working_day_number(end_number, holidays) - working_day_number(start_number, holidays)
 
 
 def count_where(condition):

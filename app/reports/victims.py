@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.cases.models import Case, CaseEvent
 from app.dates import today_in_london
 from app.extensions import db
 from app.reports.filters import DateBasis, ReportFilters
-from app.reports.sql import HolidaySpan, count_where, london_date, working_days_between
+from app.reports.sql import EPOCH, HolidaySpan, count_where, day_number, london_date, working_days
 from app.reports.voice import VICTIM_QUESTIONS, SurveySummary, survey_summary
 from app.victims.due import ENHANCED_WORKING_DAYS, STANDARD_WORKING_DAYS
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
@@ -85,42 +86,60 @@ def victims(filters: ReportFilters) -> Victims:
 def _timeliness(filters: ReportFilters, cohort):
     today = today_in_london()
     holidays = HolidaySpan.between(*filters.holiday_span(today))
-    decisions = union_all(
-        select(CaseEvent.case_id.label("case_id"), CaseEvent.occurred_at.label("at")).where(
-            CaseEvent.kind == "contract.agreed"
-        ),
-        select(Case.id.label("case_id"), Case.outcome_decided_at.label("at")).where(
-            Case.outcome_decided_at.is_not(None)
-        ),
-    ).subquery("decisions")
-    first_update = (
-        select(func.min(VictimUpdate.given_at))
-        .where(
-            VictimUpdate.case_id == Victim.case_id,
-            or_(VictimUpdate.victim_id == Victim.id, VictimUpdate.victim_id.is_(None)),
-            VictimUpdate.given_at > decisions.c.at,
+    allowed = case(
+        (Victim.enhanced_rights.is_(True), ENHANCED_WORKING_DAYS), else_=STANDARD_WORKING_DAYS
+    ).label("allowed")
+
+    def owed_for(decided_at, source, on):
+        """(decision, first update after it, days allowed) per victim wanting updates."""
+        first_update = (
+            select(func.min(VictimUpdate.given_at))
+            .where(
+                VictimUpdate.case_id == Victim.case_id,
+                or_(VictimUpdate.victim_id == Victim.id, VictimUpdate.victim_id.is_(None)),
+                VictimUpdate.given_at > decided_at,
+            )
+            .correlate(Victim, source)
+            .scalar_subquery()
         )
-        .correlate(Victim, decisions)
-        .scalar_subquery()
-    )
-    owed = (
+        return (
+            select(
+                day_number(london_date(decided_at)).label("decided"),
+                first_update.label("answered_at"),
+                allowed,
+            )
+            .select_from(Victim)
+            .join(source, on)
+            .where(Victim.case_id.in_(cohort), Victim.wants_updates.is_(True))
+        )
+
+    decided = aliased(Case)
+    owed = union_all(
+        owed_for(
+            CaseEvent.occurred_at,
+            CaseEvent,
+            and_(CaseEvent.case_id == Victim.case_id, CaseEvent.kind == "contract.agreed"),
+        ),
+        owed_for(
+            decided.outcome_decided_at,
+            decided,
+            and_(decided.id == Victim.case_id, decided.outcome_decided_at.is_not(None)),
+        ),
+    ).subquery("owed")
+    numbered = (
         select(
-            decisions.c.at.label("decided_at"),
-            first_update.label("answered_at"),
-            case(
-                (Victim.enhanced_rights.is_(True), ENHANCED_WORKING_DAYS),
-                else_=STANDARD_WORKING_DAYS,
-            ).label("allowed"),
+            owed.c.decided,
+            owed.c.allowed,
+            owed.c.answered_at,
+            day_number(london_date(owed.c.answered_at)).label("answered"),
         )
-        .select_from(Victim)
-        .join(decisions, decisions.c.case_id == Victim.case_id)
-        .where(Victim.case_id.in_(cohort), Victim.wants_updates.is_(True))
-        .subquery("owed")
+        .offset(0)
+        .subquery("numbered")
     )
-    decided_on = london_date(owed.c.decided_at)
-    taken = working_days_between(decided_on, london_date(owed.c.answered_at), holidays)
-    waited = working_days_between(decided_on, literal(today), holidays)
-    answered = owed.c.answered_at.is_not(None)
+    taken = working_days(numbered.c.decided, numbered.c.answered, holidays)
+    waited = working_days(numbered.c.decided, literal((today - EPOCH).days), holidays)
+    answered = numbered.c.answered_at.is_not(None)
+    owed = numbered
     return db.session.execute(
         select(
             count_where(and_(answered, taken <= owed.c.allowed)).label("on_time"),
