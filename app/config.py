@@ -84,6 +84,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # The key of the research extract's pseudonyms (app.reports.extract); without it,
+        # a key derived from SECRET_KEY.
+        "RESEARCH_EXTRACT_KEY": os.environ.get("RESEARCH_EXTRACT_KEY") or None,
     }
     if overrides:
         config.update(overrides)
