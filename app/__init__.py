@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consent import views as consent_views
     from app.contracts import views as contract_views
     from app.evidence import views as evidence_views
+    from app.imports import views as import_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         evidence_views.bp,
         outcome_views.bp,
         report_views.bp,
+        import_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -141,9 +141,19 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
+    from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
 
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, keys_cli, referrals_cli):
+    groups = (
+        users_cli,
+        tokens_cli,
+        audit_cli,
+        notifications_cli,
+        keys_cli,
+        referrals_cli,
+        outcomes_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)

@@ -76,8 +76,16 @@ NAVIGATION = {
             ("partners.index", "partners.new", "partners.show", "partners.edit"),
         ),
         NavItem(
-            "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
+            "Reoffending checks",
+            "outcomes.checks",
+            (
+                "outcomes.checks",
+                "outcomes.record_check",
+                "outcomes.upload_checks",
+                "outcomes.checks_template",
+            ),
         ),
+        NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
         NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],
