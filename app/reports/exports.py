@@ -9,9 +9,6 @@ import io
 import re
 import uuid
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from app.audit import services as audit
 from app.database import utcnow
 from app.extensions import db
@@ -67,6 +64,9 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def to_xlsx(title: str, described: list[tuple[str, str]], tables: tuple[Table, ...]) -> bytes:
+    from openpyxl import Workbook  # imported when a workbook is asked for
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
