@@ -21,6 +21,7 @@ TOP = 8
 BLUE = "#1d70b8"
 DARK = "#0b0c0c"
 GREY = "#505a5f"
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def bar_chart(
     height = TOP * 2 + ROW * max(len(bars), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        f'width="100%" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" viewBox="0 0 {WIDTH} {height}" font-family="{FONT}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',

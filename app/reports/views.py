@@ -39,6 +39,7 @@ blueprint_roles(bp, S, AN, P, A)
 SECTION_NAMES = ",".join(NAMES)
 FORMATS = "csv,xlsx"
 DASHBOARD = ("funnel", "outcomes", "evaluation")
+EACH_REPORTS_DATES = "Each report's own: the outcome decided for the evaluation, else referral"
 
 
 def _query() -> tuple[ReportQuery, dict]:
@@ -84,14 +85,23 @@ def _filter_choices(with_keyworkers: bool = True) -> dict:
     }
 
 
-def _page(template: str, query: ReportQuery, errors: dict, **context):
+def _page(template: str, query: ReportQuery, errors: dict, shown_filters=None, **context):
+    """Render a report page; ``shown_filters``: the filters its figures used (default:
+    the query's, each report choosing its own dates unless ``by`` was chosen)."""
+    filters = shown_filters or query.filters
+    described = filters.describe(_keyworker_name(filters))
+    if shown_filters is None and not query.basis_chosen:
+        described = [
+            (label, EACH_REPORTS_DATES if label == "Dates by" else value)
+            for label, value in described
+        ]
     return render_template(
         template,
         query=query,
         filter_errors=errors,
         args=query.filters.as_args() | ({} if query.basis_chosen else {"by": ""}),
         link_args=_link_args(query),
-        described=query.filters.describe(_keyworker_name(query.filters)),
+        described=described,
         sections=SECTIONS,
         **_filter_choices(context.pop("with_keyworkers", True)),
         **context,
@@ -120,6 +130,7 @@ def section(name: str):
         "reports/section.html",
         query,
         errors,
+        filters,
         spec=spec,
         presentation=presentation,
         basis=filters.by,
@@ -161,6 +172,7 @@ def _organisation_page(organisation, query: ReportQuery, errors: dict):
         "reports/organisation.html",
         query,
         errors,
+        filters,
         organisation=organisation,
         presentation=present_partners(report),
         protected=protect,
@@ -218,6 +230,7 @@ def research_extract():
         "reports/extract.html",
         query,
         errors,
+        query.for_basis(DateBasis.REFERRAL),
         dictionary=extract.DICTIONARY,
         download=url_for("reports.research_extract_download", **_link_args(query)),
     )

@@ -51,6 +51,7 @@ def test_the_evaluation_page_shows_the_rates_intervals_and_caveat(client, evalua
     assert "fewer than 30 checks done" in page
     assert 'role="img"' in page and '<title id="evaluation-chart-title">' in page
     assert "Secret0" not in page
+    assert "Outcome decided" in page  # the evaluation's own dates
 
 
 def test_filters_are_kept_and_errors_shown(client, evaluated):
