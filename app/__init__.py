@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security
 from app.config import load_config
+from app.database import configure_sqlite
 from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
@@ -31,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_templates(app)
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
     )
