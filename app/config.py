@@ -94,6 +94,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Background tasks: Celery when a broker is named, else the web process itself.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "hub"),
+        # The key of the research extract's pseudonyms (app.reports.extract); without it,
+        # a key derived from SECRET_KEY.
+        "RESEARCH_EXTRACT_KEY": os.environ.get("RESEARCH_EXTRACT_KEY") or None,
     }
     if overrides:
         config.update(overrides)

@@ -66,6 +66,7 @@ NAVIGATION = {
         NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
         NavItem("Outcomes to decide", "outcomes.pending", ("outcomes.pending", "outcomes.decide")),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.dashboard", ("reports.",)),
     ],
     Role.ADMIN: [
         NavItem("Users", "users.index", ("users.",)),
@@ -85,6 +86,7 @@ NAVIGATION = {
             ),
         ),
         NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
+        NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],
     Role.PARTNER: [
@@ -95,10 +97,11 @@ NAVIGATION = {
             ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.my_organisation", ("reports.",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
     Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
-    Role.ANALYST: [NavItem("Performance reports", "reports.dashboard", ("reports.",))],
+    Role.ANALYST: [NavItem("Reports", "reports.dashboard", ("reports.",))],
 }
 # Every signed-in user manages their own API tokens.
 for _items in NAVIGATION.values():

@@ -26,6 +26,7 @@ from app.api import (
     outcomes,
     referrals,
     reoffending_checks,
+    reports,
     users,
     victims,
 )
@@ -82,6 +83,7 @@ BLUEPRINTS = (
     reoffending_checks.blp,
     imports.blp,
     audit.blp,
+    reports.blp,
 )
 
 
