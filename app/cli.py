@@ -141,9 +141,18 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
+    from app.ops.cli import ops_cli
     from app.referrals.cli import referrals_cli
 
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, keys_cli, referrals_cli):
+    for group in (
+        users_cli,
+        tokens_cli,
+        audit_cli,
+        notifications_cli,
+        keys_cli,
+        referrals_cli,
+        ops_cli,
+    ):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)
