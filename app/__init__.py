@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
     from app.reports import views as report_views
+    from app.retention import views as retention_views
     from app.victims import views as victim_views
 
     for blueprint in (
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         evidence_views.bp,
         outcome_views.bp,
         report_views.bp,
+        retention_views.bp,
     ):
         app.register_blueprint(blueprint)
 

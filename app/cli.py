@@ -143,6 +143,7 @@ def demo_code(secret):
 def register_commands(app: Flask) -> None:
     from app.ops.cli import ops_cli
     from app.referrals.cli import referrals_cli
+    from app.retention.cli import retention_cli
 
     for group in (
         users_cli,
@@ -152,6 +153,7 @@ def register_commands(app: Flask) -> None:
         keys_cli,
         referrals_cli,
         ops_cli,
+        retention_cli,
     ):
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":

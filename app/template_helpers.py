@@ -78,6 +78,7 @@ NAVIGATION = {
             "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
         ),
         NavItem("Audit log", "audit.index", ("audit.",)),
+        NavItem("Retention review", "retention.index", ("retention.",)),
     ],
     Role.PARTNER: [
         NavItem("Referrals", "referrals.inbox", ("referrals.",)),
