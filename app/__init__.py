@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.referrals import views as referral_views
     from app.reports import views as report_views
     from app.retention import views as retention_views
+    from app.subject_access import views as subject_access_views
     from app.victims import views as victim_views
 
     for blueprint in (
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         outcome_views.bp,
         report_views.bp,
         retention_views.bp,
+        subject_access_views.bp,
     ):
         app.register_blueprint(blueprint)
 
