@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security
 from app.config import load_config
+from app.database import configure_sqlite
 from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
@@ -31,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_templates(app)
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
     )
@@ -70,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consent import views as consent_views
     from app.contracts import views as contract_views
     from app.evidence import views as evidence_views
+    from app.imports import views as import_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
@@ -94,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         evidence_views.bp,
         outcome_views.bp,
         report_views.bp,
+        import_views.bp,
         retention_views.bp,
         subject_access_views.bp,
     ):

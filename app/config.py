@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -12,6 +13,9 @@ from app.auth.encryption import key_problem, parse_keys
 DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
 # Encrypts TOTP secrets outside production only; production refuses to start with it.
 DEVELOPMENT_TOTP_KEY = "ZGV2LW9ubHktdG90cC1rZXktbm90LWZvci1wcm9kISE="
+DEVELOPMENT_AUDIT_KEYS = "dev:dev-only-audit-key-not-for-production"
+AUDIT_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+MINIMUM_SECRET_LENGTH = 32
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -45,6 +49,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config: dict = {
         "HUB_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
+        # The audit chain's HMAC keys, "id:key,id:key": the last signs new entries; the
+        # others still verify what they signed. Kept out of the database, like SECRET_KEY.
+        "AUDIT_KEYS": os.environ.get("AUDIT_KEYS") or DEVELOPMENT_AUDIT_KEYS,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Virtual offender hub"),
@@ -99,6 +106,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    if isinstance(config["AUDIT_KEYS"], str):
+        config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])
@@ -117,7 +126,7 @@ def check_config(config: dict) -> None:
     if config["HUB_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+    if secret == DEVELOPMENT_SECRET or len(secret) < MINIMUM_SECRET_LENGTH:
         raise ConfigurationError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production"
         )
@@ -128,3 +137,34 @@ def check_config(config: dict) -> None:
             "TOTP_ENCRYPTION_KEYS must be set to your own Fernet keys in production "
             "(make one with: flask --app app keys new)"
         )
+    development_keys = parse_audit_keys(DEVELOPMENT_AUDIT_KEYS)
+    if config["AUDIT_KEYS"] == development_keys:
+        raise ConfigurationError(
+            "AUDIT_KEYS must be set in production: id:key, the key a random value of at least "
+            "32 characters"
+        )
+    for key_id, key in config["AUDIT_KEYS"].items():
+        if key in development_keys.values() or len(key) < MINIMUM_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"AUDIT_KEYS: key {key_id!r} must be a random value of at least 32 characters "
+                "in production"
+            )
+        if key == secret:
+            raise ConfigurationError(f"AUDIT_KEYS: key {key_id!r} must not be the SECRET_KEY")
+
+
+def parse_audit_keys(raw: str) -> dict[str, str]:
+    """``"id1:key1,id2:key2"`` as {id: key}, in order: the last is the current key."""
+    keys: dict[str, str] = {}
+    for item in raw.split(","):
+        key_id, colon, key = item.strip().partition(":")
+        if not colon or not key:
+            raise ConfigurationError("AUDIT_KEYS must be a list of id:key, separated by commas")
+        if not AUDIT_KEY_ID.fullmatch(key_id):
+            raise ConfigurationError(
+                "AUDIT_KEYS: a key id is 1 to 32 letters, digits, dots, dashes or underscores"
+            )
+        if key_id in keys:
+            raise ConfigurationError(f"AUDIT_KEYS: the key id {key_id!r} is used twice")
+        keys[key_id] = key
+    return keys

@@ -47,6 +47,12 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class AlreadyRecorded(Conflict):
+    """Something recorded once only (a survey, a reoffending check) already has been."""
+
+    code = "already_recorded"
+
+
 class NotFound(DomainError):
     """No such object, or one outside the caller's scope (the two look the same)."""
 

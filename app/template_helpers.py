@@ -75,8 +75,16 @@ NAVIGATION = {
             ("partners.index", "partners.new", "partners.show", "partners.edit"),
         ),
         NavItem(
-            "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
+            "Reoffending checks",
+            "outcomes.checks",
+            (
+                "outcomes.checks",
+                "outcomes.record_check",
+                "outcomes.upload_checks",
+                "outcomes.checks_template",
+            ),
         ),
+        NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
         NavItem("Retention review", "retention.index", ("retention.",)),
     ],

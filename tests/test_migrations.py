@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -158,4 +159,62 @@ def test_people_recorded_before_the_vocabulary_are_not_stated(scratch_database_u
         with db.engine.connect() as connection:
             row = connection.execute(sa.text("SELECT sex, ethnicity FROM people")).one()
         assert tuple(row) == ("not_stated", "not_stated")
+        db.engine.dispose()
+
+
+BEFORE_AUDIT_KEYS = "b95f40ad820c"
+
+
+def _refuses(statement: str) -> bool:
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    except sa.exc.DatabaseError:
+        return True
+    return False
+
+
+def test_the_audit_key_migration_keeps_entries_and_the_append_only_guard(scratch_database_url):
+    from app.audit import services as audit
+    from app.audit.models import GENESIS_HASH, AuditEntry
+    from tests.audit.support import plain_sha256
+
+    app = make_app(scratch_database_url)
+    with app.app_context():
+        upgrade(revision=BEFORE_AUDIT_KEYS)
+        legacy = AuditEntry(
+            occurred_at=datetime(2026, 11, 1, 9, 0, tzinfo=UTC),
+            actor_role="system",
+            action="legacy.event",
+            object_type="thing",
+            object_id="legacy",
+            details={},
+            prev_hash=GENESIS_HASH,
+        )
+        legacy.entry_hash = plain_sha256(legacy)
+        columns = ("occurred_at", "actor_role", "action", "object_type", "object_id")
+        values = {name: getattr(legacy, name) for name in columns}
+        values |= {"details": {}, "prev_hash": GENESIS_HASH, "entry_hash": legacy.entry_hash}
+        with db.engine.begin() as connection:
+            connection.execute(sa.insert(AuditEntry.__table__).values(**values))
+
+        upgrade()
+        audit.record("keyed.event", "thing", "new")
+        db.session.commit()
+        result = audit.verify()
+        assert result.ok and (result.checked, result.legacy) == (2, 1)
+        assert _refuses("UPDATE audit_entries SET reason = 'x'")
+        assert _refuses("DELETE FROM audit_entries")
+        db.session.remove()
+
+        downgrade(revision=BEFORE_AUDIT_KEYS)
+        assert _refuses("UPDATE audit_entries SET reason = 'x'")
+        assert _refuses("DELETE FROM audit_entries")
+        with db.engine.connect() as connection:
+            count = connection.scalar(sa.text("SELECT count(*) FROM audit_entries"))
+        assert count == 2
+
+        upgrade()
+        assert _refuses("UPDATE audit_entries SET reason = 'x'")
+        assert _refuses("DELETE FROM audit_entries")
         db.engine.dispose()

@@ -43,6 +43,7 @@ def test_production_always_uses_secure_cookies(tmp_path, monkeypatch):
         {
             "HUB_ENV": "production",
             "SECRET_KEY": "x" * 40,
+            "AUDIT_KEYS": "k1:" + "y" * 40,
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://hub@db/hub",
             "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         },

@@ -20,10 +20,12 @@ from app.api import (
     cases,
     consents,
     contracts,
+    imports,
     me,
     organisations,
     outcomes,
     referrals,
+    reoffending_checks,
     users,
     victims,
 )
@@ -77,6 +79,8 @@ BLUEPRINTS = (
     victims.blp,
     appointments.blp,
     outcomes.blp,
+    reoffending_checks.blp,
+    imports.blp,
     audit.blp,
 )
 

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.contracts.models import AgreementMethod, ConditionType
+from app.contracts.models import RECORDABLE_METHODS, ConditionType
 from app.contracts.services import DESCRIPTION_MAX, REASON_MAX
 from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 
@@ -43,7 +43,7 @@ class _ContractFields(FlaskForm):
     agreement_method = RadioField(
         "How did the person agree?",
         widget=GovRadioInput(),
-        choices=[SelectChoice(m.value, m.label) for m in AgreementMethod],
+        choices=[SelectChoice(m.value, m.label) for m in RECORDABLE_METHODS],
         validators=[InputRequired(message="Select how the person agreed to the contract")],
     )
 

@@ -35,7 +35,13 @@ from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.services import view_case
 from app.cases.timeline import add_event
-from app.contracts.models import AgreementMethod, Condition, ConditionType, Contract
+from app.contracts.models import (
+    RECORDABLE_METHODS,
+    AgreementMethod,
+    Condition,
+    ConditionType,
+    Contract,
+)
 from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
 from app.errors import Conflict, InvalidInput, InvalidState, NotFound
@@ -186,7 +192,7 @@ def agree_contract(
         errors["agreed_on"] = "Date agreed must be on or after the date of the offence"
 
     method = agreement_method if agreement_method is not None else AgreementMethod.SIGNED.value
-    if method not in {m.value for m in AgreementMethod}:
+    if method not in {m.value for m in RECORDABLE_METHODS}:
         errors["agreement_method"] = "Select how the person agreed to the contract"
 
     specs = list(conditions or ())

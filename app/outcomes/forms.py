@@ -4,16 +4,28 @@ reoffending check."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.cases.models import OffenceClass
 from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
-from app.outcomes.followup import LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
+from app.outcomes.checks import OFFENCE_MAX, Result
+from app.outcomes.followup import LEGITIMACY_SCALE, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
 from app.outcomes.surveys import COMMENTS_MAX
@@ -114,7 +126,7 @@ class SurveyForm(ServiceErrorsMixin, FlaskForm):
 
 class CheckForm(ServiceErrorsMixin, FlaskForm):
     reoffended = RadioField(
-        "Has the person reoffended in the year after the contract ended?",
+        "Has the person reoffended in the year the check covers?",
         widget=GovRadioInput(),
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[InputRequired(message="Select yes if the person has reoffended")],
@@ -123,8 +135,15 @@ class CheckForm(ServiceErrorsMixin, FlaskForm):
         "Date of the offence",
         description="Only if they reoffended. For example, 27 3 2027",
     )
+    offence_class = RadioField(
+        "Class of the offence",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(c.value, c.label) for c in OffenceClass],
+        validate_choice=False,
+        description="Only if they reoffended",
+    )
     reoffence = TextAreaField(
-        "Offence",
+        "Offence (optional if you chose its class)",
         widget=GovTextArea(),
         description="Only if they reoffended: the offence and its crime reference",
         filters=[strip],
@@ -133,4 +152,30 @@ class CheckForm(ServiceErrorsMixin, FlaskForm):
             Length(max=OFFENCE_MAX, message=f"Offence must be {OFFENCE_MAX} characters or fewer"),
         ],
     )
+    harm_days = StringField(
+        "Crime harm in days (optional)",
+        widget=GovTextInput(),
+        filters=[strip],
+        description="The offence's Cambridge Crime Harm Index score, in days",
+    )
     submit = SubmitField("Record the check", widget=GovSubmitInput())
+
+    def result(self) -> Result:
+        harm = self.harm_days.data or None
+        return Result(
+            reoffended={"yes": True, "no": False}.get(self.reoffended.data or ""),
+            reoffence_date=self.reoffence_date.data,
+            offence_class=self.offence_class.data or None,
+            harm_days=int(harm) if harm and harm.isdigit() else harm,
+            reoffence=self.reoffence.data,
+        )
+
+
+class CheckUploadForm(FlaskForm):
+    file = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Select a CSV file")],
+        description="A CSV file made from the template",
+    )
+    submit = SubmitField("Upload and record the checks", widget=GovSubmitInput())

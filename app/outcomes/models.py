@@ -100,5 +100,8 @@ class ReoffendingCheck(UUIDPrimaryKey, db.Model):
     # Cambridge Crime Harm Index in days, entered by the checker.
     offence_class: Mapped[str | None] = mapped_column(String(20))
     harm_days: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     case = relationship("Case", lazy="joined")

@@ -26,7 +26,7 @@ Rules decided here:
   ``"23"`` if not (``ADULT_AGE`` is the Home Office's line between adults and children,
   deliberately not the scheme's configurable ``MINIMUM_AGE``); breach and opt-out are
   ``"charge"``.
-* On a decision the reoffending check is created, due ``REOFFENDING_CHECK_DAYS`` (365)
+* On a decision the reoffending check is created (``app.outcomes.checks``), due 365 days
   after the contract ended: its end date for a completion (or the decision date, if
   earlier), the decision date for a breach or opt-out, since the contract stops there.
 """
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -52,11 +52,11 @@ from app.dates import age_on, today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
-from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision, ReoffendingCheck
+from app.outcomes.checks import ensure_check
+from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision
 from app.text import long_date
 
 ADULT_AGE = 18
-REOFFENDING_CHECK_DAYS = 365
 REASON_MAX = 2000
 CASE_ROLES = frozenset({Role.KEYWORKER.value, Role.SUPERVISOR.value})
 OPEN_STATES = {
@@ -312,16 +312,7 @@ def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) ->
     case.outcome_decided_at = now
     db.session.flush()
 
-    ended = today
-    if result == OutcomeResult.COMPLETED and case.contract is not None:
-        ended = min(case.contract.end_date, today)
-    existing = db.session.scalar(
-        select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
-    )
-    if existing is None:
-        db.session.add(
-            ReoffendingCheck(case_id=case.id, due_on=ended + timedelta(days=REOFFENDING_CHECK_DAYS))
-        )
+    ensure_check(case, today)
 
     audit.record(
         "outcome.decided",

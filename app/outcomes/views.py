@@ -1,8 +1,8 @@
-"""Pages for outcome proposals and decisions, the breach evidence pack, exit planning,
-ending surveys and the reoffending-check task list.
+"""Pages for outcome proposals and decisions, the breach evidence pack, exit planning and
+ending surveys (the reoffending checks' pages are in check_views).
 
 Case pages are for the keyworker of the case and supervisors (another keyworker: 404);
-the decision pages for supervisors; the reoffending checks for administrators.
+the decision pages for supervisors.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from app.auth.roles import Role
 from app.cases.services import view_case
 from app.errors import Conflict, InvalidInput
 from app.outcomes import followup, reads, services
-from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
+from app.outcomes.forms import RESULT_CHOICES, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
 
 bp = Blueprint("outcomes", __name__)
 
-K, S, A = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN
+K, S = Role.KEYWORKER, Role.SUPERVISOR
 PAGE_SIZE = 25
 
 
@@ -205,50 +205,5 @@ def survey(case_id: uuid.UUID):
     ), 400 if form.errors else 200
 
 
-@bp.get("/reoffending-checks")
-@roles_required(A)
-def checks():
-    """Administrators: the reoffending checks due."""
-    number = page_number(request.args.get("page"))
-    rows, total = followup.due_checks(current_user, number, PAGE_SIZE)
-    page = Page(number, PAGE_SIZE, total)
-    return render_template(
-        "outcomes/checks.html",
-        rows=rows,
-        page=page,
-        pagination=page.govuk_params(lambda n: url_for("outcomes.checks", page=n)),
-    )
-
-
-@bp.route("/reoffending-checks/<uuid:check_id>", methods=["GET", "POST"])
-@roles_required(A)
-def record_check(check_id: uuid.UUID):
-    check = followup.view_check(current_user, check_id)
-    form = CheckForm()
-    if check.checked_at is None and form.validate_on_submit():
-        try:
-            followup.record_check(
-                current_user,
-                check_id,
-                reoffended=form.reoffended.data == "yes",
-                reoffence_date=form.reoffence_date.data,
-                reoffence=form.reoffence.data,
-            )
-        except InvalidInput as invalid:
-            form.apply_service_error(invalid)
-        except Conflict as conflict:
-            flash(conflict.message, "info")
-            return redirect(url_for("outcomes.checks"))
-        else:
-            flash("Reoffending check recorded", "success")
-            return redirect(url_for("outcomes.checks"))
-    start, end = followup.window(check)
-    return render_template(
-        "outcomes/check.html",
-        form=form,
-        check=check,
-        case=check.case,
-        window_start=start,
-        window_end=end,
-        due=followup.is_due(check),
-    ), 400 if form.errors else 200
+# The reoffending checks' pages are in check_views (registered on this blueprint).
+from app.outcomes import check_views  # noqa: E402, F401

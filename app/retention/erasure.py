@@ -18,8 +18,9 @@ becomes the date that gives the same age on the offence date (so the reports' ag
 bands are unchanged), and the postcode keeps its sector ("EX1 2"), so the reports'
 area (the district, "EX1") is unchanged.
 
-Rows are updated, never deleted, and keep their ids, so every count is unchanged.
-``updated_at`` columns keep their values: erasure is not an update of the case's facts.
+Rows are updated, never deleted, and keep their ids, so every count is unchanged. Their
+``updated_at`` (where they have one) moves to the erasure, so a partner system syncing
+through the API with ``updated_since`` fetches the erased record too.
 """
 
 from __future__ import annotations
@@ -134,7 +135,6 @@ def _erase_person_and_case(case_id: uuid.UUID, counts: dict[str, int], person_to
         crime_reference=ERASED_REFERENCE,
         offence_description=ERASED,
         version=Case.version + 1,  # a form opened before the erasure cannot write back
-        updated_at=Case.updated_at,
     )
 
 
@@ -182,7 +182,6 @@ def _erase_referrals(case_id: uuid.UUID, counts: dict[str, int]) -> None:
         shared_snapshot={},
         decline_details=None,
         version=Referral.version + 1,
-        updated_at=Referral.updated_at,
     )
     _set(ReferralTransition, ReferralTransition.referral_id.in_(referrals), counts, reason=None)
     _set(ReferralUpdate, ReferralUpdate.referral_id.in_(referrals), counts, body=ERASED)
@@ -196,7 +195,6 @@ def _erase_evidence(case_id: uuid.UUID, counts: dict[str, int]) -> None:
         counts,
         location=None,
         reschedule_reason=None,
-        updated_at=Appointment.updated_at,
     )
     _set(
         AttendanceRecord,

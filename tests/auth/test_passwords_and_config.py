@@ -82,12 +82,14 @@ POSTGRES_URL = "postgresql+psycopg://hub:secret@db.internal:5432/hub"
 # Two Fernet keys (32 url-safe base64 bytes each): the current one, then an older one.
 KEY_1 = "bXktZmlyc3QtdG90cC1rZXktb2YtMzItYnl0ZXMhISE="
 KEY_2 = "bXktb2xkZXItdG90cC1rZXktb2YtMzItYnl0ZXMhISE="
+GOOD_AUDIT_KEYS = "k1:abcdefghijklmnopqrstuvwxyz0123456789ABCD"  # production needs its own
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ("HUB_ENV", "SECRET_KEY", "DATABASE_URL", "TOTP_ENCRYPTION_KEYS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUDIT_KEYS", GOOD_AUDIT_KEYS)  # tested in tests/audit/test_audit_keys.py
     return monkeypatch
 
 

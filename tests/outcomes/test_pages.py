@@ -16,6 +16,7 @@ from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.contracts.services import vary_condition
 from app.dates import today_in_london
+from app.errors import AlreadyRecorded
 from app.evidence.models import (
     Appointment,
     AttendanceRecord,
@@ -389,14 +390,15 @@ def test_the_ending_survey_is_refused_before_completion_and_after_it_is_recorded
     assert "The person's ending survey has already been recorded" in page(
         client.get(again.headers["Location"])
     )
-    with pytest.raises(followup.AlreadyRecorded):
+    with pytest.raises(AlreadyRecorded):
         followup.record_person_survey(
             world.keyworker, world.case.id, satisfaction=4, police_legitimacy=5
         )
 
 
 def test_a_check_not_yet_due_shows_when_it_is_due_and_cannot_be_recorded(app):
-    from app.outcomes import followup
+    from app.errors import InvalidState
+    from app.outcomes import checks
 
     admin = factories.user(Role.ADMIN)
     not_yet, due = _check(days_overdue=-10), _check(days_overdue=0)
@@ -404,6 +406,7 @@ def test_a_check_not_yet_due_shows_when_it_is_due_and_cannot_be_recorded(app):
     client = signed_in(app, admin)
     assert 'data-testid="check-not-due"' in page(client.get(f"/reoffending-checks/{not_yet.id}"))
     assert 'data-testid="check-not-due"' not in page(client.get(f"/reoffending-checks/{due.id}"))
-    with pytest.raises(followup.InvalidState, match="not due yet"):
-        followup.record_check(admin, not_yet.id, reoffended=False)
-    assert followup.record_check(admin, due.id, reoffended=False).checked_at is not None
+    with pytest.raises(InvalidState, match="not due until"):
+        checks.record_check(admin, not_yet.id, checks.Result(reoffended=False))
+    done = checks.record_check(admin, due.id, checks.Result(reoffended=False))
+    assert done.checked_at is not None

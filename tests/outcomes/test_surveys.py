@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.cases.models import CaseEvent
-from app.errors import InvalidInput
+from app.errors import AlreadyRecorded, InvalidInput
 from app.extensions import db
 from app.outcomes import followup, services
 from app.outcomes.models import Survey
@@ -52,7 +52,7 @@ def test_the_person_survey_reports_every_problem_then_records_once(app):
         )
     ).all()
     assert event.summary == "The person's ending survey recorded"
-    with pytest.raises(followup.AlreadyRecorded):
+    with pytest.raises(AlreadyRecorded):
         followup.record_person_survey(
             world.keyworker, world.case.id, satisfaction=1, police_legitimacy=1
         )

@@ -64,8 +64,9 @@ PERSON_DATA = [
 VICTIM_NAME = "Vera Victim"
 VICTIM_CONTACT = ["vera.victim@example.org", "07700 900111", "2 Victim Lane"]
 
-# The columns erasure empties or coarsens (and the version counters it moves on): every
-# other column of these tables is a fact the reports may count, and must not change.
+# The columns erasure empties or coarsens (and the version counters and update times it
+# moves on): every other column of these tables is a fact the reports may count, and
+# must not change.
 PERSONAL_COLUMNS = {
     "people": {
         "given_name",
@@ -77,7 +78,7 @@ PERSONAL_COLUMNS = {
         "phone",
         "gender",
     },
-    "cases": {"crime_reference", "offence_description", "version"},
+    "cases": {"crime_reference", "offence_description", "version", "updated_at"},
     "case_allocations": {"reason"},
     "victims": {"name", "email", "phone", "address"},
     "victim_consultations": {"views", "requested_actions", "not_included_reason"},
@@ -86,11 +87,18 @@ PERSONAL_COLUMNS = {
     "contracts": set(),
     "conditions": {"description", "variation_reason"},
     "condition_evidence": {"note"},
-    "referrals": {"need", "message", "shared_snapshot", "decline_details", "version"},
+    "referrals": {
+        "need",
+        "message",
+        "shared_snapshot",
+        "decline_details",
+        "version",
+        "updated_at",
+    },
     "referral_conditions": set(),
     "referral_transitions": {"reason"},
     "referral_updates": {"body"},
-    "appointments": {"location", "reschedule_reason"},
+    "appointments": {"location", "reschedule_reason", "updated_at"},
     "attendance_records": {"notes", "concern", "correction_reason"},
     "compliance_concerns": {"summary"},
     "compliance_decisions": {"reason"},
@@ -98,7 +106,7 @@ PERSONAL_COLUMNS = {
     "need_scores": {"notes"},
     "outcome_proposals": {"reason", "decision_reason"},
     "surveys": {"comments"},
-    "reoffending_checks": {"reoffence"},
+    "reoffending_checks": {"reoffence", "updated_at"},
 }
 
 

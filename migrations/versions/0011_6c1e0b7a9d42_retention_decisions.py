@@ -2,7 +2,7 @@
 of a case past its retention period.
 
 Revision ID: 6c1e0b7a9d42
-Revises: 2422b00557d0
+Revises: 09a21d061329
 Create Date: 2026-12-06 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6c1e0b7a9d42'
-down_revision = '2422b00557d0'
+down_revision = '09a21d061329'
 branch_labels = None
 depends_on = None
 
