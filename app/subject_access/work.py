@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.assessments.models import DOMAIN_LABELS, NeedDomain, NeedLevel, NeedsAssessment
 from app.consent.models import CATEGORY_LABELS, ConsentCategory
-from app.contracts.models import Condition, ConditionType, Contract
+from app.contracts.models import AgreementMethod, Condition, ConditionType, Contract
 from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import (
     Appointment,
@@ -54,7 +54,11 @@ def contract(case_id: uuid.UUID) -> list[Section]:
                 ("start_date", "Start", contract.start_date),
                 ("end_date", "End", contract.end_date),
                 ("agreed_on", "Agreed on", contract.agreed_on),
-                ("agreement_method", "How it was agreed", contract.agreement_method.capitalize()),
+                (
+                    "agreement_method",
+                    "How it was agreed",
+                    AgreementMethod(contract.agreement_method).label,
+                ),
             )
         )
     return [

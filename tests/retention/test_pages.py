@@ -184,3 +184,16 @@ def test_the_review_job_with_nothing_due_tells_no_one(admin):
     run = services.run_retention_review()
     assert (run.due, run.notified) == (0, 0)
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+
+
+def test_an_erased_case_still_opens_for_staff_and_says_what_happened(app, admin):
+    due = _ineligible()
+    services.erase(admin, due.id, Scope.CASE)
+    supervisor = app.test_client()
+    sign_in(supervisor, factories.user(Role.SUPERVISOR))
+    page = _text(supervisor.get(f"/cases/{due.id}"))
+    assert "Personal data erased" in page
+    assert "Erased under the retention schedule" in page  # the offence
+    assert "Personal data erased under the retention schedule" in page  # the timeline
+    record = supervisor.get(f"/cases/{due.id}/subject-access.json").get_json()
+    assert record["sections"]["person"][0]["given_name"] == "Personal data"
