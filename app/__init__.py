@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
     from app.reports import views as report_views
+    from app.retention import views as retention_views
+    from app.subject_access import views as subject_access_views
     from app.victims import views as victim_views
 
     for blueprint in (
@@ -110,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
         outcome_views.bp,
         report_views.bp,
         import_views.bp,
+        retention_views.bp,
+        subject_access_views.bp,
     ):
         app.register_blueprint(blueprint)
 

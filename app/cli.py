@@ -190,8 +190,10 @@ def demo_code(secret):
 
 def register_commands(app: Flask) -> None:
     from app.jobs.cli import jobs_cli
+    from app.ops.cli import ops_cli
     from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
+    from app.retention.cli import retention_cli
 
     groups = (
         users_cli,
@@ -202,6 +204,8 @@ def register_commands(app: Flask) -> None:
         referrals_cli,
         outcomes_cli,
         jobs_cli,
+        ops_cli,
+        retention_cli,
     )
     for group in groups:
         app.cli.add_command(group)

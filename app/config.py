@@ -30,6 +30,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+RETENTION_SETTINGS = (
+    "RETENTION_CASE_YEARS",
+    "RETENTION_INELIGIBLE_YEARS",
+    "RETENTION_VICTIM_CONTACT_YEARS",
+)
+
+
 class ConfigurationError(RuntimeError):
     """The settings are unsafe or incomplete for the environment they are in."""
 
@@ -97,6 +104,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # The key of the research extract's pseudonyms (app.reports.extract); without it,
         # a key derived from SECRET_KEY.
         "RESEARCH_EXTRACT_KEY": os.environ.get("RESEARCH_EXTRACT_KEY") or None,
+        # The retention schedule (app.retention.schedule; each period is in the README):
+        # years after which a record comes up for an administrator's review and erasure.
+        "RETENTION_CASE_YEARS": _int("RETENTION_CASE_YEARS", 6),
+        "RETENTION_INELIGIBLE_YEARS": _int("RETENTION_INELIGIBLE_YEARS", 2),
+        "RETENTION_VICTIM_CONTACT_YEARS": _int("RETENTION_VICTIM_CONTACT_YEARS", 1),
     }
     if overrides:
         config.update(overrides)
@@ -116,6 +128,9 @@ def check_config(config: dict) -> None:
     problem = key_problem(config["TOTP_ENCRYPTION_KEYS"])
     if problem:
         raise ConfigurationError(problem)
+    for name in RETENTION_SETTINGS:
+        if not isinstance(config.get(name), int) or config[name] < 1:
+            raise ConfigurationError(f"{name} must be a whole number of years, 1 or more")
     if config["HUB_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""

@@ -24,6 +24,7 @@ from app.notifications.models import Notification
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
+from app.retention.models import RetentionDecision
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Referral",
     "ReferralTransition",
     "ReferralUpdate",
+    "RetentionDecision",
     "SetUpLink",
     "SignInThrottle",
     "User",

@@ -88,6 +88,7 @@ NAVIGATION = {
         NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
         NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
+        NavItem("Retention review", "retention.index", ("retention.",)),
     ],
     Role.PARTNER: [
         NavItem("Referrals", "referrals.inbox", ("referrals.",)),

@@ -9,8 +9,7 @@ How new background work plugs in: the change writes its rows (an outbox) in its 
 transaction and calls ``app.jobs.queue.after_commit(name, row_id)``; add the task here
 (``takes_ids=True``) and, for retries and lost tasks, a periodic sweep to SCHEDULE. The
 partners' webhook deliveries are to follow exactly the notification outbox's pattern
-(``notifications.deliver`` + ``notifications.sweep``), and the data-retention job is to
-be one more daily entry below.
+(``notifications.deliver`` + ``notifications.sweep``).
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from app.jobs.schedule import Periodic
 from app.notifications import sender
 from app.outcomes import reminders as reoffending_checks
 from app.referrals.checks import check_referrals
+from app.retention.services import run_retention_review
 from app.victims import reminders as victim_updates
 
 
@@ -97,6 +97,11 @@ TASKS: dict[str, Task] = {
             _reminders(consents.send_reminders),
             "consents to share that expire within 30 days",
         ),
+        Task(
+            "retention.review",
+            lambda: run_retention_review().as_counts(),
+            "count records past their retention period; tell the administrators (erases nothing)",
+        ),
     )
 }
 
@@ -109,6 +114,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("remind-victim-updates", "reminders.victim_updates", daily_at=MORNING),
     Periodic("remind-reoffending-checks", "reminders.reoffending_checks", daily_at=MORNING),
     Periodic("remind-consents", "reminders.consents", daily_at=MORNING),
+    Periodic("review-retention", "retention.review", daily_at=MORNING),
 )
 
 
