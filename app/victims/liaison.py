@@ -41,7 +41,7 @@ from app.outcomes import surveys
 from app.outcomes.models import Survey
 from app.victims import policy
 from app.victims.models import ContactMethod, Victim, VictimConsultation, VictimUpdate
-from app.victims.redacted import CLOSED
+from app.victims.stages import CLOSED
 from app.victims.vocabulary import (
     CONSULTABLE,
     CONTACT_METHODS,

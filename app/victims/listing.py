@@ -25,7 +25,7 @@ from app.pagination import Page
 from app.victims import due as due_rules
 from app.victims.models import Victim, VictimUpdate
 from app.victims.policy import victim_case_scope
-from app.victims.redacted import STAGE_LABELS, stage_of
+from app.victims.stages import STAGE_LABELS, stage_of
 
 PAGE_SIZE = 25
 RECENT_CONTACTS = 10

@@ -37,87 +37,17 @@ from app.extensions import db
 from app.outcomes.models import OutcomeProposal, OutcomeResult
 from app.victims import due as due_rules
 from app.victims.models import ContactMethod, Victim, VictimUpdate
-from app.victims.suggestion import suggested_update
-
-# The stage of the case in plain English, from its status: (stage, text for the victim).
-STAGES = {
-    CaseStatus.ELIGIBLE: (
-        "being_considered",
-        "The person responsible has been found suitable for deferred prosecution. No "
-        "contract has been agreed yet.",
-    ),
-    CaseStatus.ALLOCATED: (
-        "being_considered",
-        "A keyworker is working with the person responsible to agree a contract. No "
-        "contract has been agreed yet.",
-    ),
-    CaseStatus.INELIGIBLE: (
-        "not_on_scheme",
-        "The case was not suitable for deferred prosecution, so it is being dealt with "
-        "in another way.",
-    ),
-    CaseStatus.ACTIVE: (
-        "contract_in_progress",
-        "The person responsible has agreed a 16-week contract of conditions and is "
-        "working through it.",
-    ),
-    CaseStatus.COMPLETED: (
-        "completed",
-        "The person responsible completed their contract, so they will not be "
-        "prosecuted for this offence.",
-    ),
-    CaseStatus.BREACHED: (
-        "referred_for_prosecution",
-        "The person responsible did not keep to their contract, so the case has been "
-        "referred for prosecution.",
-    ),
-    CaseStatus.OPTED_OUT: (
-        "referred_for_prosecution",
-        "The person responsible chose to leave the scheme, so the case has been referred "
-        "for prosecution.",
-    ),
-    CaseStatus.WITHDRAWN: (
-        "closed",
-        "The case is no longer being dealt with by deferred prosecution.",
-    ),
-}
-STAGE_LABELS = {
-    "being_considered": "Being considered",
-    "not_on_scheme": "Not on the scheme",
-    "contract_in_progress": "Contract in progress",
-    "completed": "Completed",
-    "referred_for_prosecution": "Referred for prosecution",
-    "closed": "Closed",
-}
-STAGE_CODES = sorted(STAGE_LABELS)
-
-OVERALL = {
-    "on_track": "On track",
-    "concerns": "Concerns",
-    "completed": "Completed",
-    "not_completed_referred_for_prosecution": "Not completed: referred for prosecution",
-    "not_on_scheme": "Not on the scheme",
-}
-OVERALL_CODES = list(OVERALL)
-OVERALL_TAGS = {
-    "on_track": "govuk-tag--green",
-    "concerns": "govuk-tag--orange",
-    "completed": "govuk-tag--teal",
-    "not_completed_referred_for_prosecution": "govuk-tag--red",
-    "not_on_scheme": "govuk-tag--grey",
-}
-OUTCOME_TEXTS = {
-    "24": "Completed: crime outcome 24 (deferred prosecution, adult)",
-    "23": "Completed: crime outcome 23 (deferred prosecution, child)",
-    "22": "Completed: crime outcome 22 (diversionary activity)",
-    "charge": "Charge: the prosecution goes ahead",
-}
-# The condition types the victim is told about; restrictive ones only when they
-# protect the victim. Rehabilitative conditions never.
-VICTIM_TYPES = (ConditionType.RESTORATIVE.value, ConditionType.REPARATIVE.value)
-CLOSED = frozenset(
-    {CaseStatus.COMPLETED, CaseStatus.BREACHED, CaseStatus.OPTED_OUT, CaseStatus.WITHDRAWN}
+from app.victims.stages import (
+    CLOSED,
+    OUTCOME_TEXTS,
+    OVERALL,
+    OVERALL_TAGS,
+    STAGE_LABELS,
+    VICTIM_TYPES,
+    overall_of,
+    stage_of,
 )
+from app.victims.suggestion import suggested_update
 
 
 def victim_condition_filter():
@@ -237,23 +167,6 @@ class VictimUpdateView:
     @property
     def suggested_update(self) -> str:
         return suggested_update(self)
-
-
-def stage_of(status: str) -> tuple[str, str]:
-    return STAGES[CaseStatus(status)]
-
-
-def _overall(status: str, any_not_met: bool, open_concern: bool) -> str:
-    status = CaseStatus(status)
-    if status == CaseStatus.COMPLETED:
-        return "completed"
-    if status in (CaseStatus.BREACHED, CaseStatus.OPTED_OUT):
-        return "not_completed_referred_for_prosecution"
-    if status in (CaseStatus.INELIGIBLE, CaseStatus.WITHDRAWN):
-        return "not_on_scheme"
-    if any_not_met or open_concern:
-        return "concerns"
-    return "on_track"
 
 
 def _open_concern(case_id: uuid.UUID) -> bool:
@@ -413,7 +326,7 @@ def build_view(case_id: uuid.UUID, today: date | None = None) -> VictimUpdateVie
         contract_start=contract.start_date if contract else None,
         contract_end=contract.end_date if contract else None,
         conditions=conditions,
-        overall=_overall(case.status, any_not_met, open_concern),
+        overall=overall_of(case.status, any_not_met, open_concern),
         outcome_code=case.outcome_code,
         outcome_decided_on=(
             today_in_london(case.outcome_decided_at) if case.outcome_decided_at else None

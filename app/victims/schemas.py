@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from app.contracts.services import ConditionStatus
 from app.schema_fields import UTCDateTime
-from app.victims.redacted import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
+from app.victims.stages import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
 from app.victims.vocabulary import CONTACT_METHODS, FREQUENCIES, TEXT_MAX
 
 CONDITION_TYPES = [*VICTIM_TYPES, "restrictive"]

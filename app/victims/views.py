@@ -27,7 +27,7 @@ from app.victims.forms import (
     victim_choices,
 )
 from app.victims.models import ContactMethod
-from app.victims.redacted import OVERALL_TAGS
+from app.victims.stages import OVERALL_TAGS
 from app.victims.vocabulary import SCALE
 
 bp = Blueprint("victims", __name__, url_prefix="/victims")
