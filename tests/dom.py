@@ -92,7 +92,7 @@ class Element:
     def _pieces(self, breaks: bool) -> Iterator[str]:
         for child in self.children:
             if isinstance(child, str):
-                yield child
+                yield _SPACES.sub(" ", child)  # a new line in the source is only a space
             elif child.tag == "br":
                 yield "\n" if breaks else " "
             elif child.tag in ("script", "style", "template"):
@@ -157,6 +157,13 @@ class Element:
 
     def by_test_id(self, test_id: str) -> Element:
         return self.one(data_testid=test_id)
+
+    @property
+    def next_element(self) -> Element | None:
+        """The element after this one, in the same parent."""
+        siblings = [c for c in self.parent.children if isinstance(c, Element)]
+        index = siblings.index(self)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
 
     def ancestor(self, tag: str) -> Element | None:
         node = self.parent
