@@ -16,6 +16,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def field_name(label: str) -> str:
+    """A field's name as an error message says it: the label without "(optional)"."""
+    return label.replace("(optional)", "").strip()
+
+
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{parts[0]} and {parts[1]}" if len(parts) == 2 else ""
 
@@ -44,7 +49,7 @@ class GovukDateField(Field):
         if not any(values):
             return
         missing = [name for name, value in zip(PARTS, values, strict=True) if not value]
-        label = self.label.text
+        label = field_name(self.label.text)
         if missing:
             self._problem = f"{label} must include a {_join(missing)}" if len(missing) < 3 else None
             return

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import DataRequired
 
+import app as app_package
 from app.forms import GovukDateField
 
 
@@ -40,6 +43,54 @@ def test_bad_dates_get_gov_uk_messages(app, parts, message):
         assert not form.validate()
         assert form.start_date.errors == [message]
         assert "start_date" in str(form.start_date())  # re-renders without crashing
+
+
+class OptionalDateForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    expires_on = GovukDateField("Expiry date (optional)")
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["31", "2", "2027"], "Expiry date must be a real date"),
+        (["1", "", "2027"], "Expiry date must include a month"),
+    ],
+)
+def test_an_optional_dates_messages_name_it_without_optional(app, parts, message):
+    with app.test_request_context(method="POST"):
+        form = OptionalDateForm(formdata=MultiDict([("expires_on", p) for p in parts]))
+        assert not form.validate()
+        assert form.expires_on.errors == [message]
+
+
+def _app_forms():
+    modules = [
+        importlib.import_module(f"app.{name}.forms")
+        for name in sorted(p.name for p in Path(app_package.__file__).parent.iterdir())
+        if (Path(app_package.__file__).parent / name / "forms.py").exists()
+    ]
+    seen = set()
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, FlaskForm) and value not in seen:
+                seen.add(value)
+                yield value
+
+
+def test_no_validator_message_says_optional():
+    """A message names the field as a person would say it: never "Notes (optional) must..."."""
+    found = []
+    for form_class in _app_forms():
+        for name, unbound in vars(form_class).items():
+            validators = unbound.kwargs.get("validators") if hasattr(unbound, "kwargs") else None
+            for validator in validators or []:
+                message = getattr(validator, "message", None)
+                if message and "(optional)" in str(message):
+                    found.append(f"{form_class.__name__}.{name}: {message}")
+    assert found == []
 
 
 def test_a_real_date_including_a_leap_day(app):

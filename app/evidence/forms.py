@@ -31,14 +31,15 @@ from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, field_name, strip
 
 LONDON = ZoneInfo("Europe/London")
 TIME_PATTERN = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 def _long_text(label: str, message: str | None = None, **kwargs):
-    validators = [Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer")]
+    too_long = f"{field_name(label)} must be {TEXT_MAX} characters or fewer"
+    validators = [Length(max=TEXT_MAX, message=too_long)]
     validators.insert(0, DataRequired(message=message) if message else Optional())
     return TextAreaField(
         label, widget=GovCharacterCount(), filters=[strip], validators=validators, **kwargs

@@ -208,7 +208,7 @@ def test_the_contract_form_shows_errors_and_writes_nothing(keyworker_client, eli
         "Select the type of condition",
         "Enter a description of the condition",
         "Number of sessions must be a whole number between 1 and 100",
-        "Due date (optional) must include a month",
+        "Due date must include a month",
         "Select yes if the condition concerns the victim",
     ]:
         assert message in page, message
