@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import DataRequired
 
 import app as app_package
-from app.forms import GovukDateField
+from app.forms import GovukDateField, GovukTimeField
 
 
 class DateForm(FlaskForm):
@@ -100,3 +100,53 @@ def test_a_real_date_including_a_leap_day(app):
         )
         assert form.validate()
         assert form.start_date.data == date(2028, 2, 29)
+
+
+class TimeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    at = GovukTimeField("Time")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14:30", time(14, 30)),
+        ("2:30pm", time(14, 30)),
+        ("2pm", time(14, 0)),
+        ("2:30 PM", time(14, 30)),
+        ("9.15", time(9, 15)),
+        ("09:15am", time(9, 15)),
+        ("12am", time(0, 0)),
+        ("12pm", time(12, 0)),
+        ("12:05pm", time(12, 5)),
+        ("midday", time(12, 0)),
+        ("", None),
+    ],
+)
+def test_the_time_field_accepts_times_as_people_write_them(app, typed, expected):
+    with app.test_request_context(method="POST"):
+        form = TimeForm(formdata=MultiDict([("at", typed)]))
+        assert form.validate()
+        assert form.at.data == expected
+
+
+@pytest.mark.parametrize("typed", ["25:00", "14", "13pm", "2:60pm", "0am", "lunchtime", "14:3"])
+def test_the_time_field_refuses_what_is_not_a_time(app, typed):
+    with app.test_request_context(method="POST"):
+        form = TimeForm(formdata=MultiDict([("at", typed)]))
+        assert not form.validate()
+        assert form.at.errors == ["Enter a real time, like 2:30pm or 14:30"]
+        assert f'value="{typed}"' in str(form.at())  # shown again as typed
+
+
+def test_every_time_of_day_in_every_form_is_the_one_time_field():
+    found = {
+        f"{form_class.__name__}.{name}": unbound.field_class.__name__
+        for form_class in _app_forms()
+        for name, unbound in vars(form_class).items()
+        if "time" in name and hasattr(unbound, "field_class")
+    }
+    assert found  # the appointment, referral and victim update forms have one
+    assert {where: kind for where, kind in found.items() if kind != "GovukTimeField"} == {}

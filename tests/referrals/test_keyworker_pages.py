@@ -17,6 +17,7 @@ from app.partners.models import Capacity
 from app.referrals import lifecycle, services
 from app.referrals.models import Referral
 from tests import factories
+from tests.dom import parse
 from tests.helpers import csrf_token, post_form, sign_in
 from tests.referrals import support
 
@@ -142,6 +143,31 @@ def test_the_form_shows_errors(keyworker_client, world):
     assert "Select how you will make the warm introduction" in page
     assert "Select the information to share with the organisation" in page
     assert "must include a year" in page
+
+
+def test_a_bad_date_and_a_bad_time_show_together(keyworker_client, world):
+    path = f"/cases/{world.case.id}/referrals/new/{world.org.id}"
+    response = post_form(
+        keyworker_client,
+        path,
+        {"need": "", "introduction_date": ["31", "2", "2027"], "introduction_time": "lunchtime"},
+    )
+    doc = parse(response)
+    assert doc.field_error("introduction_date") == (
+        "Date of the warm introduction must be a real date"
+    )
+    assert doc.field_error("introduction_time") == "Enter a real time, like 2:30pm or 14:30"
+    assert "Enter what the person needs from the organisation" in doc.error_summary()
+
+
+def test_a_date_without_a_time_is_shown_with_the_other_errors(keyworker_client, world):
+    path = f"/cases/{world.case.id}/referrals/new/{world.org.id}"
+    response = post_form(
+        keyworker_client, path, {"need": "", "introduction_date": ["1", "12", "2027"]}
+    )
+    doc = parse(response)
+    assert doc.field_error("introduction_time") == "Enter the time of the warm introduction"
+    assert doc.field_error("need") == "Enter what the person needs from the organisation"
 
 
 def test_a_bad_time_is_a_field_error(keyworker_client, world):

@@ -115,7 +115,7 @@ def test_an_update_with_errors_is_shown_again_with_the_messages(
         "Select who was told",
         "Select how the victim was told",
         "Date the update was given must be a real date",
-        "Enter a time in the 24-hour clock, like 14:30",
+        "Enter a real time, like 2:30pm or 14:30",
     ):
         assert message in text
     db.session.expire_all()
