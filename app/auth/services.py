@@ -27,7 +27,7 @@ LOCKED = (
     "Your account is locked because of too many failed sign-in attempts. "
     "Ask an administrator to unlock it"
 )
-WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
+WRONG_CODE = "The security code is not correct or has expired: enter the code your app shows now"
 SESSION_TOUCH_SECONDS = 60
 
 
