@@ -11,7 +11,6 @@ from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.timeline import add_event
 from app.database import utcnow
-from app.dates import end_of_day_utc, today_in_london
 from app.errors import InvalidInput
 from app.evidence.models import (
     AbsenceReason,
@@ -31,6 +30,7 @@ from app.evidence.services import (
     check_recorder,
     clean_text,
     get_appointment_for,
+    has_started,
     london_text,
 )
 from app.extensions import db
@@ -109,6 +109,13 @@ def _checked_answer(answer: AttendanceAnswer, errors: dict) -> dict:
     return fields
 
 
+def not_started_text(appointment) -> str:
+    return (
+        "Attendance can be recorded once the appointment has started, at "
+        f"{london_text(appointment.starts_at)}"
+    )
+
+
 def raises_concern(record: AttendanceRecord) -> bool:
     return record.status == AttendanceStatus.DID_NOT_ATTEND.value and not record.acceptable_absence
 
@@ -141,10 +148,9 @@ def record_attendance(
         raise AppointmentRescheduled(
             "This appointment was rescheduled: record attendance at the new appointment"
         )
-    if appointment.starts_at > end_of_day_utc(today_in_london()):
+    if not has_started(appointment):
         raise AppointmentInFuture(
-            {"status": "Attendance can only be recorded once the appointment's day has come"},
-            "The appointment has not happened yet",
+            {"status": not_started_text(appointment)}, "The appointment has not started yet"
         )
     # The appointment's record of the last change, so that partner systems syncing with
     # updated_since see the new attendance; the attendance itself is a new row.

@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from app.audit import services as audit
 from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
+from app.cases.models import Case
 from app.cases.services import view_case
 from app.contracts.services import condition_status, get_condition_for, names_of
 from app.errors import Conflict, InvalidInput
@@ -65,12 +66,27 @@ def _audit_read(action: str, object_type: str, object_id, **details) -> None:
 WHEN_FIELDS = {"starts_at": "day", "mode": "mode", "location": "location"}
 
 
+def _when_valid(form, case, referral) -> bool:
+    """Validate a booking form; when it has errors, the service's check of the date and
+    time entered (too early, too far off) is shown with them, so that every error shows at
+    once rather than one after another."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted() and form.starts_at is not None and not form.day.errors:
+        problem = services.check_booking(
+            case, referral, form.starts_at, form.mode.data, form.location.data
+        ).get("starts_at")
+        if problem:
+            form.day.errors = [problem]
+    return False
+
+
 @bp.route("/referrals/<uuid:referral_id>/appointments/new", methods=["GET", "POST"])
 @roles_required(Role.PARTNER)
 def book(referral_id: uuid.UUID):
     referral = get_referral_for(current_user, referral_id)
     form = AppointmentForm()
-    if form.validate_on_submit():
+    if _when_valid(form, referral.case, referral):
         try:
             services.book_appointment(
                 current_user,
@@ -107,6 +123,8 @@ def appointment(appointment_id: uuid.UUID):
         replacement=queries.replacement_of(found),
         names=names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
         can_record=services.can_record(current_user, found),
+        started=services.has_started(found),
+        not_started_text=attendance_service.not_started_text(found),
         back=_back_to(found),
         labels=queries,
     )
@@ -121,7 +139,7 @@ def reschedule(appointment_id: uuid.UUID):
     if request.method == "GET":
         form.mode.data = found.mode
         form.location.data = found.location
-    if form.validate_on_submit():
+    if _when_valid(form, db.session.get(Case, found.case_id), found.referral):
         try:
             replacement = services.reschedule_appointment(
                 current_user,
@@ -149,6 +167,9 @@ def reschedule(appointment_id: uuid.UUID):
 def attendance(appointment_id: uuid.UUID):
     found = services.get_appointment_for(current_user, appointment_id)
     services.check_recorder(current_user, found)
+    if not services.has_started(found):
+        flash(attendance_service.not_started_text(found), "info")
+        return redirect(url_for("evidence.appointment", appointment_id=found.id))
     standing = queries.current_record(list(found.attendance))
     form = AttendanceForm()
     valid = form.validate_on_submit()
@@ -239,7 +260,7 @@ def case_evidence(case_id: uuid.UUID):
 def new_one_to_one(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="one_to_one_form")
     form = OneToOneForm()
-    if form.validate_on_submit():
+    if _when_valid(form, case, None):
         try:
             session = services.record_one_to_one(
                 current_user,
