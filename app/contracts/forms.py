@@ -103,7 +103,7 @@ class ConditionForm(FlaskForm):
         return {
             "type": self.condition_type.data,
             "description": self.description.data or "",
-            "required_sessions": int(sessions) if sessions else None,
+            "required_sessions": int(sessions) if sessions and sessions.isdigit() else None,
             "due_date": self.due_date.data,
             "victim_relevant": self.victim_relevant.data == "yes",
         }
@@ -129,12 +129,17 @@ class ConditionForm(FlaskForm):
         "reason": "reason",
     }
 
-    def add_service_errors(self, errors: dict[str, str], prefix: str = "") -> None:
-        """Show a service's field errors on the matching fields of this form."""
+    def add_service_errors(
+        self, errors: dict[str, str], prefix: str = "", *, where_clean: bool = False
+    ) -> None:
+        """Show a service's field errors on the matching fields of this form (with
+        ``where_clean``, only on fields the form itself found nothing wrong with)."""
         for key, message in errors.items():
             name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
             name = self.SERVICE_FIELDS.get(name, name)
             field = self._fields.get(name) or self.description
+            if where_clean and field.errors:
+                continue
             if message not in field.errors:
                 field.errors = [*field.errors, message]
 
@@ -144,8 +149,10 @@ class ContractForm(_ContractFields, ConditionForm):
 
     submit = SubmitField("Agree contract", widget=GovSubmitInput())
 
-    def add_service_errors(self, errors: dict[str, str], prefix: str = "conditions.0.") -> None:
-        super().add_service_errors(errors, prefix)
+    def add_service_errors(
+        self, errors: dict[str, str], prefix: str = "conditions.0.", *, where_clean: bool = False
+    ) -> None:
+        super().add_service_errors(errors, prefix, where_clean=where_clean)
 
 
 class VaryConditionForm(ConditionForm):

@@ -137,33 +137,22 @@ def _validate_start(start_date, today: date) -> str | None:
     return None
 
 
-def default_agreed_on(start_date: date, today: date | None = None) -> date:
-    """The default date of agreement: the start date, or today if the start is ahead."""
-    return min(start_date, today or today_in_london())
+def check_contract(
+    case: Case, start_date, agreed_on=None, agreement_method=None, conditions=()
+) -> dict[str, str]:
+    """What is wrong with a contract's details (nothing is written): ``agree_contract``
+    refuses on these, and the contract page shows them beside its own form's errors."""
+    return _checked_contract(case, start_date, agreed_on, agreement_method, conditions)[0]
 
 
-# Use-cases ----------------------------------------------------------------------------
+def check_condition(contract: Contract, values: Mapping) -> dict[str, str]:
+    """What is wrong with a condition's details on ``contract`` (nothing is written)."""
+    return _validate_condition(values, "", (contract.start_date, contract.end_date))[1]
 
 
-def agree_contract(
-    actor,
-    case_id: uuid.UUID,
-    start_date: date,
-    agreed_on: date | None = None,
-    agreement_method: str | None = None,
-    conditions: Iterable[Mapping] = (),
-) -> Contract:
-    """Record the person's 16-week contract with its first conditions; the case becomes
-    active. ``conditions`` are mappings with the keys in ``CONDITION_FIELDS``."""
-    case = get_case_for(actor, case_id, for_update=True)
-    if db.session.scalar(select(Contract.id).where(Contract.case_id == case.id)) is not None:
-        raise ContractExists("This case already has a contract")
-    if case.status not in CONTRACTABLE:
-        raise InvalidState(
-            f"A case that is {case.status_enum.label.lower()} cannot have a contract: "
-            "only an eligible or allocated case can"
-        )
-
+def _checked_contract(case: Case, start_date, agreed_on, agreement_method, conditions):
+    """The errors, and the values to record: the date agreed (defaulted), the method and
+    the cleaned conditions."""
     today = today_in_london()
     errors: dict[str, str] = {}
     start_problem = _validate_start(start_date, today)
@@ -199,6 +188,39 @@ def agree_contract(
             clean, problems = _validate_condition(spec, f"conditions.{index}.", period)
             cleaned.append(clean)
             errors.update(problems)
+    return errors, agreed_on, method, cleaned
+
+
+def default_agreed_on(start_date: date, today: date | None = None) -> date:
+    """The default date of agreement: the start date, or today if the start is ahead."""
+    return min(start_date, today or today_in_london())
+
+
+# Use-cases ----------------------------------------------------------------------------
+
+
+def agree_contract(
+    actor,
+    case_id: uuid.UUID,
+    start_date: date,
+    agreed_on: date | None = None,
+    agreement_method: str | None = None,
+    conditions: Iterable[Mapping] = (),
+) -> Contract:
+    """Record the person's 16-week contract with its first conditions; the case becomes
+    active. ``conditions`` are mappings with the keys in ``CONDITION_FIELDS``."""
+    case = get_case_for(actor, case_id, for_update=True)
+    if db.session.scalar(select(Contract.id).where(Contract.case_id == case.id)) is not None:
+        raise ContractExists("This case already has a contract")
+    if case.status not in CONTRACTABLE:
+        raise InvalidState(
+            f"A case that is {case.status_enum.label.lower()} cannot have a contract: "
+            "only an eligible or allocated case can"
+        )
+
+    errors, agreed_on, method, cleaned = _checked_contract(
+        case, start_date, agreed_on, agreement_method, conditions
+    )
     if errors:
         db.session.rollback()
         raise InvalidInput(errors, "The contract details are not valid")
