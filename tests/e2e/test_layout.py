@@ -122,3 +122,13 @@ def test_at_1280_the_partners_name_stays_clear_of_the_navigation(browser, live_s
     tops = {round(items.nth(i).bounding_box()["y"]) for i in range(items.count())}
     assert len(tops) == 1, f"the navigation wraps onto {len(tops)} rows"
     check(page, "the partner's inbox at 1280 px")
+
+
+@pytest.mark.e2e
+def test_at_1280_the_victims_cards_break_no_word(browser, live_server, world):
+    page = staff_page(browser, live_server, world.keyworker, 1280)
+    page.goto(f"{live_server}/victims/cases/{world.case.id}")
+    card = page.locator(".govuk-summary-card", has_text="Victoria Someone")
+    assert card.evaluate(BROKEN_WORDS) == []
+    assert page.locator("main").evaluate(BROKEN_WORDS) == []
+    check(page, "the victim update page at 1280 px")
