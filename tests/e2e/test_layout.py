@@ -132,3 +132,12 @@ def test_at_1280_the_victims_cards_break_no_word(browser, live_server, world):
     assert card.evaluate(BROKEN_WORDS) == []
     assert page.locator("main").evaluate(BROKEN_WORDS) == []
     check(page, "the victim update page at 1280 px")
+
+
+@pytest.mark.e2e
+def test_at_1280_long_emails_stay_in_their_column(browser, live_server, world):
+    page = staff_page(browser, live_server, world.keyworker, 1280)
+    page.goto(f"{live_server}/referrals/{world.referral.id}")
+    assert page.get_by_text(UNBROKEN_EMAIL, exact=False).is_visible()
+    assert page.evaluate(OUT_OF_COLUMN) == []
+    check(page, "the keyworker's referral page at 1280 px")
