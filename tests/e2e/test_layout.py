@@ -141,3 +141,50 @@ def test_at_1280_long_emails_stay_in_their_column(browser, live_server, world):
     assert page.get_by_text(UNBROKEN_EMAIL, exact=False).is_visible()
     assert page.evaluate(OUT_OF_COLUMN) == []
     check(page, "the keyworker's referral page at 1280 px")
+
+
+STAFF_PAGES = [
+    "/cases/",
+    "/cases/{case}",
+    "/cases/{case}/contract",
+    "/cases/{case}/referrals",
+    "/cases/{case}/evidence",
+    "/cases/{case}/referrals/new",
+    "/referrals/{referral}",
+    "/victims/cases/{case}",
+]
+PARTNER_PAGES = ["/referrals/inbox", "/referrals/{referral}", "/appointments/to-record"]
+
+
+def _check_fits(page: Page, live_server: str, paths: list[str], world) -> list[str]:
+    too_wide = []
+    for path in paths:
+        page.goto(live_server + path.format(case=world.case.id, referral=world.referral.id))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{path}: {width} px")
+        name = path.format(case="case", referral="referral").strip("/").replace("/", "_")
+        check(page, f"{name} at 390 px")
+    return too_wide
+
+
+@pytest.mark.e2e
+def test_at_390_no_staff_page_scrolls_sideways(browser, live_server, world):
+    page = staff_page(browser, live_server, world.keyworker, 390)
+    assert _check_fits(page, live_server, STAFF_PAGES, world) == []
+
+
+@pytest.mark.e2e
+def test_at_390_no_partner_page_scrolls_sideways(browser, live_server, world):
+    page = staff_page(browser, live_server, world.partner, 390)
+    assert _check_fits(page, live_server, PARTNER_PAGES, world) == []
+
+
+@pytest.mark.e2e
+def test_at_390_a_wide_table_scrolls_in_its_own_pane(browser, live_server, world):
+    page = staff_page(browser, live_server, world.keyworker, 390)
+    page.goto(f"{live_server}/cases/")
+    pane = page.locator(".moj-scrollable-pane", has=page.locator("table"))
+    assert pane.count() == 1
+    assert pane.evaluate("p => p.scrollWidth > p.clientWidth")  # the table scrolls inside it
+    assert pane.get_attribute("tabindex") == "0"  # keyboard users can scroll it
