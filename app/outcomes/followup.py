@@ -1,8 +1,9 @@
 """Follow-up after the outcome: the person's ending survey and the reoffending check.
 
-* The ending survey of the person is taken once the case is ``completed``, once per case,
-  by the keyworker of the case or a supervisor: satisfaction and perceived police
-  legitimacy, each 1 to 5, and optional comments.
+* The ending survey of the person is taken at the exit meeting (from week 14 of an active
+  contract) or once the case is ``completed``, once per case, by the keyworker of the case
+  or a supervisor: satisfaction and perceived police legitimacy, each 1 to 5, and
+  optional comments. Completing a case without it needs confirming (app.outcomes.completion).
 * The reoffending check (created by the outcome decision, due 365 days after the contract
   ended) is an administrator's task. It shows on their task list from its due date and is
   recorded once: reoffended yes or no, and if yes the date and the offence. The date must
@@ -18,11 +19,12 @@ from sqlalchemy import func, select
 
 from app.audit import services as audit
 from app.auth.roles import Role
+from app.cases.caseload import EXIT_REASSESSMENT_WEEK
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.database import utcnow
-from app.dates import today_in_london
+from app.dates import contract_week, today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.outcomes.models import ReoffendingCheck, Survey
@@ -78,6 +80,24 @@ def _text(value, field: str, limit: int, label: str, errors: dict) -> str | None
 # The ending survey --------------------------------------------------------------------
 
 
+def survey_open(case: Case, today: date | None = None) -> bool:
+    """The person's ending survey can be taken at the exit meeting (from week 14 of the
+    contract, while it is active) or once the case is completed."""
+    if case.status == CaseStatus.COMPLETED.value:
+        return True
+    contract = case.contract
+    if case.status != CaseStatus.ACTIVE.value or contract is None:
+        return False
+    week = contract_week(contract.start_date, today or today_in_london())
+    return week is not None and week >= EXIT_REASSESSMENT_WEEK
+
+
+SURVEY_NOT_OPEN = (
+    "The ending survey is taken at the exit meeting, from week 14 of the contract, or once "
+    "the case has been completed"
+)
+
+
 def person_survey(case_id: uuid.UUID) -> Survey | None:
     return db.session.scalar(
         select(Survey).where(Survey.case_id == case_id, Survey.respondent == "person")
@@ -87,12 +107,12 @@ def person_survey(case_id: uuid.UUID) -> Survey | None:
 def record_person_survey(
     actor, case_id: uuid.UUID, *, satisfaction, police_legitimacy, comments=None
 ) -> Survey:
-    """Record the person's ending survey (completed cases only, once)."""
+    """Record the person's ending survey (from week 14, or once completed; once)."""
     if actor is None or actor.role not in {Role.KEYWORKER.value, Role.SUPERVISOR.value}:
         raise Forbidden("Only keyworkers and supervisors record the ending survey")
     case = get_case_for(actor, case_id, for_update=True)
-    if case.status != CaseStatus.COMPLETED.value:
-        raise InvalidState("The ending survey is taken once the case has been completed")
+    if not survey_open(case):
+        raise InvalidState(SURVEY_NOT_OPEN)
     if person_survey(case.id) is not None:
         raise AlreadyRecorded("The person's ending survey has already been recorded")
     errors: dict[str, str] = {}

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import GovukDateField, strip
@@ -66,7 +67,11 @@ class OutcomeForm(ServiceErrors, FlaskForm):
     )
     reason = _reason_field(
         "Reason",
-        "Needed for a breach or an opt-out, and for a completion when a condition is not met",
+        "Needed for a breach or an opt-out, and for a completion when a condition is not met "
+        "or that you confirm despite a warning",
+    )
+    confirmed = BooleanField(
+        "Complete the case now, despite the warnings above", widget=GovCheckboxInput()
     )
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -39,7 +39,7 @@ from app.evidence.models import (
 )
 from app.extensions import db
 from app.outcomes import services
-from app.outcomes.followup import person_survey
+from app.outcomes.followup import person_survey, survey_open
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ReoffendingCheck, Survey
 
 EXIT_PLANNING_WEEK = EXIT_REASSESSMENT_WEEK
@@ -131,7 +131,7 @@ def case_panel(actor, case: Case, today: date | None = None) -> OutcomePanel:
         exit_week_starts=(
             contract.start_date + timedelta(weeks=EXIT_PLANNING_WEEK - 1) if contract else None
         ),
-        survey_due=case.status == CaseStatus.COMPLETED.value and survey is None,
+        survey_due=survey is None and survey_open(case, today),
         survey=survey,
         check=db.session.scalar(
             select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
@@ -154,6 +154,7 @@ class ExitPlanning:
     has_exit: bool
     distance: DistanceTravelled | None
     timing_text: str | None
+    survey_due: bool = False
 
 
 def exit_planning(actor, case_id: uuid.UUID, today: date | None = None) -> ExitPlanning:
@@ -176,6 +177,7 @@ def exit_planning(actor, case_id: uuid.UUID, today: date | None = None) -> ExitP
         has_exit=has_exit,
         distance=distance_travelled(case) if has_initial and has_exit else None,
         timing_text=contract_timing(contract, today).text if contract else None,
+        survey_due=person_survey(case.id) is None and survey_open(case, today),
     )
 
 

@@ -18,6 +18,8 @@ Rules decided here:
 * The outcome is open only to an ``active`` case; opting out also to an ``eligible`` or
   ``allocated`` one (the person may choose court before the contract is agreed).
   Otherwise ``invalid_state``.
+* A completion before the contract's end date, or without the exit steps, needs the
+  proposer's confirmation and reason (app.outcomes.completion, ``confirmation_required``).
 * Breach and opt-out need the proposer's reason. Completion needs the deciding
   supervisor's reason when some current condition is not ``met`` on the *check date*:
   the contract's end date, or today if that is earlier (completing before the end is
@@ -53,6 +55,7 @@ from app.dates import age_on, today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.notifications.services import notify, notify_all
+from app.outcomes.completion import check_confirmed
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision, ReoffendingCheck
 from app.text import long_date
 
@@ -215,9 +218,10 @@ def _supervisors(excluding: uuid.UUID) -> list[User]:
 
 
 def submit_outcome(
-    actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None
+    actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None, confirmed=False
 ) -> Submission:
     """A keyworker's proposal, or a supervisor's decision (see the module's rules)."""
+
     _require_case_role(actor)
     case = get_case_for(actor, case_id, for_update=True)
     if version is not None and version != case.version:
@@ -232,8 +236,10 @@ def submit_outcome(
             raise ProposalPending("An outcome proposal is already waiting for a supervisor")
         if needs_reason and reason is None:
             raise ReasonRequired(f"Enter the reason for the {RESULT_PHRASES[result.value]}")
-        return Submission(case, _propose(actor, case, result, reason), decided=False)
+        warned = check_confirmed(case, result.value, reason, bool(confirmed))
+        return Submission(case, _propose(actor, case, result, reason, warned), decided=False)
 
+    warned: list[str] = []  # approving a proposal: the proposer confirmed any warnings
     if pending is not None:
         if pending.proposed_by_id == actor.id:
             raise Forbidden("You cannot approve your own proposal")
@@ -246,6 +252,7 @@ def submit_outcome(
     else:
         if needs_reason and reason is None:
             raise ReasonRequired(f"Enter the reason for the {RESULT_PHRASES[result.value]}")
+        warned = check_confirmed(case, result.value, reason, bool(confirmed))
         proposal = OutcomeProposal(
             case_id=case.id, result=result.value, reason=reason, proposed_by_id=actor.id
         )
@@ -255,11 +262,13 @@ def submit_outcome(
         raise ReasonRequired(
             "Enter the reason for completing the case: some conditions are not met"
         )
-    _decide(actor, case, proposal, reason)
+    _decide(actor, case, proposal, reason, warned)
     return Submission(case, proposal, decided=True)
 
 
-def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> OutcomeProposal:
+def _propose(
+    actor, case: Case, result: OutcomeResult, reason: str | None, warned: list[str]
+) -> OutcomeProposal:
     proposal = OutcomeProposal(
         case_id=case.id, result=result.value, reason=reason, proposed_by_id=actor.id
     )
@@ -271,7 +280,7 @@ def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> Ou
         "outcome_proposal",
         proposal.id,
         actor=actor,
-        details={"case_id": str(case.id), "result": result.value},
+        details={"case_id": str(case.id), "result": result.value, "confirmed_warnings": warned},
     )
     add_event(
         case,
@@ -292,7 +301,9 @@ def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> Ou
     return proposal
 
 
-def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) -> None:
+def _decide(
+    actor, case: Case, proposal: OutcomeProposal, reason: str | None, warned: list[str]
+) -> None:
     now = utcnow()
     today = today_in_london(now)
     result = OutcomeResult(proposal.result)
@@ -328,6 +339,7 @@ def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) ->
             "result": result.value,
             "outcome_code": code,
             "proposed_by_id": str(proposal.proposed_by_id),
+            "confirmed_warnings": warned,
         },
     )
     add_event(

@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.cases.services import view_case
 from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
-from app.outcomes import followup, reads, services
+from app.outcomes import completion, followup, reads, services
 from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
 
@@ -71,6 +71,7 @@ def new(case_id: uuid.UUID):
                 form.result.data,
                 form.reason.data,
                 version=_version(form.version.data),
+                confirmed=form.confirmed.data,
             )
         except InvalidInput as invalid:
             form.add_service_errors(invalid.errors)
@@ -91,6 +92,7 @@ def new(case_id: uuid.UUID):
         deciding=current_user.role == S.value,
         result_hints=RESULT_CHOICES,
         unmet=services.unmet_conditions(case),
+        warnings=completion.warnings_for(case) if case.status == "active" else [],
     ), 400 if form.errors else 200
 
 
@@ -179,8 +181,9 @@ def exit_planning(case_id: uuid.UUID):
 def survey(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="ending_survey")
     recorded = followup.person_survey(case.id)
+    survey_open = followup.survey_open(case)
     form = SurveyForm()
-    if recorded is None and case.status == "completed" and form.validate_on_submit():
+    if recorded is None and survey_open and form.validate_on_submit():
         try:
             followup.record_person_survey(
                 current_user,
@@ -197,13 +200,15 @@ def survey(case_id: uuid.UUID):
             return _to_case(case_id, "Ending survey recorded", "success")
     elif request.method == "POST" and recorded is not None:
         return _to_case(case_id, "The person's ending survey has already been recorded")
-    elif request.method == "POST" and case.status != "completed":
-        return _to_case(case_id, "The ending survey is taken once the case has been completed")
+    elif request.method == "POST" and not survey_open:
+        return _to_case(case_id, followup.SURVEY_NOT_OPEN)
     return render_template(
         "outcomes/survey.html",
         form=form,
         case=case,
         recorded=recorded,
+        survey_open=survey_open,
+        not_open_text=followup.SURVEY_NOT_OPEN,
         scale=followup.SCALE,
         legitimacy_scale=followup.LEGITIMACY_SCALE,
     ), 400 if form.errors else 200

@@ -85,7 +85,7 @@ def test_sending_back_needs_a_reason(app):
 
 
 def test_a_supervisor_completing_with_unmet_conditions_gives_a_reason(app):
-    world = support.active_case()
+    world = support.active_case(exit_steps_done=True)
     supervisor = signed_in(app, world.supervisor)
     path = f"/cases/{world.case.id}/outcome/new"
     form = page(supervisor.get(path))
@@ -109,7 +109,9 @@ def test_the_outcome_form_is_not_offered_for_a_closed_case(app):
 
 def test_the_case_panel_shows_the_outcome_and_its_date(app):
     world = support.active_case(date_of_birth=date(2010, 1, 1))
-    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed early")
+    services.submit_outcome(
+        world.supervisor, world.case.id, "completed", "Closed early", confirmed=True
+    )
     with app.test_request_context():
         login_user(world.keyworker)
         rendered = html.unescape(
@@ -254,12 +256,16 @@ def test_exit_planning_from_week_14(app):
     assert "Record the exit assessment" not in text
 
 
-def test_the_ending_survey_once_completed(app):
+def test_the_ending_survey_at_the_exit_meeting_or_once_completed(app):
+    early = support.active_case(conditions=[], started_days_ago=40)  # week 6
+    client = signed_in(app, early.keyworker)
+    assert "from week 14 of the contract" in page(
+        client.get(f"/cases/{early.case.id}/ending-survey")
+    )
     world = support.active_case(conditions=[])
     client = signed_in(app, world.keyworker)
     path = f"/cases/{world.case.id}/ending-survey"
-    assert "taken once the case has been completed" in page(client.get(path))
-    services.submit_outcome(world.supervisor, world.case.id, "completed")
+    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed", confirmed=True)
     refused = post_form(client, path, {"satisfaction": "4"})
     assert refused.status_code == 400
     assert "police act fairly" in page(refused)

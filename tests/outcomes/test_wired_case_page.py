@@ -7,7 +7,7 @@ from tests.outcomes import support
 
 
 def test_case_page_shows_the_panel(app):
-    world = support.active_case(conditions=[])
+    world = support.active_case(conditions=[], exit_steps_done=True)
     client = app.test_client()
     sign_in(client, world.keyworker)
     text = html.unescape(client.get(f"/cases/{world.case.id}").get_data(as_text=True))
@@ -22,7 +22,7 @@ def test_case_page_shows_the_panel(app):
 
 
 def test_a_pending_proposal_reads_as_text_on_the_case_page(app):
-    world = support.active_case(conditions=[])
+    world = support.active_case(conditions=[], exit_steps_done=True)
     services.submit_outcome(world.keyworker, world.case.id, "completed", "All done")
     client = app.test_client()
     sign_in(client, world.keyworker)
