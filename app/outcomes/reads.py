@@ -28,7 +28,14 @@ from app.cases.caseload import EXIT_REASSESSMENT_WEEK
 from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.services import view_case
 from app.contracts.models import Condition, Contract
-from app.contracts.services import ConditionProgress, condition_status, contract_timing
+from app.contracts.services import (
+    ConditionProgress,
+    ConditionRow,
+    condition_rows,
+    condition_status,
+    contract_timing,
+    names_of,
+)
 from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
 from app.errors import Forbidden
 from app.evidence.models import (
@@ -37,8 +44,10 @@ from app.evidence.models import (
     ComplianceConcern,
     ConditionEvidence,
 )
+from app.evidence.queries import case_concerns
 from app.extensions import db
-from app.outcomes import services
+from app.outcomes import completion, services
+from app.outcomes.completion import Warning
 from app.outcomes.followup import person_survey, survey_open
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ReoffendingCheck, Survey
 
@@ -137,6 +146,36 @@ def case_panel(actor, case: Case, today: date | None = None) -> OutcomePanel:
             select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
         ),
         has_contract=contract is not None,
+    )
+
+
+# The supervisor's decision page -------------------------------------------------------
+
+
+@dataclass
+class DecisionEvidence:
+    """What a supervisor reads before deciding: where the contract is, each condition's
+    status and evidence, the compliance concerns with their decisions, and the exit steps
+    not taken yet."""
+
+    timing_text: str | None
+    conditions: list[ConditionRow]
+    concerns: list[ComplianceConcern]
+    decided_by: dict[uuid.UUID, str]
+    missing_exit_steps: list[Warning]
+
+
+def decision_evidence(case: Case, today: date | None = None) -> DecisionEvidence:
+    """For a case the supervisor has already been allowed to see (``view_case``)."""
+    today = today or today_in_london()
+    contract = case.contract
+    concerns = case_concerns(case.id)
+    return DecisionEvidence(
+        timing_text=contract_timing(contract, today).text if contract else None,
+        conditions=condition_rows(contract, today) if contract else [],
+        concerns=concerns,
+        decided_by=names_of([d.decided_by_id for c in concerns for d in c.decisions]),
+        missing_exit_steps=completion.missing_exit_steps(case),
     )
 
 

@@ -17,6 +17,7 @@ from app.auth.roles import Role
 from app.cases.services import view_case
 from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput, NotFound
+from app.evidence.compliance import DECISION_LABELS
 from app.outcomes import completion, followup, reads, services
 from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
@@ -132,6 +133,8 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
         proposal=proposal,
         own=own,
         unmet=services.unmet_conditions(case),
+        evidence=reads.decision_evidence(case),
+        decision_labels=DECISION_LABELS,
         labels=services.RESULT_LABELS,
         code=services.outcome_code_for(case, proposal.result),
         code_text=services.code_text,

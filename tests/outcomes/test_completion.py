@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.cases.models import CaseStatus
 from app.dates import today_in_london
+from app.evidence.models import ComplianceConcern, ComplianceDecision, ConditionEvidence
 from app.extensions import db
 from app.outcomes import services
 from app.outcomes.completion import ConfirmationRequired
@@ -157,3 +158,56 @@ def test_the_ending_survey_is_taken_from_week_14(app):
     assert answer.status_code == 302
     assert person_survey(world.case.id) is not None
     assert world.contract.start_date + timedelta(weeks=13) <= today_in_london()
+
+
+# The supervisor decides with the evidence in front of them ---------------------------------
+
+
+def test_the_decision_page_shows_the_evidence(app):
+    world = support.active_case(started_days_ago=98)  # week 15 of 16
+    rehab, apology = world.contract.current_conditions
+    db.session.add(
+        ConditionEvidence(
+            condition_id=apology.id,
+            note="Letter of apology received",
+            marks_met=True,
+            recorded_by_id=world.keyworker.id,
+        )
+    )
+    concern = ComplianceConcern(case_id=world.case.id, summary="Missed a session on 3 March")
+    db.session.add(concern)
+    db.session.flush()
+    db.session.add(
+        ComplianceDecision(
+            concern_id=concern.id,
+            decision="warning",
+            reason="Warned by phone",
+            decided_by_id=world.keyworker.id,
+        )
+    )
+    db.session.commit()
+    proposal = services.submit_outcome(
+        world.keyworker, world.case.id, "completed", "Moving away", confirmed=True
+    ).proposal
+
+    client = app.test_client()
+    sign_in(client, world.supervisor)
+    doc = parse(client.get(f"/cases/{world.case.id}/outcome/proposals/{proposal.id}"))
+
+    assert doc.by_test_id("contract-week").summary_value("Contract").text == "In week 15 of 16"
+    rows = doc.table_rows(doc.by_test_id("decision-conditions"))
+    assert [row[:2] for row in rows] == [
+        ["Rehabilitative: Attend 4 sessions with a substance misuse service", "Not started"],
+        ["Restorative: Write a letter of apology to the victim", "Met"],
+    ]
+    assert rows[0][2].startswith("0 of 4 sessions attended. No evidence recorded.")
+    assert rows[1][2].startswith("No sessions required. 1 piece of evidence; the latest on ")
+    assert "Keyworker, marked as met: Letter of apology received" in rows[1][2]
+    concerns = doc.by_test_id("decision-concerns")
+    assert "Missed a session on 3 March" in concerns.text
+    assert "Warning given by Kim Keyworker" in concerns.text
+    assert "Warned by phone" in concerns.text
+    assert [li.text for li in doc.by_test_id("missing-exit-steps").find_all("li")] == [
+        "The exit needs assessment has not been recorded",
+        "The person's ending survey has not been recorded",
+    ]
