@@ -63,6 +63,7 @@ def case_choose_organisation(case_id: uuid.UUID):
         case=found.case,
         directory=found,
         service_types=list(ServiceType),
+        category_labels=CATEGORY_LABELS,
         pagination=found.page.govuk_params(
             lambda n: url_for(
                 "referrals.case_choose_organisation",

@@ -79,6 +79,48 @@ def test_the_directory_shows_capacity_and_the_agreement(keyworker_client, world)
     assert "is not accepting referrals at the moment" in text(followed)
 
 
+def _directory_row(doc, org):
+    return doc.by_test_id("organisations").one("tr", data_testid=f"organisation-{org.id}")
+
+
+def test_the_directory_shows_what_consent_covers_for_each_organisation(keyworker_client, world):
+    narrow = support.organisation("Narrow Consent Trust")
+    support.consent(world.case, narrow, categories=["housing", "contact_details"])
+    unconsented = support.organisation("No Consent Yet")
+    withdrawn = support.organisation("Withdrawn Consent Project")
+    support.withdraw(support.consent(world.case, withdrawn), world.keyworker)
+    db.session.commit()
+    doc = parse(keyworker_client.get(f"/cases/{world.case.id}/referrals/new"))
+
+    narrow_row = _directory_row(doc, narrow)
+    assert narrow_row.one(data_testid="consent").lines == [
+        "Consent in force",
+        "Covers: Contact details, housing",
+    ]
+    assert narrow_row.link("Refer to Narrow Consent Trust") is not None
+
+    for org in (unconsented, withdrawn):
+        row = _directory_row(doc, org)
+        assert row.one(data_testid="consent").text == "No consent"
+        assert row.link(f"Refer to {org.name}") is None
+        told = row.one(data_testid="consent-first")
+        assert told.text.startswith(f"Nothing can be shared with {org.name} yet")
+        assert told.find("a").attrs["href"] == f"/cases/{world.case.id}/consents/new"
+
+
+def test_the_directory_reads_consent_in_one_query(keyworker_client, world, count_queries):
+    def queries() -> int:
+        with count_queries() as counter:
+            keyworker_client.get(f"/cases/{world.case.id}/referrals/new")
+        return counter.count
+
+    before = queries()
+    for n in range(4):
+        org = support.organisation(f"Another Partner {n}")
+        support.consent(world.case, org)
+    assert queries() == before
+
+
 def test_the_form_offers_only_the_consented_categories(keyworker_client, world):
     narrow = support.organisation("Narrow Consent Trust")
     support.consent(world.case, narrow, categories=["contact_details", "housing"])
