@@ -109,6 +109,31 @@ def _checked_answer(answer: AttendanceAnswer, errors: dict) -> dict:
     return fields
 
 
+def cancel_appointment(actor, appointment_id: uuid.UUID, reason: str | None) -> AttendanceRecord:
+    """Cancel a booked appointment: recorded as not taking place, because the side that
+    runs it cancelled it (the partner; for a one-to-one, logistics), with the reason."""
+    appointment = get_appointment_for(actor, appointment_id)
+    reason = clean_text(reason, TEXT_MAX)
+    if reason is None:
+        raise InvalidInput({"reason": "Enter why the appointment is cancelled"})
+    cancelled_by = (
+        AbsenceReason.PARTNER_CANCELLED if appointment.referral_id else AbsenceReason.LOGISTICS
+    )
+    return record_attendance(
+        actor,
+        appointment.id,
+        AttendanceAnswer(
+            status=None, happened=False, absence_reason=cancelled_by.value, notes=reason
+        ),
+    )
+
+
+def still_booked(rows, now=None) -> list:
+    """The rows of appointments yet to come that nobody has cancelled or moved."""
+    now = now or utcnow()
+    return [row for row in rows if row.state == "booked" and row.appointment.starts_at > now]
+
+
 def not_started_text(appointment) -> str:
     return (
         "Attendance can be recorded once the appointment has started, at "
@@ -148,7 +173,7 @@ def record_attendance(
         raise AppointmentRescheduled(
             "This appointment was rescheduled: record attendance at the new appointment"
         )
-    if not has_started(appointment):
+    if fields["happened"] and not has_started(appointment):
         raise AppointmentInFuture(
             {"status": not_started_text(appointment)}, "The appointment has not started yet"
         )

@@ -18,7 +18,10 @@ Rules decided here (shown to users in the form hints and the API schema):
   start date (UK time), or, on a case without a contract, than the moment its referral was
   sent: before then there was nothing for it to be evidence of (``earliest_start``).
 * Attendance cannot be recorded before the appointment's start time: evidence says what
-  happened, not what is expected to (``has_started``).
+  happened, not what is expected to (``has_started``). Only that an appointment will not
+  take place (the partner cancelled, or logistics) can be recorded in advance: that is how
+  an appointment is cancelled (``attendance.cancel_appointment``), for example one still
+  booked when its referral was completed.
 * The first answer is the record; a change is a **correction**: a new record that points at
   the one it corrects, with who, when and why. A second answer without a correction reason
   is refused (409 ``attendance_recorded``), so nothing is overwritten by accident.

@@ -211,6 +211,23 @@ def attendance(appointment_id: uuid.UUID):
     ), 400 if form.errors else 200
 
 
+@bp.post("/appointments/<uuid:appointment_id>/cancel")
+@roles_required(Role.PARTNER, *STAFF)
+def cancel(appointment_id: uuid.UUID):
+    """Cancel a booked appointment (the prompt on a closed referral's page)."""
+    found = services.get_appointment_for(current_user, appointment_id)
+    services.check_recorder(current_user, found)
+    try:
+        attendance_service.cancel_appointment(current_user, found.id, request.form.get("reason"))
+    except InvalidInput as invalid:
+        flash(next(iter(invalid.errors.values())), "error")
+    except Conflict as conflict:
+        flash(conflict.message, "error")
+    else:
+        flash(f"Appointment on {services.london_text(found.starts_at)} cancelled", "success")
+    return redirect(_back_to(found))
+
+
 @bp.get("/appointments/to-record")
 @roles_required(Role.PARTNER, *STAFF)
 def to_record():

@@ -20,6 +20,7 @@ from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.evidence import queries as evidence_queries
+from app.evidence.attendance import still_booked
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
@@ -190,9 +191,11 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         ]
     update_form = failed.get("update") or UpdateForm(prefix="update", formdata=None)
     failed_form = next(iter(failed.values()), None)
+    appointment_rows = evidence_queries.referral_appointments_by_id(view["id"])
     return render_template(
         "referrals/partner_show.html",
-        appointment_rows=evidence_queries.referral_appointments_by_id(view["id"]),
+        appointment_rows=appointment_rows,
+        still_booked=[] if open_now else still_booked(appointment_rows),
         can_book=view["status"] in OPEN_NOW,
         mode_labels=evidence_queries.MODE_LABELS,
         view=view,
@@ -227,9 +230,12 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
             prefix="resume", formdata=None, data=version
         )
     failed_form = next(iter(failed.values()), None)
+    appointment_rows = evidence_queries.referral_appointments(data.referral)
+    closed = view["status"] in {"declined", "completed", "cancelled"}
     return render_template(
         "referrals/staff_show.html",
-        appointment_rows=evidence_queries.referral_appointments(data.referral),
+        appointment_rows=appointment_rows,
+        still_booked=still_booked(appointment_rows) if closed else [],
         can_book=False,
         mode_labels=evidence_queries.MODE_LABELS,
         case=data.case,
