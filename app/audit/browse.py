@@ -74,6 +74,7 @@ class Named:
     text: str
     endpoint: str | None = None  # a page: (endpoint, {args}); None: the object's history
     args: tuple[tuple[str, str], ...] = ()
+    one_object: bool = True  # False: an entry about a list ("*"), with no history of its own
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ def actor_name(actor_id: uuid.UUID) -> str | None:
 
 def _plain(entry: AuditEntry) -> Named:
     label = OBJECT_LABELS.get(entry.object_type, entry.object_type.replace("_", " ").capitalize())
+    if entry.object_id == "*":
+        return Named(f"{label}: a list of them", one_object=False)
     if entry.object_type == "referral":
         as_uuid = _as_uuid(entry.object_id)
         if as_uuid is not None:

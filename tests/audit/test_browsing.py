@@ -141,3 +141,12 @@ def test_the_page_query_count_does_not_grow_with_entries(client, world, count_qu
         audit.record("user.viewed", "user", factories.user(Role.KEYWORKER).id, actor=admin)
     db.session.commit()
     assert queries() == before
+
+
+def test_an_entry_about_a_list_names_it_without_a_link(client, world):
+    admin, keyworker, _ = world
+    audit.record("case.listed", "case", "*", actor=keyworker)
+    db.session.commit()
+    [row] = rows(parse(signed_in(client, admin).get("/audit/?action=case.listed")))
+    assert row["object"].text == "Case: a list of them"
+    assert row["object"].find("a") is None

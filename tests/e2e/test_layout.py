@@ -188,3 +188,27 @@ def test_at_390_a_wide_table_scrolls_in_its_own_pane(browser, live_server, world
     assert pane.count() == 1
     assert pane.evaluate("p => p.scrollWidth > p.clientWidth")  # the table scrolls inside it
     assert pane.get_attribute("tabindex") == "0"  # keyboard users can scroll it
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_audit_log_and_the_decision_page_fit_and_read_well(browser, live_server, width):
+    from app.auth.roles import Role
+    from app.outcomes import services as outcome_services
+    from tests import factories
+    from tests.outcomes import support as outcome_support
+
+    outcome_world = outcome_support.active_case(started_days_ago=98)
+    proposal = outcome_services.submit_outcome(
+        outcome_world.keyworker, outcome_world.case.id, "completed", "Moving", confirmed=True
+    ).proposal
+    supervisor = staff_page(browser, live_server, outcome_world.supervisor, width)
+    supervisor.goto(f"{live_server}/cases/{outcome_world.case.id}/outcome/proposals/{proposal.id}")
+    assert supervisor.evaluate("document.documentElement.scrollWidth") <= width
+    assert supervisor.locator("main").evaluate(BROKEN_WORDS) == []
+    check(supervisor, f"the decision page at {width} px")
+
+    admin = staff_page(browser, live_server, factories.user(Role.ADMIN), width)
+    admin.goto(f"{live_server}/audit/")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= width
+    check(admin, f"the audit log at {width} px")
