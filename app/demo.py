@@ -66,6 +66,7 @@ DEMO_USERS = [
     ("admin@demo.hub.example", "Alex Administrator", Role.ADMIN, None),
     ("partner@demo.hub.example", "Pat Partner", Role.PARTNER, "Turning Point Recovery"),
     ("victim.liaison@demo.hub.example", "Vic Liaison", Role.VICTIM_LIAISON, None),
+    ("analyst@demo.hub.example", "Ana Analyst", Role.ANALYST, None),
 ]
 
 

@@ -2,7 +2,14 @@
 
 from app.assessments.models import NeedsAssessment, NeedScore
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, User, UserSession
+from app.auth.models import (
+    ApiToken,
+    PendingSignIn,
+    SetUpLink,
+    SignInThrottle,
+    User,
+    UserSession,
+)
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
@@ -42,10 +49,13 @@ __all__ = [
     "Notification",
     "NeedsAssessment",
     "Organisation",
+    "PendingSignIn",
     "Person",
     "Referral",
     "ReferralTransition",
     "ReferralUpdate",
+    "SetUpLink",
+    "SignInThrottle",
     "User",
     "UserSession",
     "Victim",

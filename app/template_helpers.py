@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app.auth.roles import Role
+from app.forms import error_summary
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -81,8 +82,16 @@ NAVIGATION = {
             ("partners.index", "partners.new", "partners.show", "partners.edit"),
         ),
         NavItem(
-            "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
+            "Reoffending checks",
+            "outcomes.checks",
+            (
+                "outcomes.checks",
+                "outcomes.record_check",
+                "outcomes.upload_checks",
+                "outcomes.checks_template",
+            ),
         ),
+        NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],
     Role.PARTNER: [
@@ -96,6 +105,7 @@ NAVIGATION = {
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
     Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
+    Role.ANALYST: [NavItem("Performance reports", "reports.dashboard", ("reports.",))],
 }
 # Every signed-in user manages their own API tokens.
 for _items in NAVIGATION.values():
@@ -147,6 +157,8 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(line_breaks)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
+    # Replaces govuk-frontend-wtf's: form-level errors get no link to a field.
+    app.add_template_global(error_summary, "wtforms_errors")
 
     @app.context_processor
     def service_details():

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +55,40 @@ class OffenceClass(StrEnum):
         }[self.value]
 
 
+class Sex(StrEnum):
+    """The person's sex, for the reports' cohorts (the free-text ``gender`` stays as it is)."""
+
+    FEMALE = "female"
+    MALE = "male"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {"female": "Female", "male": "Male", "not_stated": "Not stated"}[self.value]
+
+
+class Ethnicity(StrEnum):
+    """Self-defined ethnic group: the five high-level groups of the 2021 census."""
+
+    ASIAN = "asian"
+    BLACK = "black"
+    MIXED = "mixed"
+    WHITE = "white"
+    OTHER = "other"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {
+            "asian": "Asian, Asian British or Asian Welsh",
+            "black": "Black, Black British, Black Welsh, Caribbean or African",
+            "mixed": "Mixed or Multiple ethnic groups",
+            "white": "White",
+            "other": "Other ethnic group",
+            "not_stated": "Not stated",
+        }[self.value]
+
+
 def _values(enum) -> str:
     return ", ".join(f"'{member.value}'" for member in enum)
 
@@ -62,6 +97,10 @@ class Person(UUIDPrimaryKey, db.Model):
     """The person on the scheme. Personal data: every read is audited by the services."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint(f"sex IN ({_values(Sex)})", name="sex_known"),
+        CheckConstraint(f"ethnicity IN ({_values(Ethnicity)})", name="ethnicity_known"),
+    )
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
@@ -72,6 +111,12 @@ class Person(UUIDPrimaryKey, db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     lives_in_force_area: Mapped[bool] = mapped_column(Boolean)
     gender: Mapped[str | None] = mapped_column(String(40))
+    sex: Mapped[str] = mapped_column(
+        String(20), default=Sex.NOT_STATED.value, server_default=Sex.NOT_STATED.value
+    )
+    ethnicity: Mapped[str] = mapped_column(
+        String(20), default=Ethnicity.NOT_STATED.value, server_default=Ethnicity.NOT_STATED.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -112,7 +157,15 @@ class Case(UUIDPrimaryKey, db.Model):
     outcome_code: Mapped[str | None] = mapped_column(String(10))
     outcome_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # A historic record brought in by the import (app.imports), not run in the hub. An
+    # imported case keeps its milestones in the same columns as any other: ``created_at``
+    # is the date of referral into the team (midnight UTC; the import itself is in the
+    # audit log), the contract row holds the start and end, ``outcome_code`` and
+    # ``outcome_decided_at`` the outcome, and the reoffending check its result.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
     created_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    # When the case was referred into the team (for an imported case, its historic date).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -11,13 +11,14 @@ from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.timeline import add_event
 from app.database import utcnow
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.evidence.models import (
     AbsenceReason,
     AttendanceRecord,
     AttendanceStatus,
     ComplianceConcern,
 )
+from app.evidence.policy import check_recorder, get_appointment_for
 from app.evidence.queries import current_record
 from app.evidence.services import (
     ACCEPTABLE_REASONS,
@@ -26,10 +27,7 @@ from app.evidence.services import (
     AppointmentInFuture,
     AppointmentRescheduled,
     AttendanceRecorded,
-    StaleRecord,
-    check_recorder,
     clean_text,
-    get_appointment_for,
     has_started,
     london_text,
 )
@@ -193,7 +191,7 @@ def record_attendance(
     except IntegrityError:
         # Someone else corrected the same record a moment ago (corrects_id is unique).
         db.session.rollback()
-        raise StaleRecord(
+        raise StaleVersion(
             "Someone else recorded attendance for this appointment a moment ago: check it "
             "and try again"
         ) from None

@@ -29,7 +29,14 @@ from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
-from app.forms import GovukDateField, GovukTimeField, field_name, london_moment, strip
+from app.forms import (
+    GovukDateField,
+    GovukTimeField,
+    ServiceErrorsMixin,
+    field_name,
+    london_moment,
+    strip,
+)
 
 
 def _long_text(label: str, message: str | None = None, **kwargs):
@@ -41,7 +48,9 @@ def _long_text(label: str, message: str | None = None, **kwargs):
     )
 
 
-class _When(FlaskForm):
+class _When(ServiceErrorsMixin, FlaskForm):
+    SERVICE_FIELDS = {"starts_at": "day"}
+
     day = GovukDateField(
         "Date", description="For example, 27 3 2027", validators=[DataRequired("Enter the date")]
     )
@@ -96,7 +105,7 @@ ATTENDANCE_CHOICES = [
 ]
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(ServiceErrorsMixin, FlaskForm):
     happened = RadioField(
         "Did the appointment take place?",
         widget=GovRadioInput(),
@@ -140,7 +149,7 @@ class AttendanceForm(FlaskForm):
         return valid
 
 
-class EntryForm(FlaskForm):
+class EntryForm(ServiceErrorsMixin, FlaskForm):
     note = _long_text(
         "Evidence",
         "Enter the evidence",
@@ -151,7 +160,9 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ServiceErrorsMixin, FlaskForm):
+    SERVICE_FIELDS = {"changes": "required_sessions"}
+
     decision = RadioField(
         "Decision",
         widget=GovRadioInput(),

@@ -46,7 +46,7 @@ from app.evidence.models import (
 )
 from app.evidence.queries import case_concerns
 from app.extensions import db
-from app.outcomes import completion, services
+from app.outcomes import completion, policy, services
 from app.outcomes.completion import Warning
 from app.outcomes.followup import person_survey, survey_open
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ReoffendingCheck, Survey
@@ -105,7 +105,7 @@ class OutcomePanel:
 
 
 def open_results(case: Case) -> list[str]:
-    return [r.value for r in OutcomeResult if case.status in services.OPEN_STATES[r]]
+    return [r.value for r in OutcomeResult if case.status in policy.OPEN_STATES[r]]
 
 
 def case_panel(actor, case: Case, today: date | None = None) -> OutcomePanel:

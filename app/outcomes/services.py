@@ -5,7 +5,7 @@ and the case policy, raises a domain error before anything is written when a rul
 broken, then writes the change with its audit entry, timeline event and notifications,
 and commits once.
 
-Rules decided here:
+Rules decided here (who and on which cases: app.outcomes.policy):
 
 * The same call, ``submit_outcome``, serves the page and ``POST /cases/{id}/outcome``. By
   the case's keyworker it is a *proposal* (pending; the case is unchanged). By a
@@ -28,7 +28,7 @@ Rules decided here:
   ``"23"`` if not (``ADULT_AGE`` is the Home Office's line between adults and children,
   deliberately not the scheme's configurable ``MINIMUM_AGE``); breach and opt-out are
   ``"charge"``.
-* On a decision the reoffending check is created, due ``REOFFENDING_CHECK_DAYS`` (365)
+* On a decision the reoffending check is created (``app.outcomes.checks``), due 365 days
   after the contract ended: its end date for a completion (or the decision date, if
   earlier), the decision date for a breach or opt-out, since the contract stops there.
 """
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -46,30 +46,22 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
-from app.cases.services import StaleVersion
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
 from app.contracts.services import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import age_on, today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
+from app.outcomes.checks import ensure_check
 from app.outcomes.completion import check_confirmed
-from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision, ReoffendingCheck
+from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision
+from app.outcomes.policy import check_state, decides_directly, may_decide, require_case_role
 from app.text import long_date
 
 ADULT_AGE = 18
-REOFFENDING_CHECK_DAYS = 365
 REASON_MAX = 2000
-CASE_ROLES = frozenset({Role.KEYWORKER.value, Role.SUPERVISOR.value})
-OPEN_STATES = {
-    OutcomeResult.COMPLETED: frozenset({CaseStatus.ACTIVE.value}),
-    OutcomeResult.BREACHED: frozenset({CaseStatus.ACTIVE.value}),
-    OutcomeResult.OPTED_OUT: frozenset(
-        {CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value}
-    ),
-}
 CASE_STATUS_OF = {
     OutcomeResult.COMPLETED: CaseStatus.COMPLETED,
     OutcomeResult.BREACHED: CaseStatus.BREACHED,
@@ -90,10 +82,6 @@ CODE_TEXTS = {
     "23": "Crime outcome 23 (deferred prosecution, child)",
     "charge": "Charge: the prosecution resumes",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class ProposalPending(Conflict):
@@ -193,20 +181,6 @@ def _result(raw) -> OutcomeResult:
         raise InvalidInput({"result": "Select the outcome"}) from None
 
 
-def _check_state(case: Case, result: OutcomeResult) -> None:
-    if case.status not in OPEN_STATES[result]:
-        allowed = "an active or allocated" if result == OutcomeResult.OPTED_OUT else "an active"
-        raise InvalidState(
-            f"A case that is {case.status_enum.label.lower()} cannot have this outcome: "
-            f"only {allowed} case can"
-        )
-
-
-def _require_case_role(actor) -> None:
-    if actor is None or actor.role not in CASE_ROLES:
-        raise Forbidden("Only keyworkers and supervisors record outcomes")
-
-
 def _supervisors(excluding: uuid.UUID) -> list[User]:
     return list(
         db.session.scalars(
@@ -221,17 +195,16 @@ def submit_outcome(
     actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None, confirmed=False
 ) -> Submission:
     """A keyworker's proposal, or a supervisor's decision (see the module's rules)."""
-
-    _require_case_role(actor)
+    require_case_role(actor)
     case = get_case_for(actor, case_id, for_update=True)
     if version is not None and version != case.version:
         raise StaleVersion("The case changed since you read it. Read it again")
     result = _result(result)
     reason = _clean_reason(reason)
-    _check_state(case, result)
+    check_state(case, result)
     pending = pending_proposal(case.id)
     needs_reason = result != OutcomeResult.COMPLETED
-    if actor.role == Role.KEYWORKER.value:
+    if not decides_directly(actor):
         if pending is not None:
             raise ProposalPending("An outcome proposal is already waiting for a supervisor")
         if needs_reason and reason is None:
@@ -241,7 +214,7 @@ def submit_outcome(
 
     warned: list[str] = []  # approving a proposal: the proposer confirmed any warnings
     if pending is not None:
-        if pending.proposed_by_id == actor.id:
+        if not may_decide(actor, pending):
             raise Forbidden("You cannot approve your own proposal")
         if pending.result != result.value:
             raise ProposalDiffers(
@@ -318,16 +291,7 @@ def _decide(
     case.outcome_decided_at = now
     db.session.flush()
 
-    ended = today
-    if result == OutcomeResult.COMPLETED and case.contract is not None:
-        ended = min(case.contract.end_date, today)
-    existing = db.session.scalar(
-        select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
-    )
-    if existing is None:
-        db.session.add(
-            ReoffendingCheck(case_id=case.id, due_on=ended + timedelta(days=REOFFENDING_CHECK_DAYS))
-        )
+    ensure_check(case, today)
 
     audit.record(
         "outcome.decided",
@@ -361,15 +325,6 @@ def _decide(
             object_id=case.id,
         )
     db.session.commit()
-
-
-def get_proposal_for(actor, case_id: uuid.UUID, proposal_id: uuid.UUID) -> OutcomeProposal:
-    """The proposal on a case ``actor`` may see; otherwise NotFound."""
-    get_case_for(actor, case_id)
-    proposal = db.session.get(OutcomeProposal, proposal_id)
-    if proposal is None or proposal.case_id != case_id:
-        raise NotFound("No such proposal")
-    return proposal
 
 
 def send_back(
