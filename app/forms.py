@@ -3,23 +3,34 @@ service's errors are shown on a form."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
 from govuk_frontend_wtf.main import wtforms_errors as govuk_wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea, GovTextInput
 from wtforms import Field, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from app.dates import LONDON
 from app.errors import DomainError
 
 PARTS = ("day", "month", "year")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
+_NAMED_TIMES = {"midday": time(12, 0), "noon": time(12, 0), "midnight": time(0, 0)}
+TIME_HINT = "For example, 2:30pm or 14:30"
+NOT_A_TIME = "Enter a real time, like 2:30pm or 14:30"
 
 
 def strip(value):
     """A filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def field_name(label: str) -> str:
+    """A field's name as an error message says it: the label without "(optional)"."""
+    return label.replace("(optional)", "").strip()
 
 
 def reason_field(
@@ -68,7 +79,7 @@ class GovukDateField(Field):
         if not any(values):
             return
         missing = [name for name, value in zip(PARTS, values, strict=True) if not value]
-        label = self.label.text
+        label = field_name(self.label.text)
         if missing:
             self._problem = f"{label} must include a {_join(missing)}" if len(missing) < 3 else None
             return
@@ -92,6 +103,63 @@ class GovukDateField(Field):
         if self.raw_data:
             return " ".join(self.raw_data)
         return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+def parse_time(text: str | None) -> time | None:
+    """'14:30', '2:30pm', '2pm', '2.30 PM', '09.15', 'midday' -> a time; None if it is
+    not one ("14" alone is not: it could be a duration or a date)."""
+    value = (text or "").strip().lower().replace("a.m.", "am").replace("p.m.", "pm")
+    if value in _NAMED_TIMES:
+        return _NAMED_TIMES[value]
+    match = _TIME.match(value)
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match.group(2) is None:
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class GovukTimeField(Field):
+    """The one time of day input of every form: accepts 14:30, 2:30pm, 2pm (and 09.15,
+    midday). Empty gives ``None``; add ``DataRequired`` (with a message such as "Enter the
+    time") to make it required. Anything else is refused with one GOV.UK message."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, description=TIME_HINT, **kwargs):
+        super().__init__(label, validators, description=description, **kwargs)
+        self._problem: str | None = None
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "") or ""
+        self.raw_data = [text.strip()]
+        self.data = None
+        self._problem = None
+        if text.strip():
+            self.data = parse_time(text)
+            if self.data is None:
+                self._problem = NOT_A_TIME
+
+    def pre_validate(self, form):
+        if self._problem:
+            raise StopValidation(self._problem)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
+def london_moment(day: date, at: time) -> datetime:
+    """A date and time of day in UK time, as a UTC timestamp."""
+    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
 class ServiceErrorsMixin:

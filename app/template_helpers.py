@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth.roles import Role
 from app.forms import error_summary
@@ -32,6 +33,12 @@ def long_date(value: date | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
     return f"{value.day} {value:%B %Y}"
+
+
+def line_breaks(value: str | None) -> Markup:
+    """Text typed over several lines (an address), shown with its line breaks."""
+    lines = [line.strip() for line in (value or "").splitlines()]
+    return Markup("<br>").join(escape(line) for line in lines if line)
 
 
 CASE_PAGES = (
@@ -151,6 +158,7 @@ def case_status_tag_class(status: str) -> str:
 def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(long_date)
+    app.add_template_filter(line_breaks)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
     # Replaces govuk-frontend-wtf's: form-level errors get no link to a field.

@@ -3,7 +3,9 @@ service's errors on a form: each on its field, or in the error summary."""
 
 from __future__ import annotations
 
-from datetime import date
+import importlib
+from datetime import date, time
+from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -13,8 +15,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
+import app as app_package
 from app.errors import Conflict, InvalidInput, ValidationFailed
-from app.forms import GovukDateField, ServiceErrorsMixin
+from app.forms import GovukDateField, GovukTimeField, ServiceErrorsMixin
 
 
 class DateForm(FlaskForm):
@@ -47,6 +50,54 @@ def test_bad_dates_get_gov_uk_messages(app, parts, message):
         assert "start_date" in str(form.start_date())  # re-renders without crashing
 
 
+class OptionalDateForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    expires_on = GovukDateField("Expiry date (optional)")
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (["31", "2", "2027"], "Expiry date must be a real date"),
+        (["1", "", "2027"], "Expiry date must include a month"),
+    ],
+)
+def test_an_optional_dates_messages_name_it_without_optional(app, parts, message):
+    with app.test_request_context(method="POST"):
+        form = OptionalDateForm(formdata=MultiDict([("expires_on", p) for p in parts]))
+        assert not form.validate()
+        assert form.expires_on.errors == [message]
+
+
+def _app_forms():
+    modules = [
+        importlib.import_module(f"app.{name}.forms")
+        for name in sorted(p.name for p in Path(app_package.__file__).parent.iterdir())
+        if (Path(app_package.__file__).parent / name / "forms.py").exists()
+    ]
+    seen = set()
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, FlaskForm) and value not in seen:
+                seen.add(value)
+                yield value
+
+
+def test_no_validator_message_says_optional():
+    """A message names the field as a person would say it: never "Notes (optional) must..."."""
+    found = []
+    for form_class in _app_forms():
+        for name, unbound in vars(form_class).items():
+            validators = unbound.kwargs.get("validators") if hasattr(unbound, "kwargs") else None
+            for validator in validators or []:
+                message = getattr(validator, "message", None)
+                if message and "(optional)" in str(message):
+                    found.append(f"{form_class.__name__}.{name}: {message}")
+    assert found == []
+
+
 def test_a_real_date_including_a_leap_day(app):
     with app.test_request_context(method="POST"):
         form = DateForm(
@@ -54,6 +105,56 @@ def test_a_real_date_including_a_leap_day(app):
         )
         assert form.validate()
         assert form.start_date.data == date(2028, 2, 29)
+
+
+class TimeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    at = GovukTimeField("Time")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14:30", time(14, 30)),
+        ("2:30pm", time(14, 30)),
+        ("2pm", time(14, 0)),
+        ("2:30 PM", time(14, 30)),
+        ("9.15", time(9, 15)),
+        ("09:15am", time(9, 15)),
+        ("12am", time(0, 0)),
+        ("12pm", time(12, 0)),
+        ("12:05pm", time(12, 5)),
+        ("midday", time(12, 0)),
+        ("", None),
+    ],
+)
+def test_the_time_field_accepts_times_as_people_write_them(app, typed, expected):
+    with app.test_request_context(method="POST"):
+        form = TimeForm(formdata=MultiDict([("at", typed)]))
+        assert form.validate()
+        assert form.at.data == expected
+
+
+@pytest.mark.parametrize("typed", ["25:00", "14", "13pm", "2:60pm", "0am", "lunchtime", "14:3"])
+def test_the_time_field_refuses_what_is_not_a_time(app, typed):
+    with app.test_request_context(method="POST"):
+        form = TimeForm(formdata=MultiDict([("at", typed)]))
+        assert not form.validate()
+        assert form.at.errors == ["Enter a real time, like 2:30pm or 14:30"]
+        assert f'value="{typed}"' in str(form.at())  # shown again as typed
+
+
+def test_every_time_of_day_in_every_form_is_the_one_time_field():
+    found = {
+        f"{form_class.__name__}.{name}": unbound.field_class.__name__
+        for form_class in _app_forms()
+        for name, unbound in vars(form_class).items()
+        if "time" in name and hasattr(unbound, "field_class")
+    }
+    assert found  # the appointment, referral and victim update forms have one
+    assert {where: kind for where, kind in found.items() if kind != "GovukTimeField"} == {}
 
 
 class DetailsForm(ServiceErrorsMixin, FlaskForm):

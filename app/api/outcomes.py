@@ -68,7 +68,11 @@ def outcome_body(case, proposal=None) -> dict:
         "result (proposal_differs); the case changed since you read it (stale_version)"
     ),
 )
-@blp.alt_response(422, description="Invalid input; a reason is needed (code reason_required)")
+@blp.alt_response(
+    422,
+    description="Invalid input; a reason is needed (code reason_required); a completion now "
+    "must be confirmed with a reason (code confirmation_required)",
+)
 def record_outcome(data, case_id: uuid.UUID):
     """Propose (keyworker of the case) or decide (supervisor) the case's outcome.
 
@@ -79,7 +83,12 @@ def record_outcome(data, case_id: uuid.UUID):
     ``status`` and ``outcome_code``.
     """
     submission = services.submit_outcome(
-        current_user, case_id, data["result"], data["reason"], version=data["version"]
+        current_user,
+        case_id,
+        data["result"],
+        data["reason"],
+        version=data["version"],
+        confirmed=data["confirmed"],
     )
     return outcome_body(submission.case, submission.proposal)
 

@@ -57,8 +57,9 @@ def get_victim_update(case_id: uuid.UUID):
 def create_victim_update(data, case_id: uuid.UUID):
     """Record that a victim was told about the case: how (`method`), what (`summary`),
     and optionally which victim (`victim_id`, default: all the victims of the case) and
-    when (`given_at`, default: now; not in the future). It answers the key decisions
-    taken before it, so the victim is no longer due an update for them."""
+    when (`given_at`, default: now; not in the future, nor earlier than a key decision
+    taken the same day: 422 at `given_at`). It answers the key decisions taken before it,
+    so the victim is no longer due an update for them."""
     return liaison.record_update(
         current_user,
         case_id,

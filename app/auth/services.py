@@ -23,7 +23,7 @@ from app.errors import SignInFailed
 from app.extensions import db
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
+WRONG_CODE = "The security code is not correct or has expired: enter the code your app shows now"
 SESSION_TOUCH_SECONDS = 60
 PENDING_SECONDS = 300  # time allowed between the password and the code
 

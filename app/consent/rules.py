@@ -71,6 +71,28 @@ def shared_categories(
     return {category for categories in rows for category in categories} & _KNOWN_CATEGORIES
 
 
+def shared_categories_by_organisation(
+    case_id: uuid.UUID, organisation_ids, at: datetime | None = None
+) -> dict[uuid.UUID, set[str]]:
+    """``shared_categories`` for several organisations at once (one query): each
+    organisation's set, empty where nothing at all may be shared."""
+    at = at or utcnow()
+    ids = list(organisation_ids)
+    found: dict[uuid.UUID, set[str]] = {organisation_id: set() for organisation_id in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(Consent.organisation_id, Consent.categories).where(
+            Consent.case_id == case_id,
+            Consent.organisation_id.in_(ids),
+            in_force_at(at),
+        )
+    )
+    for organisation_id, categories in rows:
+        found[organisation_id] |= set(categories) & _KNOWN_CATEGORIES
+    return found
+
+
 def can_share(
     case_id: uuid.UUID,
     organisation_id: uuid.UUID,

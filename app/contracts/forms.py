@@ -102,7 +102,7 @@ class ConditionForm(ServiceErrorsMixin, FlaskForm):
         return {
             "type": self.condition_type.data,
             "description": self.description.data or "",
-            "required_sessions": int(sessions) if sessions else None,
+            "required_sessions": int(sessions) if sessions and sessions.isdigit() else None,
             "due_date": self.due_date.data,
             "victim_relevant": self.victim_relevant.data == "yes",
         }

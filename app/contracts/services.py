@@ -137,6 +137,60 @@ def _validate_start(start_date, today: date) -> str | None:
     return None
 
 
+def check_contract(
+    case: Case, start_date, agreed_on=None, agreement_method=None, conditions=()
+) -> dict[str, str]:
+    """What is wrong with a contract's details (nothing is written): ``agree_contract``
+    refuses on these, and the contract page shows them beside its own form's errors."""
+    return _checked_contract(case, start_date, agreed_on, agreement_method, conditions)[0]
+
+
+def check_condition(contract: Contract, values: Mapping) -> dict[str, str]:
+    """What is wrong with a condition's details on ``contract`` (nothing is written)."""
+    return _validate_condition(values, "", (contract.start_date, contract.end_date))[1]
+
+
+def _checked_contract(case: Case, start_date, agreed_on, agreement_method, conditions):
+    """The errors, and the values to record: the date agreed (defaulted), the method and
+    the cleaned conditions."""
+    today = today_in_london()
+    errors: dict[str, str] = {}
+    start_problem = _validate_start(start_date, today)
+    if start_problem:
+        errors["start_date"] = start_problem
+    period = None if start_problem else (start_date, contract_end(start_date))
+
+    if agreed_on is None and not start_problem:
+        agreed_on = default_agreed_on(start_date, today)
+    if not isinstance(agreed_on, date) or isinstance(agreed_on, datetime):
+        if not start_problem:
+            errors["agreed_on"] = "Enter the date the person agreed to the contract"
+    elif agreed_on > today:
+        errors["agreed_on"] = "Date agreed must be today or in the past"
+    elif agreed_on < case.offence_committed_on:
+        errors["agreed_on"] = "Date agreed must be on or after the date of the offence"
+
+    method = agreement_method if agreement_method is not None else AgreementMethod.SIGNED.value
+    if method not in {m.value for m in RECORDABLE_METHODS}:
+        errors["agreement_method"] = "Select how the person agreed to the contract"
+
+    specs = list(conditions or ())
+    cleaned = []
+    if not specs:
+        errors["conditions"] = "Add at least one condition"
+    elif len(specs) > MAX_CONDITIONS:
+        errors["conditions"] = f"A contract can have at most {MAX_CONDITIONS} conditions"
+    else:
+        for index, spec in enumerate(specs):
+            if not isinstance(spec, Mapping):
+                errors[f"conditions.{index}"] = "Each condition must be an object"
+                continue
+            clean, problems = _validate_condition(spec, f"conditions.{index}.", period)
+            cleaned.append(clean)
+            errors.update(problems)
+    return errors, agreed_on, method, cleaned
+
+
 def default_agreed_on(start_date: date, today: date | None = None) -> date:
     """The default date of agreement: the start date, or today if the start is ahead."""
     return min(start_date, today or today_in_london())
@@ -174,41 +228,9 @@ def agree_contract(
             "only an eligible or allocated case can"
         )
 
-    today = today_in_london()
-    errors: dict[str, str] = {}
-    start_problem = _validate_start(start_date, today)
-    if start_problem:
-        errors["start_date"] = start_problem
-    period = None if start_problem else (start_date, contract_end(start_date))
-
-    if agreed_on is None and not start_problem:
-        agreed_on = default_agreed_on(start_date, today)
-    if not isinstance(agreed_on, date) or isinstance(agreed_on, datetime):
-        if not start_problem:
-            errors["agreed_on"] = "Enter the date the person agreed to the contract"
-    elif agreed_on > today:
-        errors["agreed_on"] = "Date agreed must be today or in the past"
-    elif agreed_on < case.offence_committed_on:
-        errors["agreed_on"] = "Date agreed must be on or after the date of the offence"
-
-    method = agreement_method if agreement_method is not None else AgreementMethod.SIGNED.value
-    if method not in {m.value for m in RECORDABLE_METHODS}:
-        errors["agreement_method"] = "Select how the person agreed to the contract"
-
-    specs = list(conditions or ())
-    cleaned = []
-    if not specs:
-        errors["conditions"] = "Add at least one condition"
-    elif len(specs) > MAX_CONDITIONS:
-        errors["conditions"] = f"A contract can have at most {MAX_CONDITIONS} conditions"
-    else:
-        for index, spec in enumerate(specs):
-            if not isinstance(spec, Mapping):
-                errors[f"conditions.{index}"] = "Each condition must be an object"
-                continue
-            clean, problems = _validate_condition(spec, f"conditions.{index}.", period)
-            cleaned.append(clean)
-            errors.update(problems)
+    errors, agreed_on, method, cleaned = _checked_contract(
+        case, start_date, agreed_on, agreement_method, conditions
+    )
     if errors:
         db.session.rollback()
         raise InvalidInput(errors, "The contract details are not valid")

@@ -78,7 +78,18 @@ def new(case_id: uuid.UUID):
     form = ContractForm()
     if request.method == "GET":
         form.agreed_on.data = today_in_london()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not valid:  # the service's checks show with the form's own
+        form.add_service_errors(
+            services.check_contract(
+                case,
+                form.start_date.data,
+                form.agreed_on.data,
+                form.agreement_method.data,
+                [form.condition_values()],
+            )
+        )
+    if valid:
         try:
             contract = services.agree_contract(
                 current_user,
@@ -110,7 +121,11 @@ def add_condition(case_id: uuid.UUID):
     if not services.conditions_can_change(case):
         return _to_contract(case_id, "Conditions can only be added to an active contract")
     form = ConditionForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not valid:  # the service's checks show with the form's own
+        problems = services.check_condition(contract, form.condition_values())
+        form.add_service_errors(problems)
+    if valid:
         try:
             services.add_condition(current_user, case_id, **form.condition_values())
         except InvalidInput as invalid:
@@ -142,7 +157,11 @@ def vary_condition(condition_id: uuid.UUID):
     form = VaryConditionForm()
     if request.method == "GET":
         form.fill_from(condition)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not valid:  # the service's checks show with the form's own
+        problems = services.check_condition(condition.contract, form.condition_values())
+        form.add_service_errors(problems)
+    if valid:
         try:
             successor = services.vary_condition(
                 current_user, condition_id, form.reason.data, form.condition_values()

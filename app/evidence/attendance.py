@@ -11,7 +11,6 @@ from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.timeline import add_event
 from app.database import utcnow
-from app.dates import end_of_day_utc, today_in_london
 from app.errors import InvalidInput, StaleVersion
 from app.evidence.models import (
     AbsenceReason,
@@ -29,6 +28,7 @@ from app.evidence.services import (
     AppointmentRescheduled,
     AttendanceRecorded,
     clean_text,
+    has_started,
     london_text,
 )
 from app.extensions import db
@@ -107,6 +107,38 @@ def _checked_answer(answer: AttendanceAnswer, errors: dict) -> dict:
     return fields
 
 
+def cancel_appointment(actor, appointment_id: uuid.UUID, reason: str | None) -> AttendanceRecord:
+    """Cancel a booked appointment: recorded as not taking place, because the side that
+    runs it cancelled it (the partner; for a one-to-one, logistics), with the reason."""
+    appointment = get_appointment_for(actor, appointment_id)
+    reason = clean_text(reason, TEXT_MAX)
+    if reason is None:
+        raise InvalidInput({"reason": "Enter why the appointment is cancelled"})
+    cancelled_by = (
+        AbsenceReason.PARTNER_CANCELLED if appointment.referral_id else AbsenceReason.LOGISTICS
+    )
+    return record_attendance(
+        actor,
+        appointment.id,
+        AttendanceAnswer(
+            status=None, happened=False, absence_reason=cancelled_by.value, notes=reason
+        ),
+    )
+
+
+def still_booked(rows, now=None) -> list:
+    """The rows of appointments yet to come that nobody has cancelled or moved."""
+    now = now or utcnow()
+    return [row for row in rows if row.state == "booked" and row.appointment.starts_at > now]
+
+
+def not_started_text(appointment) -> str:
+    return (
+        "Attendance can be recorded once the appointment has started, at "
+        f"{london_text(appointment.starts_at)}"
+    )
+
+
 def raises_concern(record: AttendanceRecord) -> bool:
     return record.status == AttendanceStatus.DID_NOT_ATTEND.value and not record.acceptable_absence
 
@@ -139,10 +171,9 @@ def record_attendance(
         raise AppointmentRescheduled(
             "This appointment was rescheduled: record attendance at the new appointment"
         )
-    if appointment.starts_at > end_of_day_utc(today_in_london()):
+    if fields["happened"] and not has_started(appointment):
         raise AppointmentInFuture(
-            {"status": "Attendance can only be recorded once the appointment's day has come"},
-            "The appointment has not happened yet",
+            {"status": not_started_text(appointment)}, "The appointment has not started yet"
         )
     # The appointment's record of the last change, so that partner systems syncing with
     # updated_since see the new attendance; the attendance itself is a new row.

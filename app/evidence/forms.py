@@ -3,9 +3,7 @@ evidence entries and compliance decisions."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -31,14 +29,19 @@ from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
-
-LONDON = ZoneInfo("Europe/London")
-TIME_PATTERN = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+from app.forms import (
+    GovukDateField,
+    GovukTimeField,
+    ServiceErrorsMixin,
+    field_name,
+    london_moment,
+    strip,
+)
 
 
 def _long_text(label: str, message: str | None = None, **kwargs):
-    validators = [Length(max=TEXT_MAX, message=f"{label} must be {TEXT_MAX} characters or fewer")]
+    too_long = f"{field_name(label)} must be {TEXT_MAX} characters or fewer"
+    validators = [Length(max=TEXT_MAX, message=too_long)]
     validators.insert(0, DataRequired(message=message) if message else Optional())
     return TextAreaField(
         label, widget=GovCharacterCount(), filters=[strip], validators=validators, **kwargs
@@ -51,13 +54,7 @@ class _When(ServiceErrorsMixin, FlaskForm):
     day = GovukDateField(
         "Date", description="For example, 27 3 2027", validators=[DataRequired("Enter the date")]
     )
-    time_of_day = StringField(
-        "Time",
-        widget=GovTextInput(),
-        description="Use the 24-hour clock, for example 14:30",
-        filters=[strip],
-        validators=[DataRequired("Enter the time")],
-    )
+    time_of_day = GovukTimeField("Time", validators=[DataRequired("Enter the time")])
     mode = RadioField(
         "How will it take place?",
         widget=GovRadioInput(),
@@ -75,17 +72,11 @@ class _When(ServiceErrorsMixin, FlaskForm):
         ],
     )
 
-    def validate_time_of_day(self, field):
-        match = TIME_PATTERN.match(field.data or "")
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValidationError("Enter a real time, for example 14:30")
-
     @property
     def starts_at(self) -> datetime | None:
-        match = TIME_PATTERN.match(self.time_of_day.data or "")
-        if self.day.data is None or match is None:
+        if self.day.data is None or self.time_of_day.data is None:
             return None
-        return datetime.combine(self.day.data, time(int(match[1]), int(match[2])), LONDON)
+        return london_moment(self.day.data, self.time_of_day.data)
 
 
 class AppointmentForm(_When):

@@ -15,9 +15,14 @@ Rules decided here (shown to users in the form hints and the API schema):
   supervisor) record one-to-one sessions on the case and their attendance. Neither side
   records the other's attendance: the person who ran the session answers for it.
 * An appointment can be booked up to ``BOOKING_WINDOW_DAYS`` (365) days either side of now;
-  a past one can be recorded after the event.
-* Attendance cannot be recorded for an appointment that starts after today (UK time):
-  evidence says what happened, not what is expected to.
+  a past one can be recorded after the event. It can never be earlier than the contract's
+  start date (UK time), or, on a case without a contract, than the moment its referral was
+  sent: before then there was nothing for it to be evidence of (``earliest_start``).
+* Attendance cannot be recorded before the appointment's start time: evidence says what
+  happened, not what is expected to (``has_started``). Only that an appointment will not
+  take place (the partner cancelled, or logistics) can be recorded in advance: that is how
+  an appointment is cancelled (``attendance.cancel_appointment``), for example one still
+  booked when its referral was completed.
 * The first answer is the record; a change is a **correction**: a new record that points at
   the one it corrects, with who, when and why. A second answer without a correction reason
   is refused (409 ``attendance_recorded``), so nothing is overwritten by accident.
@@ -32,7 +37,7 @@ Rules decided here (shown to users in the form hints and the API schema):
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import update
 
@@ -41,6 +46,7 @@ from app.cases.models import Case
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.database import utcnow
+from app.dates import LONDON
 from app.errors import Conflict, InvalidInput
 from app.evidence.models import (
     AbsenceReason,
@@ -57,7 +63,7 @@ from app.evidence.queries import MODE_LABELS
 from app.extensions import db
 from app.referrals.models import OPEN_STATUSES, Referral
 from app.referrals.policy import get_referral_for
-from app.template_helpers import london_datetime
+from app.template_helpers import london_datetime, long_date
 
 BOOKING_WINDOW_DAYS = 365
 TEXT_MAX = 2000
@@ -109,18 +115,55 @@ def clean_text(value, limit: int) -> str | None:
     return value[:limit] if value else None
 
 
-def _check_booking(starts_at, mode, location, errors: dict) -> tuple[datetime | None, str | None]:
+def earliest_start(case: Case, referral: Referral | None) -> tuple[datetime, str] | None:
+    """The earliest an appointment on ``case`` (through ``referral``, if any) may start, and
+    the message that says so: the start of the contract's first day (UK time), or, for a
+    case without a contract, the moment the referral was sent. None: no such limit (a
+    one-to-one on a case without a contract)."""
+    contract = case.contract
+    if contract is not None:
+        first_moment = datetime.combine(contract.start_date, time.min, tzinfo=LONDON)
+        return first_moment.astimezone(UTC), (
+            "The appointment must be on or after the contract's start date, "
+            f"{long_date(contract.start_date)}"
+        )
+    if referral is not None:
+        sent = _as_utc(referral.sent_at)
+        return sent, f"The appointment must be after the referral was sent, on {london_text(sent)}"
+    return None
+
+
+def check_booking(
+    case: Case, referral: Referral | None, starts_at, mode, location
+) -> dict[str, str]:
+    """What is wrong with an appointment's time, mode and place (nothing is written): the
+    services refuse on these, and a page shows them beside its own form's errors."""
+    errors: dict[str, str] = {}
+    _check_booking(starts_at, mode, location, errors, earliest_start(case, referral))
+    return errors
+
+
+def _check_booking(
+    starts_at, mode, location, errors: dict, floor: tuple[datetime, str] | None = None
+) -> tuple[datetime | None, str | None]:
     starts = _as_utc(starts_at)
     now = utcnow()
     if starts is None:
         errors["starts_at"] = "Enter the date and time of the appointment"
     elif abs(starts - now) > timedelta(days=BOOKING_WINDOW_DAYS):
         errors["starts_at"] = f"The appointment must be within {BOOKING_WINDOW_DAYS} days of today"
+    elif floor is not None and starts < floor[0]:
+        errors["starts_at"] = floor[1]
     if mode not in {m.value for m in AppointmentMode}:
         errors["mode"] = "Choose in person, phone or video"
     if location is not None and len(str(location).strip()) > LOCATION_MAX:
         errors["location"] = f"Where must be {LOCATION_MAX} characters or fewer"
     return starts, clean_text(location, LOCATION_MAX)
+
+
+def has_started(appointment: Appointment, now: datetime | None = None) -> bool:
+    """Attendance can be recorded once the appointment's start time has come."""
+    return _as_utc(appointment.starts_at) <= (now or utcnow())
 
 
 def takes_appointments(referral_status: str) -> bool:
@@ -136,7 +179,8 @@ def book_appointment(
     check_books_on_referrals(actor)
     referral = get_referral_for(actor, referral_id)
     errors: dict[str, str] = {}
-    starts, location = _check_booking(starts_at, mode, location, errors)
+    floor = earliest_start(db.session.get(Case, referral.case_id), referral)
+    starts, location = _check_booking(starts_at, mode, location, errors, floor)
     if errors:
         raise InvalidInput(errors, "The appointment is not valid")
     if not takes_appointments(referral.status):
@@ -192,7 +236,7 @@ def record_one_to_one(actor, case_id: uuid.UUID, *, starts_at, mode, location=No
     check_case_staff(actor, "Only case staff record one-to-one sessions")
     case = get_case_for(actor, case_id)
     errors: dict[str, str] = {}
-    starts, location = _check_booking(starts_at, mode, location, errors)
+    starts, location = _check_booking(starts_at, mode, location, errors, earliest_start(case, None))
     if errors:
         raise InvalidInput(errors, "The session is not valid")
     appointment = Appointment(
@@ -214,7 +258,8 @@ def reschedule_appointment(
     errors: dict[str, str] = {}
     mode = mode or appointment.mode
     location = appointment.location if location is None else location
-    starts, location = _check_booking(starts_at, mode, location, errors)
+    floor = earliest_start(db.session.get(Case, appointment.case_id), appointment.referral)
+    starts, location = _check_booking(starts_at, mode, location, errors, floor)
     reason = clean_text(reason, TEXT_MAX)
     if not reason:
         errors["reason"] = "Enter why the appointment is being rescheduled"

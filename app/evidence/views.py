@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from app.audit import services as audit
 from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
+from app.cases.models import Case
 from app.cases.services import view_case
 from app.contracts.services import condition_status, get_condition_for, names_of
 from app.errors import Conflict, InvalidInput
@@ -54,12 +55,27 @@ def _audit_read(action: str, object_type: str, object_id, **details) -> None:
 # Appointments -------------------------------------------------------------------------
 
 
+def _when_valid(form, case, referral) -> bool:
+    """Validate a booking form; when it has errors, the service's check of the date and
+    time entered (too early, too far off) is shown with them, so that every error shows at
+    once rather than one after another."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted() and form.starts_at is not None:
+        problems = services.check_booking(
+            case, referral, form.starts_at, form.mode.data, form.location.data
+        )
+        if "starts_at" in problems:
+            form.add_service_errors({"starts_at": problems["starts_at"]})
+    return False
+
+
 @bp.route("/referrals/<uuid:referral_id>/appointments/new", methods=["GET", "POST"])
 @roles_required(Role.PARTNER)
 def book(referral_id: uuid.UUID):
     referral = get_referral_for(current_user, referral_id)
     form = AppointmentForm()
-    if form.validate_on_submit():
+    if _when_valid(form, referral.case, referral):
         try:
             services.book_appointment(
                 current_user,
@@ -96,6 +112,8 @@ def appointment(appointment_id: uuid.UUID):
         replacement=queries.replacement_of(found),
         names=names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
         can_record=policy.can_record(current_user, found),
+        started=services.has_started(found),
+        not_started_text=attendance_service.not_started_text(found),
         back=_back_to(found),
         labels=queries,
     )
@@ -110,7 +128,7 @@ def reschedule(appointment_id: uuid.UUID):
     if request.method == "GET":
         form.mode.data = found.mode
         form.location.data = found.location
-    if form.validate_on_submit():
+    if _when_valid(form, db.session.get(Case, found.case_id), found.referral):
         try:
             replacement = services.reschedule_appointment(
                 current_user,
@@ -138,6 +156,9 @@ def reschedule(appointment_id: uuid.UUID):
 def attendance(appointment_id: uuid.UUID):
     found = policy.get_appointment_for(current_user, appointment_id)
     policy.check_recorder(current_user, found)
+    if not services.has_started(found):
+        flash(attendance_service.not_started_text(found), "info")
+        return redirect(url_for("evidence.appointment", appointment_id=found.id))
     standing = queries.current_record(list(found.attendance))
     form = AttendanceForm()
     valid = form.validate_on_submit()
@@ -177,6 +198,23 @@ def attendance(appointment_id: uuid.UUID):
         standing_text=queries.attendance_text(standing) if standing else None,
         back=_back_to(found),
     ), 400 if form.errors else 200
+
+
+@bp.post("/appointments/<uuid:appointment_id>/cancel")
+@roles_required(Role.PARTNER, *STAFF)
+def cancel(appointment_id: uuid.UUID):
+    """Cancel a booked appointment (the prompt on a closed referral's page)."""
+    found = policy.get_appointment_for(current_user, appointment_id)
+    policy.check_recorder(current_user, found)
+    try:
+        attendance_service.cancel_appointment(current_user, found.id, request.form.get("reason"))
+    except InvalidInput as invalid:
+        flash(next(iter(invalid.errors.values())), "error")
+    except Conflict as conflict:
+        flash(conflict.message, "error")
+    else:
+        flash(f"Appointment on {services.london_text(found.starts_at)} cancelled", "success")
+    return redirect(_back_to(found))
 
 
 @bp.get("/appointments/to-record")
@@ -228,7 +266,7 @@ def case_evidence(case_id: uuid.UUID):
 def new_one_to_one(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="one_to_one_form")
     form = OneToOneForm()
-    if form.validate_on_submit():
+    if _when_valid(form, case, None):
         try:
             session = services.record_one_to_one(
                 current_user,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
@@ -13,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -57,9 +59,13 @@ class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     reason = reason_field(
         "Reason",
         description=(
-            "Needed for a breach or an opt-out, and for a completion when a condition is not met"
+            "Needed for a breach or an opt-out, and for a completion when a condition is not met "
+            "or that you confirm despite a warning"
         ),
         maximum=REASON_MAX,
+    )
+    confirmed = BooleanField(
+        "Complete the case now, despite the warnings above", widget=GovCheckboxInput()
     )
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())

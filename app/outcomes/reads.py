@@ -28,7 +28,14 @@ from app.cases.caseload import EXIT_REASSESSMENT_WEEK
 from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.services import view_case
 from app.contracts.models import Condition, Contract
-from app.contracts.services import ConditionProgress, condition_status, contract_timing
+from app.contracts.services import (
+    ConditionProgress,
+    ConditionRow,
+    condition_rows,
+    condition_status,
+    contract_timing,
+    names_of,
+)
 from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
 from app.errors import Forbidden
 from app.evidence.models import (
@@ -37,9 +44,11 @@ from app.evidence.models import (
     ComplianceConcern,
     ConditionEvidence,
 )
+from app.evidence.queries import case_concerns
 from app.extensions import db
-from app.outcomes import services
-from app.outcomes.followup import person_survey
+from app.outcomes import completion, policy, services
+from app.outcomes.completion import Warning
+from app.outcomes.followup import person_survey, survey_open
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ReoffendingCheck, Survey
 
 EXIT_PLANNING_WEEK = EXIT_REASSESSMENT_WEEK
@@ -96,7 +105,7 @@ class OutcomePanel:
 
 
 def open_results(case: Case) -> list[str]:
-    return [r.value for r in OutcomeResult if case.status in services.OPEN_STATES[r]]
+    return [r.value for r in OutcomeResult if case.status in policy.OPEN_STATES[r]]
 
 
 def case_panel(actor, case: Case, today: date | None = None) -> OutcomePanel:
@@ -131,12 +140,42 @@ def case_panel(actor, case: Case, today: date | None = None) -> OutcomePanel:
         exit_week_starts=(
             contract.start_date + timedelta(weeks=EXIT_PLANNING_WEEK - 1) if contract else None
         ),
-        survey_due=case.status == CaseStatus.COMPLETED.value and survey is None,
+        survey_due=survey is None and survey_open(case, today),
         survey=survey,
         check=db.session.scalar(
             select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
         ),
         has_contract=contract is not None,
+    )
+
+
+# The supervisor's decision page -------------------------------------------------------
+
+
+@dataclass
+class DecisionEvidence:
+    """What a supervisor reads before deciding: where the contract is, each condition's
+    status and evidence, the compliance concerns with their decisions, and the exit steps
+    not taken yet."""
+
+    timing_text: str | None
+    conditions: list[ConditionRow]
+    concerns: list[ComplianceConcern]
+    decided_by: dict[uuid.UUID, str]
+    missing_exit_steps: list[Warning]
+
+
+def decision_evidence(case: Case, today: date | None = None) -> DecisionEvidence:
+    """For a case the supervisor has already been allowed to see (``view_case``)."""
+    today = today or today_in_london()
+    contract = case.contract
+    concerns = case_concerns(case.id)
+    return DecisionEvidence(
+        timing_text=contract_timing(contract, today).text if contract else None,
+        conditions=condition_rows(contract, today) if contract else [],
+        concerns=concerns,
+        decided_by=names_of([d.decided_by_id for c in concerns for d in c.decisions]),
+        missing_exit_steps=completion.missing_exit_steps(case),
     )
 
 
@@ -154,6 +193,7 @@ class ExitPlanning:
     has_exit: bool
     distance: DistanceTravelled | None
     timing_text: str | None
+    survey_due: bool = False
 
 
 def exit_planning(actor, case_id: uuid.UUID, today: date | None = None) -> ExitPlanning:
@@ -176,6 +216,7 @@ def exit_planning(actor, case_id: uuid.UUID, today: date | None = None) -> ExitP
         has_exit=has_exit,
         distance=distance_travelled(case) if has_initial and has_exit else None,
         timing_text=contract_timing(contract, today).text if contract else None,
+        survey_due=person_survey(case.id) is None and survey_open(case, today),
     )
 
 

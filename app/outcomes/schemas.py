@@ -38,6 +38,16 @@ class NewOutcomeSchema(Schema):
         strict=True,
         metadata={"description": "The case's version you read; 409 stale_version if changed"},
     )
+    confirmed = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": (
+                "A completion before the contract's end date, or without the exit needs "
+                "assessment or the person's ending survey, must be confirmed (true) with a "
+                "reason (else 422, code confirmation_required, errors at confirmed and reason)"
+            )
+        },
+    )
 
 
 class SendBackSchema(Schema):

@@ -5,7 +5,7 @@ and the case policy, raises a domain error before anything is written when a rul
 broken, then writes the change with its audit entry, timeline event and notifications,
 and commits once.
 
-Rules decided here:
+Rules decided here (who and on which cases: app.outcomes.policy):
 
 * The same call, ``submit_outcome``, serves the page and ``POST /cases/{id}/outcome``. By
   the case's keyworker it is a *proposal* (pending; the case is unchanged). By a
@@ -18,6 +18,8 @@ Rules decided here:
 * The outcome is open only to an ``active`` case; opting out also to an ``eligible`` or
   ``allocated`` one (the person may choose court before the contract is agreed).
   Otherwise ``invalid_state``.
+* A completion before the contract's end date, or without the exit steps, needs the
+  proposer's confirmation and reason (app.outcomes.completion, ``confirmation_required``).
 * Breach and opt-out need the proposer's reason. Completion needs the deciding
   supervisor's reason when some current condition is not ``met`` on the *check date*:
   the contract's end date, or today if that is earlier (completing before the end is
@@ -49,23 +51,17 @@ from app.contracts.models import Condition
 from app.contracts.services import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import age_on, today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, StaleVersion
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
 from app.outcomes.checks import ensure_check
+from app.outcomes.completion import check_confirmed
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision
+from app.outcomes.policy import check_state, decides_directly, may_decide, require_case_role
 from app.text import long_date
 
 ADULT_AGE = 18
 REASON_MAX = 2000
-CASE_ROLES = frozenset({Role.KEYWORKER.value, Role.SUPERVISOR.value})
-OPEN_STATES = {
-    OutcomeResult.COMPLETED: frozenset({CaseStatus.ACTIVE.value}),
-    OutcomeResult.BREACHED: frozenset({CaseStatus.ACTIVE.value}),
-    OutcomeResult.OPTED_OUT: frozenset(
-        {CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value}
-    ),
-}
 CASE_STATUS_OF = {
     OutcomeResult.COMPLETED: CaseStatus.COMPLETED,
     OutcomeResult.BREACHED: CaseStatus.BREACHED,
@@ -185,20 +181,6 @@ def _result(raw) -> OutcomeResult:
         raise InvalidInput({"result": "Select the outcome"}) from None
 
 
-def _check_state(case: Case, result: OutcomeResult) -> None:
-    if case.status not in OPEN_STATES[result]:
-        allowed = "an active or allocated" if result == OutcomeResult.OPTED_OUT else "an active"
-        raise InvalidState(
-            f"A case that is {case.status_enum.label.lower()} cannot have this outcome: "
-            f"only {allowed} case can"
-        )
-
-
-def _require_case_role(actor) -> None:
-    if actor is None or actor.role not in CASE_ROLES:
-        raise Forbidden("Only keyworkers and supervisors record outcomes")
-
-
 def _supervisors(excluding: uuid.UUID) -> list[User]:
     return list(
         db.session.scalars(
@@ -209,27 +191,17 @@ def _supervisors(excluding: uuid.UUID) -> list[User]:
     )
 
 
-def decides_directly(user) -> bool:
-    """A supervisor's outcome is the decision; a keyworker's is a proposal."""
-    return user is not None and user.role == Role.SUPERVISOR.value
-
-
-def may_decide(user, proposal: OutcomeProposal) -> bool:
-    """A supervisor decides a proposal, unless it is their own: nobody approves their own."""
-    return decides_directly(user) and proposal.proposed_by_id != user.id
-
-
 def submit_outcome(
-    actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None
+    actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None, confirmed=False
 ) -> Submission:
     """A keyworker's proposal, or a supervisor's decision (see the module's rules)."""
-    _require_case_role(actor)
+    require_case_role(actor)
     case = get_case_for(actor, case_id, for_update=True)
     if version is not None and version != case.version:
         raise StaleVersion("The case changed since you read it. Read it again")
     result = _result(result)
     reason = _clean_reason(reason)
-    _check_state(case, result)
+    check_state(case, result)
     pending = pending_proposal(case.id)
     needs_reason = result != OutcomeResult.COMPLETED
     if not decides_directly(actor):
@@ -237,8 +209,10 @@ def submit_outcome(
             raise ProposalPending("An outcome proposal is already waiting for a supervisor")
         if needs_reason and reason is None:
             raise ReasonRequired(f"Enter the reason for the {RESULT_PHRASES[result.value]}")
-        return Submission(case, _propose(actor, case, result, reason), decided=False)
+        warned = check_confirmed(case, result.value, reason, bool(confirmed))
+        return Submission(case, _propose(actor, case, result, reason, warned), decided=False)
 
+    warned: list[str] = []  # approving a proposal: the proposer confirmed any warnings
     if pending is not None:
         if not may_decide(actor, pending):
             raise Forbidden("You cannot approve your own proposal")
@@ -251,6 +225,7 @@ def submit_outcome(
     else:
         if needs_reason and reason is None:
             raise ReasonRequired(f"Enter the reason for the {RESULT_PHRASES[result.value]}")
+        warned = check_confirmed(case, result.value, reason, bool(confirmed))
         proposal = OutcomeProposal(
             case_id=case.id, result=result.value, reason=reason, proposed_by_id=actor.id
         )
@@ -260,11 +235,13 @@ def submit_outcome(
         raise ReasonRequired(
             "Enter the reason for completing the case: some conditions are not met"
         )
-    _decide(actor, case, proposal, reason)
+    _decide(actor, case, proposal, reason, warned)
     return Submission(case, proposal, decided=True)
 
 
-def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> OutcomeProposal:
+def _propose(
+    actor, case: Case, result: OutcomeResult, reason: str | None, warned: list[str]
+) -> OutcomeProposal:
     proposal = OutcomeProposal(
         case_id=case.id, result=result.value, reason=reason, proposed_by_id=actor.id
     )
@@ -276,7 +253,7 @@ def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> Ou
         "outcome_proposal",
         proposal.id,
         actor=actor,
-        details={"case_id": str(case.id), "result": result.value},
+        details={"case_id": str(case.id), "result": result.value, "confirmed_warnings": warned},
     )
     add_event(
         case,
@@ -297,7 +274,9 @@ def _propose(actor, case: Case, result: OutcomeResult, reason: str | None) -> Ou
     return proposal
 
 
-def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) -> None:
+def _decide(
+    actor, case: Case, proposal: OutcomeProposal, reason: str | None, warned: list[str]
+) -> None:
     now = utcnow()
     today = today_in_london(now)
     result = OutcomeResult(proposal.result)
@@ -324,6 +303,7 @@ def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) ->
             "result": result.value,
             "outcome_code": code,
             "proposed_by_id": str(proposal.proposed_by_id),
+            "confirmed_warnings": warned,
         },
     )
     add_event(
@@ -345,15 +325,6 @@ def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) ->
             object_id=case.id,
         )
     db.session.commit()
-
-
-def get_proposal_for(actor, case_id: uuid.UUID, proposal_id: uuid.UUID) -> OutcomeProposal:
-    """The proposal on a case ``actor`` may see; otherwise NotFound."""
-    get_case_for(actor, case_id)
-    proposal = db.session.get(OutcomeProposal, proposal_id)
-    if proposal is None or proposal.case_id != case_id:
-        raise NotFound("No such proposal")
-    return proposal
 
 
 def send_back(

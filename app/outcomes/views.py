@@ -16,7 +16,8 @@ from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
 from app.errors import Conflict, InvalidInput
-from app.outcomes import followup, reads, services
+from app.evidence.compliance import DECISION_LABELS
+from app.outcomes import completion, followup, policy, reads, services
 from app.outcomes.forms import RESULT_CHOICES, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
 
@@ -51,7 +52,7 @@ def new(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="outcome_form")
     pending = services.pending_proposal(case.id)
     if pending is not None:
-        if services.may_decide(current_user, pending):
+        if policy.may_decide(current_user, pending):
             return redirect(url_for("outcomes.decide", case_id=case_id, proposal_id=pending.id))
         return _to_case(case_id, "An outcome proposal is already waiting for a supervisor")
     if not reads.open_results(case):
@@ -70,6 +71,7 @@ def new(case_id: uuid.UUID):
                 form.result.data,
                 form.reason.data,
                 version=_version(form.version.data),
+                confirmed=form.confirmed.data,
             )
         except InvalidInput as invalid:
             form.apply_service_error(invalid)
@@ -85,9 +87,10 @@ def new(case_id: uuid.UUID):
         "outcomes/new.html",
         form=form,
         case=case,
-        deciding=services.decides_directly(current_user),
+        deciding=policy.decides_directly(current_user),
         result_hints=RESULT_CHOICES,
         unmet=services.unmet_conditions(case),
+        warnings=completion.warnings_for(case) if case.status == "active" else [],
     ), 400 if form.errors else 200
 
 
@@ -96,11 +99,11 @@ def new(case_id: uuid.UUID):
 def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
     """A supervisor approves a keyworker's proposal or sends it back with a reason."""
     case = view_case(current_user, case_id, purpose="outcome_decision")
-    proposal = services.get_proposal_for(current_user, case_id, proposal_id)
+    proposal = policy.get_proposal_for(current_user, case_id, proposal_id)
     form = DecisionForm()
     if request.method == "GET":
         form.version.data = str(case.version)
-    own = not services.may_decide(current_user, proposal)
+    own = not policy.may_decide(current_user, proposal)
     if proposal.decision is None and form.validate_on_submit():
         version = _version(form.version.data)
         try:
@@ -127,6 +130,8 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
         proposal=proposal,
         own=own,
         unmet=services.unmet_conditions(case),
+        evidence=reads.decision_evidence(case),
+        decision_labels=DECISION_LABELS,
         labels=services.RESULT_LABELS,
         code=services.outcome_code_for(case, proposal.result),
         code_text=services.code_text,
@@ -200,6 +205,8 @@ def survey(case_id: uuid.UUID):
         form=form,
         case=case,
         recorded=recorded,
+        survey_open=followup.survey_open(case),
+        not_open_text=followup.SURVEY_NOT_OPEN,
         scale=followup.SCALE,
         legitimacy_scale=followup.LEGITIMACY_SCALE,
     ), 400 if form.errors else 200

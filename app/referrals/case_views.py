@@ -57,6 +57,7 @@ def case_choose_organisation(case_id: uuid.UUID):
         case=found.case,
         directory=found,
         service_types=list(ServiceType),
+        category_labels=CATEGORY_LABELS,
         pagination=found.page.govuk_params(
             lambda n: url_for(
                 "referrals.case_choose_organisation",
@@ -82,9 +83,10 @@ def case_new_referral(case_id: uuid.UUID, organisation_id: uuid.UUID):
     form.condition_ids.choices = [
         SelectChoice(str(c.id), f"{c.type_enum.label}: {c.description}") for c in context.conditions
     ]
-    if context.allowed and form.validate_on_submit():
-        introduction_at = form.introduction_at()
-        if not _has_errors(form):
+    if context.allowed and form.is_submitted():
+        valid = form.validate()
+        introduction_at = form.introduction_at()  # its own errors show with the others
+        if valid and not _has_errors(form):
             try:
                 referral = services.send_referral(
                     current_user,

@@ -5,7 +5,7 @@ organisation, what the form may offer (only the categories consent covers now)."
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -45,6 +45,9 @@ class DirectoryRow:
     capacity_label: str
     isa_expired: bool
     refusal: str | None
+    # The categories a consent in force now lets the case share with it, in order: none
+    # means a referral to it cannot be sent until consent is recorded.
+    consented: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +75,8 @@ def directory_for_case(
     ]
     page_info = Page(page, PAGE_SIZE, len(organisations))
     today = london_today()
+    shown = organisations[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    consents = rules.shared_categories_by_organisation(case.id, [o.id for o in shown])
     rows = [
         DirectoryRow(
             organisation=o,
@@ -83,8 +88,9 @@ def directory_for_case(
             capacity_label=Capacity(o.capacity).label,
             isa_expired=isa_expired(o, today),
             refusal=refusal_for(case, o),
+            consented=ordered(consents[o.id]),
         )
-        for o in organisations[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        for o in shown
     ]
     return Directory(case, rows, page_info, service_type)
 

@@ -11,8 +11,7 @@ form from looking for a second, prefixed copy).
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -35,30 +34,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.dates import LONDON
-from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.forms import (
+    GovukDateField,
+    GovukTimeField,
+    ServiceErrorsMixin,
+    london_moment,
+    reason_field,
+    strip,
+)
 from app.referrals.labels import DECLINE_REASON_LABELS, INTRODUCTION_LABELS, OUTCOME_LABELS
 from app.referrals.lifecycle import REASON_MAX
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
-
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
-
-
-def parse_time(text: str | None) -> time | None:
-    """'14:30', '2:30pm', '2pm', '09.15' -> a time; None if it is not one."""
-    match = _TIME.match((text or "").strip().lower())
-    if not match:
-        return None
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    elif match.group(2) is None:
-        return None  # "14" alone is not a time
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
 
 
 class ReferralForm(ServiceErrorsMixin, FlaskForm):
@@ -105,13 +91,7 @@ class ReferralForm(ServiceErrorsMixin, FlaskForm):
     introduction_date = GovukDateField(
         "Date of the warm introduction (optional)", description="For example, 27 11 2026"
     )
-    introduction_time = StringField(
-        "Time (optional)",
-        widget=GovTextInput(),
-        description="For example, 2:30pm or 14:30",
-        filters=[strip],
-        validators=[Length(max=10, message="Enter a real time, like 2:30pm or 14:30")],
-    )
+    introduction_time = GovukTimeField("Time (optional)")
     shared_categories = SelectMultipleField(
         "What information will you share?",
         widget=GovCheckboxesInput(),
@@ -125,23 +105,19 @@ class ReferralForm(ServiceErrorsMixin, FlaskForm):
 
     def introduction_at(self) -> datetime | None:
         """The date and time as a UTC instant; adds field errors and returns None when
-        only one of them, or a time that is not a time, was entered."""
+        only one of them was entered (each field has already checked its own value, so
+        every error shows at once)."""
         day: date | None = self.introduction_date.data
-        text = self.introduction_time.data
-        if day is None and not text:
-            return None
-        if day is None:
-            if not self.introduction_date.errors:
-                self.introduction_date.errors.append("Enter the date of the warm introduction")
-            return None
-        if not text:
+        at = self.introduction_time.data
+        date_entered = day is not None or any(self.introduction_date.raw_data or [])
+        time_entered = at is not None or any(self.introduction_time.raw_data or [])
+        if not date_entered and time_entered and not self.introduction_time.errors:
+            self.introduction_date.errors.append("Enter the date of the warm introduction")
+        if date_entered and not time_entered:
             self.introduction_time.errors.append("Enter the time of the warm introduction")
+        if day is None or at is None:
             return None
-        at = parse_time(text)
-        if at is None:
-            self.introduction_time.errors.append("Enter a real time, like 2:30pm or 14:30")
-            return None
-        return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+        return london_moment(day, at)
 
 
 class _ActionForm(ServiceErrorsMixin, FlaskForm):

@@ -21,6 +21,7 @@ from app.consent.models import CATEGORY_LABELS
 from app.errors import Forbidden, InvalidInput, StaleVersion
 from app.evidence import queries as evidence_queries
 from app.evidence import services as evidence_services
+from app.evidence.attendance import still_booked
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
@@ -33,7 +34,7 @@ from app.referrals.forms import (
     UpdateForm,
     version_of,
 )
-from app.referrals.models import ReferralStatus
+from app.referrals.models import CLOSED_STATUSES, ReferralStatus
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
@@ -179,9 +180,12 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         ]
     update_form = failed.get("update") or UpdateForm(prefix="update", formdata=None)
     failed_form = next(iter(failed.values()), None)
+    appointment_rows = evidence_queries.referral_appointments_by_id(view["id"])
+    closed = view["status"] in CLOSED_STATUSES
     return render_template(
         "referrals/partner_show.html",
-        appointment_rows=evidence_queries.referral_appointments_by_id(view["id"]),
+        appointment_rows=appointment_rows,
+        still_booked=still_booked(appointment_rows) if closed else [],
         can_book=evidence_services.takes_appointments(view["status"]),
         mode_labels=evidence_queries.MODE_LABELS,
         view=view,
@@ -213,9 +217,12 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
             prefix="resume", formdata=None, data=version
         )
     failed_form = next(iter(failed.values()), None)
+    appointment_rows = evidence_queries.referral_appointments(data.referral)
+    closed = view["status"] in CLOSED_STATUSES
     return render_template(
         "referrals/staff_show.html",
-        appointment_rows=evidence_queries.referral_appointments(data.referral),
+        appointment_rows=appointment_rows,
+        still_booked=still_booked(appointment_rows) if closed else [],
         can_book=False,
         mode_labels=evidence_queries.MODE_LABELS,
         case=data.case,

@@ -21,12 +21,17 @@ Key decisions are read from what the other services write:
 
 The same decision found in both places counts once in effect: only the earliest
 unanswered decision sets the due date.
+
+An update is refused if it is dated on the day of a key decision but before it
+(``decision_later_that_day``): it could not have told the victim about that decision, and
+the victim would stay due with nothing to say why. Such a time is almost always a slip
+(a time typed wrongly, or the midday used when none is typed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, literal, not_, or_, select, union_all
 from sqlalchemy.orm import aliased
@@ -34,7 +39,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.cases.models import Case, CaseEvent
 from app.database import UTCDateTime
-from app.dates import today_in_london
+from app.dates import LONDON, today_in_london
+from app.extensions import db
 from app.victims.models import Victim, VictimUpdate
 from app.workdays import add_working_days
 
@@ -160,4 +166,19 @@ def pending_since(victim=Victim):
         .where(decisions.c.case_id == victim.case_id, decisions.c.at > last)
         .correlate(victim)
         .scalar_subquery()
+    )
+
+
+def decision_later_that_day(case_id, given_at: datetime) -> datetime | None:
+    """The earliest key decision on ``case_id`` taken after ``given_at`` on the same day
+    (UK time), if there is one."""
+    day = given_at.astimezone(LONDON).date()
+    day_ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
+    decisions = key_decisions()
+    return db.session.scalar(
+        select(func.min(decisions.c.at)).where(
+            decisions.c.case_id == case_id,
+            decisions.c.at > given_at,
+            decisions.c.at < day_ends.astimezone(UTC),
+        )
     )

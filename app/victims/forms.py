@@ -3,7 +3,6 @@ contract, update preferences and the ending survey."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, time
 
 from flask_wtf import FlaskForm
@@ -11,19 +10,24 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
-from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.dates import LONDON, today_in_london
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.dates import today_in_london
+from app.forms import (
+    TIME_HINT,
+    GovukDateField,
+    GovukTimeField,
+    ServiceErrorsMixin,
+    london_moment,
+    strip,
+)
 from app.outcomes.surveys import COMMENTS_MAX
 from app.victims.models import ContactMethod
 from app.victims.vocabulary import FREQUENCIES, SCALE, TEXT_MAX
 
 ALL_VICTIMS = "all"
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MIDDAY = time(12, 0)
 
 
@@ -58,18 +62,12 @@ class UpdateForm(ServiceErrorsMixin, FlaskForm):
         description="For example, 27 3 2027",
         validators=[DataRequired(message="Enter the date the update was given")],
     )
-    given_time = StringField(
+    given_time = GovukTimeField(
         "Time the update was given (optional)",
-        widget=GovTextInput(),
         description=(
-            "For example, 14:30. If you leave it empty, today's updates are recorded at the "
+            f"{TIME_HINT}. If you leave it empty, today's updates are recorded at the "
             "current time and earlier ones at midday"
         ),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Regexp(TIME_PATTERN, message="Enter a time in the 24-hour clock, like 14:30"),
-        ],
     )
     summary = TextAreaField(
         "What the victim was told",
@@ -98,14 +96,10 @@ class UpdateForm(ServiceErrorsMixin, FlaskForm):
         the date is today, otherwise midday."""
         now = now or datetime.now(UTC)
         day = self.given_on.data
-        match = TIME_PATTERN.match(self.given_time.data or "")
-        if match:
-            moment = time(int(match.group(1)), int(match.group(2)))
-        elif day == today_in_london(now):
+        moment = self.given_time.data
+        if moment is None and day == today_in_london(now):
             return now
-        else:
-            moment = MIDDAY
-        return datetime.combine(day, moment, tzinfo=LONDON).astimezone(UTC)
+        return london_moment(day, moment or MIDDAY)
 
 
 class ConsultationForm(ServiceErrorsMixin, FlaskForm):

@@ -39,7 +39,9 @@ from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.outcomes import surveys
 from app.outcomes.models import Survey
+from app.template_helpers import london_datetime
 from app.victims import policy
+from app.victims.due import decision_later_that_day
 from app.victims.models import ContactMethod, Victim, VictimConsultation, VictimUpdate
 from app.victims.stages import CLOSED
 from app.victims.vocabulary import (
@@ -247,6 +249,31 @@ def change_preferences(
     return victim
 
 
+def check_given_at(actor, case_id: uuid.UUID, given_at) -> str | None:
+    """What ``record_update`` would say about ``given_at`` (nothing is written)."""
+    policy.check_case(actor, case_id)
+    return given_at_problem(_case_for_event(case_id), given_at)
+
+
+def given_at_problem(case: Case, given_at) -> str | None:
+    """What is wrong with the time an update was given, if anything: not in the future,
+    not before the offence, and not before a decision taken that same day (it could not
+    have reported it)."""
+    if not isinstance(given_at, datetime) or given_at.tzinfo is None:
+        return "Enter when the update was given"
+    if given_at > utcnow() + CLOCK_GRACE:
+        return "The update must have been given in the past"
+    if today_in_london(given_at) < case.offence_committed_on:
+        return "The update must have been given after the offence"
+    decided_at = decision_later_that_day(case.id, given_at)
+    if decided_at is not None:
+        return (
+            "The update must have been given after the decision it reports, taken at "
+            f"{london_datetime(decided_at)}: enter the time the update was given"
+        )
+    return None
+
+
 def record_update(
     actor,
     case_id: uuid.UUID,
@@ -270,15 +297,11 @@ def record_update(
     victim = _victim_of_case(case_id, victim_id)
     if victim_id is not None and victim is None:
         errors["victim_id"] = "Select a victim of this case"
-    now = utcnow()
     if given_at is None:
-        given_at = now
-    elif not isinstance(given_at, datetime) or given_at.tzinfo is None:
-        errors["given_at"] = "Enter when the update was given"
-    elif given_at > now + CLOCK_GRACE:
-        errors["given_at"] = "The update must have been given in the past"
-    elif today_in_london(given_at) < case.offence_committed_on:
-        errors["given_at"] = "The update must have been given after the offence"
+        given_at = utcnow()
+    problem = given_at_problem(case, given_at)
+    if problem:
+        errors["given_at"] = problem
     if errors:
         db.session.rollback()
         raise InvalidInput(errors, "The update details are not valid")

@@ -101,7 +101,13 @@ def record_update(case_id: uuid.UUID):
     victims = reads.victims_of(current_user, case_id, purpose="update_form")
     form = UpdateForm()
     form.victim_id.choices = victim_choices(victims, include_all=True)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not valid and form.given_on.data and not form.given_time.errors:
+        # The service's check of the time shows with the form's own errors.
+        problem = liaison.check_given_at(current_user, case_id, form.given_at())
+        if problem and not form.given_on.errors:
+            form.add_service_errors({"given_at": problem})
+    if valid:
         try:
             liaison.record_update(
                 current_user,

@@ -17,7 +17,7 @@ from tests.helpers import CSRF_PATTERN, csrf_token, post_form
 
 ERROR_SUMMARY = "There is a problem"
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
+WRONG_CODE = "The security code is not correct or has expired: enter the code your app shows now"
 LOCKED = "Your account is locked"
 SESSION_ENDED = "You were signed out because your session ended"
 

@@ -29,7 +29,9 @@ from tests.auth.support import (
     sessions_of,
     sign_out,
     text,
+    wrong_code,
 )
+from tests.dom import parse
 
 
 def test_password_then_code_signs_in_and_lands_on_home_page(client):
@@ -301,3 +303,19 @@ def test_next_redirect_never_names_another_host(client, target):
     )
     assert not normalised.startswith("//")
     assert urlsplit(normalised).netloc == ""
+
+
+def test_a_wrong_code_is_called_wrong(client):
+    user = factories.user("keyworker")
+    assert password_step(client, user.email).status_code == 302
+    doc = parse(code_step(client, wrong_code(user)))
+    told = "The security code is not correct or has expired: enter the code your app shows now"
+    assert doc.error_summary() == [told]
+    assert doc.field_error("code") == told
+
+
+def test_an_empty_code_asks_for_the_code(client):
+    user = factories.user("keyworker")
+    assert password_step(client, user.email).status_code == 302
+    doc = parse(code_step(client, ""))
+    assert doc.error_summary() == ["Enter the 6-digit code shown in your authenticator app"]

@@ -11,6 +11,7 @@ from app.cases.timeline import add_event
 from app.extensions import db
 from tests import factories
 from tests.cases.support import audit_entries, browser_for, text
+from tests.dom import parse
 
 
 def test_the_keyworker_reads_their_case(keyworker, keyworker_client):
@@ -40,6 +41,23 @@ def test_the_keyworker_reads_their_case(keyworker, keyworker_client):
     assert "Victim " in page  # the factory's victim name
     assert "Kim Keyworker" in page
     assert 'aria-current="page"' in page  # the Overview tab of the case navigation
+
+
+def test_addresses_keep_their_line_breaks(keyworker, keyworker_client):
+    case = factories.case(
+        keyworker, victims=1, person_fields={"address": "Flat 2\n14 Long Street\nExampletown"}
+    )
+    case.victims[0].address = "1 Mill Lane\nOldtown"
+    db.session.commit()
+    doc = parse(keyworker_client.get(f"/cases/{case.id}"))
+    contact = doc.find("h2", id="contact").next_element
+    assert contact.summary_value("Postal address").lines == [
+        "Flat 2",
+        "14 Long Street",
+        "Exampletown",
+    ]
+    victim = doc.find("h2", id="victims").parent.find("h3", text=case.victims[0].name)
+    assert victim.next_element.summary_value("Postal address").lines == ["1 Mill Lane", "Oldtown"]
 
 
 def test_reading_the_case_is_audited(keyworker, keyworker_client):

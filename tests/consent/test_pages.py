@@ -17,6 +17,7 @@ from app.dates import LONDON, add_months, contract_end, today_in_london
 from app.extensions import db
 from tests import factories
 from tests.consent.conftest import audit_actions
+from tests.dom import parse
 from tests.helpers import csrf_token, post_form, sign_in
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
@@ -190,8 +191,8 @@ def test_recording_consent_with_an_expiry_date(signed_in, case, org):
         ({"method": "telepathy"}, "Select how the person gave consent"),
         ({"notice_version": "  "}, "Enter the version of the privacy notice you explained"),
         ({"notice_version": "x" * 41}, "Privacy notice version must be 40 characters or fewer"),
-        ({"expires_on": ["31", "2", "2027"]}, "Expiry date (optional) must be a real date"),
-        ({"expires_on": ["1", "", "2027"]}, "Expiry date (optional) must include a month"),
+        ({"expires_on": ["31", "2", "2027"]}, "Expiry date must be a real date"),
+        ({"expires_on": ["1", "", "2027"]}, "Expiry date must include a month"),
         ({"expires_on": ["1", "1", "2020"]}, "Expiry date must be in the future"),
         ({"expires_on": ["1", "1", "9999"]}, "Expiry date must be no more than 2 years"),
     ],
@@ -204,6 +205,14 @@ def test_bad_input_shows_field_errors(signed_in, case, org, overrides, message):
     assert "<title>Error: " in page
     assert message in page
     assert consents_of(case) == []
+
+
+def test_error_messages_never_say_optional(signed_in, case, org):
+    data = form(org, expires_on=["31", "2", "2027"])
+    doc = parse(post_form(signed_in, f"/cases/{case.id}/consents/new", data))
+    assert doc.error_summary() == ["Expiry date must be a real date"]
+    assert doc.field_error("expires_on") == "Expiry date must be a real date"
+    assert doc.find("legend", text="Expiry date (optional)") is not None  # the label still says so
 
 
 def test_an_inactive_organisation_is_refused(signed_in, case):

@@ -15,6 +15,7 @@ from app.contracts import services
 from app.contracts.models import Condition, Contract
 from app.extensions import db
 from tests import factories
+from tests.dom import parse
 from tests.helpers import post_form
 
 ERROR_SUMMARY = "There is a problem"
@@ -208,7 +209,7 @@ def test_the_contract_form_shows_errors_and_writes_nothing(keyworker_client, eli
         "Select the type of condition",
         "Enter a description of the condition",
         "Number of sessions must be a whole number between 1 and 100",
-        "Due date (optional) must include a month",
+        "Due date must include a month",
         "Select yes if the condition concerns the victim",
     ]:
         assert message in page, message
@@ -232,6 +233,40 @@ def test_service_rules_show_on_the_form(keyworker_client, eligible_case):
     assert "Number of sessions must be a whole number between 1 and 100" in page
     assert "Due date must be between 2 November 2026 and 22 February 2027" in page
     assert stored() == (0, 0)
+
+
+def test_the_date_range_error_shows_with_the_other_errors(keyworker_client, eligible_case):
+    response = post_form(
+        keyworker_client,
+        f"/cases/{eligible_case.id}/contract/new",
+        contract_form(start_date=["1", "9", "2026"], agreement_method="", description=""),
+    )
+    doc = parse(response)
+    assert doc.error_summary() == [
+        "Start date must be no more than 28 days ago",
+        "Select how the person agreed to the contract",
+        "Enter a description of the condition",
+    ]
+    assert stored() == (0, 0)
+
+
+def test_a_due_date_outside_the_contract_shows_with_the_other_errors(keyworker_client, keyworker):
+    case, _ = active_case(keyworker)
+    response = post_form(
+        keyworker_client,
+        f"/cases/{case.id}/contract/conditions/new",
+        {
+            "condition_type": "",
+            "description": "Attend a course",
+            "due_date": ["1", "3", "2027"],
+            "victim_relevant": "no",
+        },
+    )
+    doc = parse(response)
+    assert doc.field_error("condition_type") == "Select the type of condition"
+    assert doc.field_error("due_date") == (
+        "Due date must be between 1 October 2026 and 21 January 2027, during the contract"
+    )
 
 
 def test_a_case_with_a_contract_cannot_get_another(keyworker_client, keyworker):

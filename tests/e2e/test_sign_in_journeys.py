@@ -37,7 +37,7 @@ HOME_PAGES = {
 }
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
+WRONG_CODE = "The security code is not correct or has expired: enter the code your app shows now"
 
 
 # Steps, as a person takes them ---------------------------------------------------------

@@ -26,6 +26,7 @@ COVERED_ENDPOINTS = {
     "evidence.condition",
     "evidence.decide",
     "evidence.to_record",
+    "evidence.cancel",
     "api_appointments.book_appointment",
     "api_appointments.list_referral_appointments",
     "api_appointments.get_appointment",
@@ -131,6 +132,26 @@ def test_pages(client, world, who):
             observed[endpoint, "POST"] = client.post(path, data={"csrf_token": token}).status_code
             expected[endpoint, "POST"] = post_status
     assert observed == expected
+
+
+CANCEL_EXPECTED = {
+    "partner": 302,  # the reason is missing: told so on the page it came from
+    "other_partner": 404,
+    "keyworker": 403,  # case staff see partner appointments but do not run them
+    "other_keyworker": 404,
+    "supervisor": 403,
+    "admin": 403,
+    "victim_liaison": 403,
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_cancelling(client, world, who):
+    _, people, ids = world
+    sign_in(client, people[who])
+    token = signed_in_csrf_token(client)
+    answer = client.post(f"/appointments/{ids['appointment']}/cancel", data={"csrf_token": token})
+    assert answer.status_code == CANCEL_EXPECTED[who]
 
 
 def api_expectation(name: str, who: str) -> int:

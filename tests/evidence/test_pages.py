@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.evidence.models import Appointment, AttendanceRecord, ComplianceConcern
 from app.evidence.queries import case_concerns
+from tests.dom import parse
 from tests.evidence.support import World, past
 from tests.helpers import post_form, sign_in
 from tests.referrals.support import count, fresh
@@ -32,7 +33,9 @@ def test_a_partner_books_from_the_referral_page_in_uk_time(client, world):
     assert "No appointments have been booked yet." in text_of(page)
     assert f"/referrals/{world.referral.id}/appointments/new" in text_of(page)
 
-    start = datetime(2026, 7, 1, 9, 30, tzinfo=LONDON)  # BST: 08:30 UTC
+    today = datetime.now(LONDON).date()
+    year = today.year if today < today.replace(month=7, day=1) else today.year + 1
+    start = datetime(year, 7, 1, 9, 30, tzinfo=LONDON)  # the next 1 July, in BST: 08:30 UTC
     answer = post_form(
         client,
         f"/referrals/{world.referral.id}/appointments/new",
@@ -43,7 +46,24 @@ def test_a_partner_books_from_the_referral_page_in_uk_time(client, world):
     assert "Appointment booked" in text_of(page)
     assert "Hope Street clinic" in text_of(page)
     booked = fresh(Appointment, count and _only_appointment())
-    assert booked.starts_at == datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+    assert booked.starts_at == datetime(year, 7, 1, 8, 30, tzinfo=UTC)
+
+
+def test_the_appointment_time_is_typed_as_people_say_it(client, world):
+    sign_in(client, world.partner)
+    day = (datetime.now(LONDON) + timedelta(days=3)).date()
+    answer = post_form(
+        client,
+        f"/referrals/{world.referral.id}/appointments/new",
+        {
+            "day": [str(day.day), str(day.month), str(day.year)],
+            "time_of_day": "2:30pm",
+            "mode": "phone",
+        },
+    )
+    assert answer.status_code == 302, parse(answer).error_summary()
+    booked = fresh(Appointment, _only_appointment())
+    assert booked.starts_at.astimezone(LONDON).time() == time(14, 30)
 
 
 def _only_appointment():
@@ -63,7 +83,7 @@ def test_booking_errors_are_shown_and_nothing_is_booked(client, world):
     body = text_of(answer)
     assert "There is a problem" in body
     assert "Date must be a real date" in body
-    assert "Enter a real time, for example 14:30" in body
+    assert "Enter a real time, like 2:30pm or 14:30" in body
     assert "Select in person, phone or video" in body
     assert count(Appointment) == 0
 

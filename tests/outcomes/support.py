@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.assessments.models import AssessmentStage
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
 from app.cases.models import Case
@@ -13,6 +14,7 @@ from app.contracts.models import Contract
 from app.dates import today_in_london
 from app.evidence.models import ConditionEvidence
 from app.extensions import db
+from app.outcomes.models import Survey
 from tests import factories
 from tests.helpers import api_headers
 
@@ -31,9 +33,11 @@ def active_case(
     conditions: list[dict] | None = None,
     date_of_birth: date = date(1990, 5, 17),
     victims: int = 0,
+    exit_steps_done: bool = False,
 ) -> World:
     """An active case whose contract started ``started_days_ago`` days ago (by default it
-    has ended: 112 days)."""
+    has ended: 112 days); with ``exit_steps_done``, the exit needs assessment and the
+    person's ending survey are recorded (so completing it needs no confirmation)."""
     keyworker = factories.user(Role.KEYWORKER, name="Kim Keyworker")
     supervisor = factories.user(Role.SUPERVISOR, name="Sam Supervisor")
     case = factories.case(
@@ -44,7 +48,25 @@ def active_case(
         start_date=today_in_london() - timedelta(days=started_days_ago),
         conditions=conditions,
     )
-    return World(keyworker, supervisor, case, contract)
+    world = World(keyworker, supervisor, case, contract)
+    if exit_steps_done:
+        take_exit_steps(world)
+    return world
+
+
+def take_exit_steps(world: World) -> None:
+    """The exit needs assessment and the person's ending survey, as recorded at the end."""
+    factories.assessment(world.case, AssessmentStage.EXIT)
+    db.session.add(
+        Survey(
+            case_id=world.case.id,
+            respondent="person",
+            satisfaction=4,
+            police_legitimacy=4,
+            recorded_by_id=world.keyworker.id,
+        )
+    )
+    db.session.commit()
 
 
 def mark_all_met(world: World) -> None:

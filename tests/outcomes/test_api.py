@@ -58,7 +58,7 @@ def test_a_keyworker_proposes_and_a_supervisor_approves(client, app):
     ("date_of_birth", "code"), [(date(1990, 5, 17), "24"), (date(2010, 3, 3), "23")]
 )
 def test_a_completed_case_gets_24_for_an_adult_and_23_for_a_child(client, app, date_of_birth, code):
-    world = support.active_case(conditions=[], date_of_birth=date_of_birth)
+    world = support.active_case(conditions=[], date_of_birth=date_of_birth, exit_steps_done=True)
     answer = post(client, world.case, world.supervisor, result="completed")
     assert answer.status_code == 200
     assert (answer.json["status"], answer.json["outcome_code"]) == ("completed", code)
@@ -71,7 +71,7 @@ def test_opt_out_is_charge(client, app):
 
 
 def test_completion_with_unmet_conditions_needs_a_reason(client, app):
-    world = support.active_case()
+    world = support.active_case(exit_steps_done=True)
     refused = post(client, world.case, world.supervisor, result="completed")
     assert refused.status_code == 422
     assert refused.json["code"] == "reason_required"

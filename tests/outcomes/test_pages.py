@@ -86,7 +86,7 @@ def test_sending_back_needs_a_reason(app):
 
 
 def test_a_supervisor_completing_with_unmet_conditions_gives_a_reason(app):
-    world = support.active_case()
+    world = support.active_case(exit_steps_done=True)
     supervisor = signed_in(app, world.supervisor)
     path = f"/cases/{world.case.id}/outcome/new"
     form = page(supervisor.get(path))
@@ -110,7 +110,9 @@ def test_the_outcome_form_is_not_offered_for_a_closed_case(app):
 
 def test_the_case_panel_shows_the_outcome_and_its_date(app):
     world = support.active_case(date_of_birth=date(2010, 1, 1))
-    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed early")
+    services.submit_outcome(
+        world.supervisor, world.case.id, "completed", "Closed early", confirmed=True
+    )
     with app.test_request_context():
         login_user(world.keyworker)
         rendered = html.unescape(
@@ -255,12 +257,16 @@ def test_exit_planning_from_week_14(app):
     assert "Record the exit assessment" not in text
 
 
-def test_the_ending_survey_once_completed(app):
+def test_the_ending_survey_at_the_exit_meeting_or_once_completed(app):
+    early = support.active_case(conditions=[], started_days_ago=40)  # week 6
+    client = signed_in(app, early.keyworker)
+    assert "from week 14 of the contract" in page(
+        client.get(f"/cases/{early.case.id}/ending-survey")
+    )
     world = support.active_case(conditions=[])
     client = signed_in(app, world.keyworker)
     path = f"/cases/{world.case.id}/ending-survey"
-    assert "taken once the case has been completed" in page(client.get(path))
-    services.submit_outcome(world.supervisor, world.case.id, "completed")
+    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed", confirmed=True)
     refused = post_form(client, path, {"satisfaction": "4"})
     assert refused.status_code == 400
     assert "police act fairly" in page(refused)
@@ -367,23 +373,26 @@ def test_a_pending_proposal_is_decided_by_another_supervisor_only(app):
     assert not services.may_decide(world.keyworker, proposal)
 
 
-def test_the_ending_survey_is_refused_before_completion_and_after_it_is_recorded(app):
+def test_the_ending_survey_is_refused_before_the_exit_meeting_and_after_it_is_recorded(app):
     from app.outcomes import followup
+
+    answer = {"satisfaction": "4", "police_legitimacy": "5"}
+    week_6 = support.active_case(conditions=[], started_days_ago=40)
+    client = signed_in(app, week_6.keyworker)
+    early = post_form(client, f"/cases/{week_6.case.id}/ending-survey", answer)
+    assert early.status_code == 302
+    assert "from week 14 of the contract, or once the case has been completed" in page(
+        client.get(early.headers["Location"])
+    )
+    with pytest.raises(followup.InvalidState):
+        followup.record_person_survey(
+            week_6.keyworker, week_6.case.id, satisfaction=4, police_legitimacy=5
+        )
 
     world = support.active_case(conditions=[])
     client = signed_in(app, world.keyworker)
     path = f"/cases/{world.case.id}/ending-survey"
-    answer = {"satisfaction": "4", "police_legitimacy": "5"}
-
-    early = post_form(client, path, answer)
-    assert early.status_code == 302
-    assert "taken once the case has been completed" in page(client.get(early.headers["Location"]))
-    with pytest.raises(followup.InvalidState):
-        followup.record_person_survey(
-            world.keyworker, world.case.id, satisfaction=4, police_legitimacy=5
-        )
-
-    services.submit_outcome(world.supervisor, world.case.id, "completed")
+    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed", confirmed=True)
     assert post_form(client, path, answer).status_code == 302
     again = post_form(client, path, answer)
     assert again.status_code == 302

@@ -60,7 +60,7 @@ def audit_details(action: str) -> list[dict]:
 
 def test_every_ending_is_checked_a_year_on(app):
     today = today_in_london()
-    completed = support.active_case(conditions=[])
+    completed = support.active_case(conditions=[], exit_steps_done=True)
     services.submit_outcome(completed.supervisor, completed.case.id, "completed")
     breached = support.active_case(started_days_ago=30)
     services.submit_outcome(breached.supervisor, breached.case.id, "breached", "Missed")

@@ -108,7 +108,7 @@ def test_breach_and_opt_out_need_the_proposers_reason(app, result, who):
 
 
 def test_completion_with_unmet_conditions_needs_the_supervisors_reason(app):
-    world = support.active_case()
+    world = support.active_case(exit_steps_done=True)
     # The keyworker may propose it without a reason ...
     services.submit_outcome(world.keyworker, world.case.id, "completed")
     # ... but the supervisor must give one to approve it.
@@ -123,14 +123,14 @@ def test_completion_with_unmet_conditions_needs_the_supervisors_reason(app):
 
 
 def test_completion_with_every_condition_met_needs_no_reason(app):
-    world = support.active_case(started_days_ago=100)  # the contract ends in 12 days
+    world = support.active_case(started_days_ago=112, exit_steps_done=True)  # ends today
     support.mark_all_met(world)
     services.submit_outcome(world.supervisor, world.case.id, "completed")
     assert world.case.status == CaseStatus.COMPLETED
 
 
 def test_conditions_are_checked_on_the_end_date_not_after_it(app):
-    world = support.active_case(started_days_ago=120)  # ended 8 days ago
+    world = support.active_case(started_days_ago=120, exit_steps_done=True)  # ended 8 days ago
     support.mark_all_met(world)  # evidence recorded today, after the end
     with pytest.raises(services.ReasonRequired):
         services.submit_outcome(world.supervisor, world.case.id, "completed")
@@ -146,7 +146,7 @@ def test_conditions_are_checked_on_the_end_date_not_after_it(app):
     ],
 )
 def test_a_completion_is_outcome_24_for_an_adult_and_23_for_a_child(app, date_of_birth, code):
-    world = support.active_case(conditions=[], date_of_birth=date_of_birth)
+    world = support.active_case(conditions=[], date_of_birth=date_of_birth, exit_steps_done=True)
     services.submit_outcome(world.supervisor, world.case.id, "completed")
     assert world.case.outcome_code == code
 
@@ -222,7 +222,7 @@ def test_only_supervisors_send_back(app):
 
 
 def test_the_reoffending_check_is_due_a_year_after_the_contract_ended(app):
-    completed = support.active_case(conditions=[])
+    completed = support.active_case(conditions=[], exit_steps_done=True)
     services.submit_outcome(completed.supervisor, completed.case.id, "completed")
     breached = support.active_case(started_days_ago=30)
     services.submit_outcome(breached.supervisor, breached.case.id, "breached", "Missed")

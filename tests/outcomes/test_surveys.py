@@ -17,7 +17,7 @@ from tests.outcomes import support
 
 def test_the_person_survey_reports_every_problem_then_records_once(app):
     world = support.active_case(conditions=[])
-    services.submit_outcome(world.supervisor, world.case.id, "completed")
+    services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed", confirmed=True)
 
     with pytest.raises(InvalidInput) as refused:
         followup.record_person_survey(

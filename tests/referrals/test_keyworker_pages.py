@@ -17,6 +17,7 @@ from app.partners.models import Capacity
 from app.referrals import lifecycle, services
 from app.referrals.models import Referral
 from tests import factories
+from tests.dom import parse
 from tests.helpers import csrf_token, post_form, sign_in
 from tests.referrals import support
 
@@ -76,6 +77,48 @@ def test_the_directory_shows_capacity_and_the_agreement(keyworker_client, world)
         f"/cases/{world.case.id}/referrals/new/{full.id}", follow_redirects=True
     )
     assert "is not accepting referrals at the moment" in text(followed)
+
+
+def _directory_row(doc, org):
+    return doc.by_test_id("organisations").one("tr", data_testid=f"organisation-{org.id}")
+
+
+def test_the_directory_shows_what_consent_covers_for_each_organisation(keyworker_client, world):
+    narrow = support.organisation("Narrow Consent Trust")
+    support.consent(world.case, narrow, categories=["housing", "contact_details"])
+    unconsented = support.organisation("No Consent Yet")
+    withdrawn = support.organisation("Withdrawn Consent Project")
+    support.withdraw(support.consent(world.case, withdrawn), world.keyworker)
+    db.session.commit()
+    doc = parse(keyworker_client.get(f"/cases/{world.case.id}/referrals/new"))
+
+    narrow_row = _directory_row(doc, narrow)
+    assert narrow_row.one(data_testid="consent").lines == [
+        "Consent in force",
+        "Covers: Contact details, housing",
+    ]
+    assert narrow_row.link("Refer to Narrow Consent Trust") is not None
+
+    for org in (unconsented, withdrawn):
+        row = _directory_row(doc, org)
+        assert row.one(data_testid="consent").text == "No consent"
+        assert row.link(f"Refer to {org.name}") is None
+        told = row.one(data_testid="consent-first")
+        assert told.text.startswith(f"Nothing can be shared with {org.name} yet")
+        assert told.find("a").attrs["href"] == f"/cases/{world.case.id}/consents/new"
+
+
+def test_the_directory_reads_consent_in_one_query(keyworker_client, world, count_queries):
+    def queries() -> int:
+        with count_queries() as counter:
+            keyworker_client.get(f"/cases/{world.case.id}/referrals/new")
+        return counter.count
+
+    before = queries()
+    for n in range(4):
+        org = support.organisation(f"Another Partner {n}")
+        support.consent(world.case, org)
+    assert queries() == before
 
 
 def test_the_form_offers_only_the_consented_categories(keyworker_client, world):
@@ -142,6 +185,31 @@ def test_the_form_shows_errors(keyworker_client, world):
     assert "Select how you will make the warm introduction" in page
     assert "Select the information to share with the organisation" in page
     assert "must include a year" in page
+
+
+def test_a_bad_date_and_a_bad_time_show_together(keyworker_client, world):
+    path = f"/cases/{world.case.id}/referrals/new/{world.org.id}"
+    response = post_form(
+        keyworker_client,
+        path,
+        {"need": "", "introduction_date": ["31", "2", "2027"], "introduction_time": "lunchtime"},
+    )
+    doc = parse(response)
+    assert doc.field_error("introduction_date") == (
+        "Date of the warm introduction must be a real date"
+    )
+    assert doc.field_error("introduction_time") == "Enter a real time, like 2:30pm or 14:30"
+    assert "Enter what the person needs from the organisation" in doc.error_summary()
+
+
+def test_a_date_without_a_time_is_shown_with_the_other_errors(keyworker_client, world):
+    path = f"/cases/{world.case.id}/referrals/new/{world.org.id}"
+    response = post_form(
+        keyworker_client, path, {"need": "", "introduction_date": ["1", "12", "2027"]}
+    )
+    doc = parse(response)
+    assert doc.field_error("introduction_time") == "Enter the time of the warm introduction"
+    assert doc.field_error("need") == "Enter what the person needs from the organisation"
 
 
 def test_a_bad_time_is_a_field_error(keyworker_client, world):

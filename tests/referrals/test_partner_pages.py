@@ -19,6 +19,7 @@ from app.referrals import lifecycle, services
 from app.referrals.errors import ReferralClosed
 from app.referrals.models import Referral, ReferralStatus, ReferralUpdate
 from app.referrals.reference import reference
+from tests.dom import parse
 from tests.helpers import csrf_token, sign_in
 from tests.referrals import support
 
@@ -288,6 +289,16 @@ def test_another_organisations_referral_is_not_found(partner_client, world, othe
     assert support.fresh(Referral, theirs).status == "sent"
     assert support.count(ReferralUpdate) == 0
     assert reference(theirs) not in text(partner_client.get("/referrals/inbox"))
+
+
+def test_the_shared_address_keeps_its_line_breaks(client, world):
+    world.case.person.address = "Flat 2\n14 Long Street\nExampletown"
+    db.session.commit()
+    referral = support.send(world.case, world.org, world.keyworker)
+    sign_in(client, world.partner)
+    doc = parse(client.get(f"/referrals/{referral.id}"))
+    contact = doc.by_test_id("shared-contact_details").next_element
+    assert contact.summary_value("Address").lines == ["Flat 2", "14 Long Street", "Exampletown"]
 
 
 @pytest.mark.parametrize("status", list(ReferralStatus))

@@ -5,7 +5,7 @@ change is audited and goes on the case timeline."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from app.outcomes.models import Survey
 from app.victims import liaison
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from tests import factories
+from tests.dom import parse
 from tests.helpers import csrf_token, post_form
 from tests.victims import support
 
@@ -117,7 +118,7 @@ def test_an_update_with_errors_is_shown_again_with_the_messages(
         "Select who was told",
         "Select how the victim was told",
         "Date the update was given must be a real date",
-        "Enter a time in the 24-hour clock, like 14:30",
+        "Enter a real time, like 2:30pm or 14:30",
     ):
         assert message in text
     db.session.expire_all()
@@ -534,3 +535,92 @@ def test_the_victim_page_marks_due_and_overdue_updates(app, liaison_officer):
     support.event(fresh, "contract.agreed", utcnow())
     text = support.page_text(browser.get(f"/victims/cases/{fresh.id}"))
     assert "Overdue" not in text and "Due" in text
+
+
+# An update dated before the decision it reports ----------------------------------------
+
+
+def _decided_yesterday_at_three(case):
+    """The contract was agreed yesterday at 3pm (UK time)."""
+    yesterday = today_in_london() - timedelta(days=1)
+    at = datetime.combine(yesterday, time(15, 0), tzinfo=LONDON).astimezone(UTC)
+    support.event(case, "contract.agreed", at, "Contract agreed")
+    return yesterday
+
+
+def test_an_update_before_that_days_decision_is_refused_on_the_page(
+    app, liaison_officer, case_with_victim
+):
+    case, victim = case_with_victim
+    day = _decided_yesterday_at_three(case)
+    browser = support.browser_for(app, liaison_officer)
+    path = f"/victims/cases/{case.id}"
+    response = browser.post(
+        f"{path}/updates",
+        data={
+            "csrf_token": csrf_token(browser, path),
+            "summary": "Told Vera the contract was agreed",
+            "victim_id": str(victim.id),
+            "method": "phone",
+            **_date("given_on", day),
+            "given_time": "2pm",
+        },
+    )
+    assert response.status_code == 400
+    told = (
+        "The update must have been given after the decision it reports, taken at "
+        f"{day.day} {day:%B %Y} at 3:00pm: enter the time the update was given"
+    )
+    assert parse(response).field_error("given_on") == told
+    db.session.expire_all()
+    assert db.session.scalar(select(VictimUpdate)) is None
+
+    # Later that day, it is recorded and answers the decision.
+    response = browser.post(
+        f"{path}/updates",
+        data={
+            "csrf_token": csrf_token(browser, path),
+            "summary": "Told Vera the contract was agreed",
+            "victim_id": str(victim.id),
+            "method": "phone",
+            **_date("given_on", day),
+            "given_time": "4pm",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_the_time_error_shows_with_the_forms_other_errors(app, liaison_officer, case_with_victim):
+    case, victim = case_with_victim
+    day = _decided_yesterday_at_three(case)
+    browser = support.browser_for(app, liaison_officer)
+    path = f"/victims/cases/{case.id}"
+    response = browser.post(
+        f"{path}/updates",
+        data={"csrf_token": csrf_token(browser, path), "summary": "", **_date("given_on", day)},
+    )
+    summary = parse(response).error_summary()
+    assert "Enter what the victim was told" in summary
+    assert any(m.startswith("The update must have been given after the decision") for m in summary)
+
+
+def test_the_api_refuses_an_update_before_that_days_decision(client, keyworker, case_with_victim):
+    case, victim = case_with_victim
+    day = _decided_yesterday_at_three(case)
+    given = datetime.combine(day, time(9, 0), tzinfo=LONDON).astimezone(UTC)
+    response = client.post(
+        f"/api/v1/cases/{case.id}/victim-updates",
+        json={"method": "phone", "summary": "Told them", "given_at": given.isoformat()},
+        headers=support.headers_for(keyworker),
+    )
+    assert response.status_code == 422
+    [message] = response.json["errors"]["given_at"]
+    assert message.startswith("The update must have been given after the decision it reports")
+    # An update given on an earlier day is history, and is recorded.
+    earlier = given - timedelta(days=1)
+    response = client.post(
+        f"/api/v1/cases/{case.id}/victim-updates",
+        json={"method": "phone", "summary": "Earlier news", "given_at": earlier.isoformat()},
+        headers=support.headers_for(keyworker),
+    )
+    assert response.status_code == 201
