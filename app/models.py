@@ -17,6 +17,7 @@ from app.notifications.models import Notification
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
+from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Organisation",
     "Person",
     "Referral",
+    "ReferralRead",
     "ReferralTransition",
     "ReferralUpdate",
     "User",
