@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import Role
+from app.extensions import db
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -54,6 +56,8 @@ class NavItem:
     # Endpoints (or "blueprint." prefixes) under which this item shows as the current one.
     matches: tuple[str, ...]
     leads_only: bool = False
+    # The kinds of task (app.tasks.kinds) this item counts; "*": every kind counted.
+    counts: tuple[str, ...] = ()
 
 
 NAVIGATION = {
@@ -63,7 +67,12 @@ NAVIGATION = {
     ],
     Role.SUPERVISOR: [
         NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
-        NavItem("Outcomes to decide", "outcomes.pending", ("outcomes.pending", "outcomes.decide")),
+        NavItem(
+            "Outcomes to decide",
+            "outcomes.pending",
+            ("outcomes.pending", "outcomes.decide"),
+            counts=("outcome_to_decide",),
+        ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
     ],
     Role.ADMIN: [
@@ -74,24 +83,39 @@ NAVIGATION = {
             ("partners.index", "partners.new", "partners.show", "partners.edit"),
         ),
         NavItem(
-            "Reoffending checks", "outcomes.checks", ("outcomes.checks", "outcomes.record_check")
+            "Reoffending checks",
+            "outcomes.checks",
+            ("outcomes.checks", "outcomes.record_check"),
+            counts=("reoffending_check_due",),
         ),
         NavItem("Audit log", "audit.index", ("audit.",)),
     ],
     Role.PARTNER: [
-        NavItem("Referrals", "referrals.inbox", ("referrals.",)),
+        NavItem(
+            "Referrals",
+            "referrals.inbox",
+            ("referrals.",),
+            counts=("new_referral", "acknowledgement_overdue"),
+        ),
         NavItem(
             "Attendance to record",
             "evidence.to_record",
             ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
+            counts=("attendance_to_record",),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
-    Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
+    Role.VICTIM_LIAISON: [
+        NavItem("Victim updates", "victims.home", ("victims.",), counts=("victim_update_due",))
+    ],
 }
-# Every signed-in user manages their own API tokens.
-for _items in NAVIGATION.values():
+# Every signed-in user's home is their work queue, counted; all but administrators search;
+# everyone manages their own API tokens.
+for _role, _items in NAVIGATION.items():
+    _items.insert(0, NavItem("Your tasks", "tasks.index", ("tasks.",), counts=("*",)))
+    if _role != Role.ADMIN:
+        _items.append(NavItem("Search", "search.index", ("search.",)))
     _items.append(NavItem("API tokens", "auth.tokens", TOKEN_PAGES))
 
 
@@ -104,6 +128,31 @@ def _is_current(item: NavItem, endpoint: str | None) -> bool:
     )
 
 
+def _task_counts() -> dict[str, int]:
+    """The caller's task counts, once a request (the tasks page sets them itself)."""
+    if getattr(g, "task_counts", None) is None:
+        from app.tasks.queue import counts
+
+        try:
+            g.task_counts = counts(current_user)
+        except SQLAlchemyError:
+            # An error page for a failed transaction: show the navigation without counts.
+            db.session.rollback()
+            g.task_counts = {}
+    return g.task_counts
+
+
+def _count(item: NavItem) -> int | None:
+    if not item.counts:
+        return None
+    from app.tasks.kinds import kinds_for
+
+    found = _task_counts()
+    if item.counts == ("*",):
+        return sum(found.get(k.key, 0) for k in kinds_for(current_user) if k.counted)
+    return sum(found.get(key, 0) for key in item.counts)
+
+
 def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
@@ -112,6 +161,7 @@ def navigation_items() -> list[dict]:
             "text": item.text,
             "href": url_for(item.endpoint),
             "active": _is_current(item, request.endpoint),
+            "count": _count(item),
         }
         for item in NAVIGATION[current_user.role_enum]
         if not item.leads_only or current_user.is_organisation_lead

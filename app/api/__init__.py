@@ -67,12 +67,14 @@ def _blueprints():
         organisations,
         outcomes,
         referrals,
+        tasks,
         users,
         victims,
     )
 
     return (
         me.blp,
+        tasks.blp,
         users.blp,
         organisations.blp,
         cases.blp,

@@ -37,13 +37,8 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-HOME_ENDPOINTS = {
-    Role.KEYWORKER: "cases.caseload",
-    Role.SUPERVISOR: "cases.team",
-    Role.ADMIN: "users.index",
-    Role.PARTNER: "referrals.inbox",
-    Role.VICTIM_LIAISON: "victims.home",
-}
+# Every role lands on its work queue, "Your tasks" (app.tasks).
+HOME_ENDPOINTS = dict.fromkeys(Role, "tasks.index")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Condition, Contract
@@ -358,6 +358,16 @@ def case_appointments(case_id: uuid.UUID, *, page: int, per_page: int) -> tuple[
     return _rows(appointments, names), total
 
 
+def awaiting_record(now: datetime):
+    """A WHERE clause over ``Appointment``: it has happened (started at or before ``now``),
+    was not rescheduled, and has no attendance recorded. The work queue uses it too."""
+    return and_(
+        Appointment.starts_at <= now,
+        Appointment.rescheduled_at.is_(None),
+        ~Appointment.attendance.any(),
+    )
+
+
 @dataclass
 class AwaitingRow:
     appointment: Appointment
@@ -376,11 +386,7 @@ def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[Awaitin
     from app.referrals.models import OPEN_STATUSES
     from app.referrals.reference import reference
 
-    query = select(Appointment).where(
-        Appointment.starts_at <= utcnow(),
-        Appointment.rescheduled_at.is_(None),
-        ~Appointment.attendance.any(),
-    )
+    query = select(Appointment).where(awaiting_record(utcnow()))
     if user.role == Role.PARTNER:
         query = query.join(Referral, Referral.id == Appointment.referral_id).where(
             Referral.organisation_id == user.organisation_id,

@@ -36,6 +36,7 @@ from app.referrals.models import OPEN_STATUSES
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
+from app.tasks.reads import mark_referral_read
 
 ACTIONS = "any(" + ", ".join(lifecycle.PAGE_ACTIONS) + ")"
 
@@ -213,6 +214,8 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         data = queries.staff_referral(current_user, referral_id)
     except NotFound:
         abort(404)
+    if data.case.keyworker_id == current_user.id:
+        mark_referral_read(current_user, referral_id)  # the work queue's "not yet read"
     view = data.view
     version = {"version": view["version"]}
     actions = {m.action for m in data.moves}
