@@ -293,7 +293,7 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
     """Cases for the API: a keyworker's own, all for a supervisor; a victim liaison user
     gets the cases that have victims (the caller shows them only id, reference, status).
     With ``q``, only the cases the search finds (victim liaison: by crime reference)."""
-    from app.search.queries import case_ids
+    from app.search.queries import among, case_ids
     from app.search.services import terms_or_invalid
 
     options = []
@@ -304,7 +304,8 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
     else:
         where = [case_scope(user)]
     if query.q is not None:
-        where.append(Case.id.in_(case_ids(terms_or_invalid(query.q), names=not victim_liaison)))
+        found = terms_or_invalid(query.q)
+        where.append(among(Case.id, case_ids(found, names=not victim_liaison)))
     if query.status:
         where.append(Case.status == query.status)
     if query.keyworker_id:

@@ -8,7 +8,7 @@
 * Victim liaison staff: the cases with victims, by crime reference only.
 
 Results naming people are audited as reads (which records were shown, never the text
-searched for). Two queries a page (the count and the rows), whatever the numbers.
+searched for). One query a page (its rows with the count of all), whatever the numbers.
 """
 
 from __future__ import annotations
@@ -94,82 +94,114 @@ def search(user, text: str | None, *, page: int = 1) -> Results:
     return _cases(user, found, page)
 
 
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def _top(matches, order, page: int):
+    """One page of ``matches`` (a UNION of ``id`` and the column to order by, newest
+    first), with the count of all of them, as a subquery to join the details to."""
+    found = matches.subquery()
+    when_column = found.c[1]
+    return (
+        select(found.c.id, when_column.label("at"), func.count().over().label("total"))
+        .order_by(when_column.desc(), found.c.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .subquery()
+    )
 
 
-def _page(query, page: int):
-    return db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+def _total(matches, rows) -> int:
+    """The count of all matches: from the page's rows, or (a page past the last) counted."""
+    if rows:
+        return rows[0].total
+    return db.session.scalar(select(func.count()).select_from(matches.subquery())) or 0
 
 
 def _cases(user, found: queries.Terms, page: int) -> Results:
+    matches = queries.case_matches(found, case_scope(user))
+    top = _top(matches, Case.created_at, page)
     keyworker = aliased(User)
-    query = (
+    rows = db.session.execute(
         select(
+            top.c.total,
             Case.id,
             Case.crime_reference,
             Case.status,
             Person.given_name,
             Person.family_name,
             Person.date_of_birth,
-            keyworker.name,
+            keyworker.name.label("keyworker"),
         )
+        .select_from(top)
+        .join(Case, Case.id == top.c.id)
         .join(Person, Person.id == Case.person_id)
         .outerjoin(keyworker, keyworker.id == Case.keyworker_id)
-        .where(case_scope(user), Case.id.in_(queries.case_ids(found)))
+        .order_by(top.c.at.desc(), top.c.id)
+    ).all()
+    total = _total(matches, rows)
+    results = tuple(
+        CaseResult(
+            r.id,
+            r.crime_reference,
+            r.status,
+            f"{r.given_name} {r.family_name}",
+            r.date_of_birth,
+            r.keyworker,
+        )
+        for r in rows
     )
-    total = _count(query)
-    rows = tuple(
-        CaseResult(row[0], row[1], row[2], f"{row[3]} {row[4]}", row[5], row[6])
-        for row in _page(query.order_by(Case.created_at.desc(), Case.id), page)
-    )
-    if rows:
-        _audit(user, "case.searched", "case", total, page, [r.case_id for r in rows])
-    return Results(found.text, "cases", rows, Page(page, PAGE_SIZE, total))
+    if results:
+        _audit(user, "case.searched", "case", total, page, [r.case_id for r in results])
+    return Results(found.text, "cases", results, Page(page, PAGE_SIZE, total))
 
 
 def _victim_cases(user, found: queries.Terms, page: int) -> Results:
-    query = select(Case.id, Case.crime_reference, Case.status).where(
-        victim_case_scope(user), Case.id.in_(queries.case_ids(found, names=False))
-    )
-    total = _count(query)
-    rows = tuple(
-        CaseResult(row[0], row[1], row[2])
-        for row in _page(query.order_by(Case.created_at.desc(), Case.id), page)
-    )
-    return Results(found.text, "victim_cases", rows, Page(page, PAGE_SIZE, total))
+    matches = queries.case_matches(found, victim_case_scope(user), names=False)
+    top = _top(matches, Case.created_at, page)
+    rows = db.session.execute(
+        select(top.c.total, Case.id, Case.crime_reference, Case.status)
+        .select_from(top)
+        .join(Case, Case.id == top.c.id)
+        .order_by(top.c.at.desc(), top.c.id)
+    ).all()
+    total = _total(matches, rows)
+    results = tuple(CaseResult(r.id, r.crime_reference, r.status) for r in rows)
+    return Results(found.text, "victim_cases", results, Page(page, PAGE_SIZE, total))
 
 
 def _referrals(user, found: queries.Terms, page: int) -> Results:
+    matches = queries.partner_matches(found, referral_scope(user))
+    top = _top(matches, Referral.sent_at, page)
     shared = queries.contact_details_shared()
-    query = (
+    rows = db.session.execute(
         select(
+            top.c.total,
             Referral.id,
             Referral.status,
             Referral.need,
             Referral.sent_at,
-            when((shared, Person.given_name), else_=None),
-            when((shared, Person.family_name), else_=None),
+            when((shared, Person.given_name), else_=None).label("given_name"),
+            when((shared, Person.family_name), else_=None).label("family_name"),
         )
+        .select_from(top)
+        .join(Referral, Referral.id == top.c.id)
         .join(Case, Case.id == Referral.case_id)
         .join(Person, Person.id == Case.person_id)
-        .where(referral_scope(user), queries.partner_referrals(found))
-    )
-    total = _count(query)
-    rows = tuple(
+        .order_by(top.c.at.desc(), top.c.id)
+    ).all()
+    total = _total(matches, rows)
+    results = tuple(
         ReferralResult(
-            row[0],
-            reference(row[0]),
-            row[1],
-            row[2],
-            row[3],
-            f"{row[4]} {row[5]}" if row[4] is not None else None,
+            r.id,
+            reference(r.id),
+            r.status,
+            r.need,
+            r.sent_at,
+            f"{r.given_name} {r.family_name}" if r.given_name is not None else None,
         )
-        for row in _page(query.order_by(Referral.sent_at.desc(), Referral.id), page)
+        for r in rows
     )
-    if rows:
-        _audit(user, "referral.searched", "referral", total, page, [r.referral_id for r in rows])
-    return Results(found.text, "referrals", rows, Page(page, PAGE_SIZE, total))
+    if results:
+        _audit(user, "referral.searched", "referral", total, page, [r.referral_id for r in results])
+    return Results(found.text, "referrals", results, Page(page, PAGE_SIZE, total))
 
 
 def _audit(user, action: str, object_type: str, total: int, page: int, shown: list) -> None:

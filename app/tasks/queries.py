@@ -2,10 +2,11 @@
 
 Each builder takes the caller's scope (a WHERE clause from the feature's own policy:
 ``case_scope``, ``referral_scope``, ``victim_case_scope``) and a ``Moment``, and returns a
-SELECT whose columns are labelled alike: ``object_id``, ``case_id``, ``due``, ``since``
-(for the order, oldest or most urgent first, which each builder sets), ``reference``,
-``detail`` and, for case staff only, ``given_name`` and ``family_name``. Builders for
-partners and victim liaison staff never select anything of the person.
+SELECT whose columns are labelled alike: ``object_id``, ``case_id``, ``due``, ``since``,
+``reference``, ``detail`` and, for case staff only, ``given_name`` and ``family_name``.
+The queue orders every kind alike, most urgent first: by ``due``, then ``since`` (the
+oldest first), then ``object_id``. Builders for partners and victim liaison staff never
+select anything of the person.
 """
 
 from __future__ import annotations
@@ -39,55 +40,43 @@ def _with_person(query: Select) -> Select:
 
 
 def concerns_to_decide(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(
-            select(
-                ComplianceConcern.id.label("object_id"),
-                Case.id.label("case_id"),
-                null().label("due"),
-                ComplianceConcern.raised_at.label("since"),
-                ComplianceConcern.summary.label("detail"),
-                *_person(),
-            ).join(Case, Case.id == ComplianceConcern.case_id)
-        )
-        .where(rules.concern_to_decide(), scope)
-        .order_by(ComplianceConcern.raised_at, ComplianceConcern.id)
-    )
+    return _with_person(
+        select(
+            ComplianceConcern.id.label("object_id"),
+            Case.id.label("case_id"),
+            null().label("due"),
+            ComplianceConcern.raised_at.label("since"),
+            ComplianceConcern.summary.label("detail"),
+            *_person(),
+        ).join(Case, Case.id == ComplianceConcern.case_id)
+    ).where(rules.concern_to_decide(), scope)
 
 
 def outcomes_to_decide(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(
-            select(
-                OutcomeProposal.id.label("object_id"),
-                Case.id.label("case_id"),
-                null().label("due"),
-                OutcomeProposal.proposed_at.label("since"),
-                OutcomeProposal.result.label("detail"),
-                OutcomeProposal.proposed_by_id.label("proposed_by_id"),
-                *_person(),
-            ).join(Case, Case.id == OutcomeProposal.case_id)
-        )
-        .where(rules.outcome_to_decide(), scope)
-        .order_by(OutcomeProposal.proposed_at, OutcomeProposal.id)
-    )
+    return _with_person(
+        select(
+            OutcomeProposal.id.label("object_id"),
+            Case.id.label("case_id"),
+            null().label("due"),
+            OutcomeProposal.proposed_at.label("since"),
+            OutcomeProposal.result.label("detail"),
+            OutcomeProposal.proposed_by_id.label("proposed_by_id"),
+            *_person(),
+        ).join(Case, Case.id == OutcomeProposal.case_id)
+    ).where(rules.outcome_to_decide(), scope)
 
 
 def outcomes_sent_back(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(
-            select(
-                OutcomeProposal.id.label("object_id"),
-                Case.id.label("case_id"),
-                null().label("due"),
-                OutcomeProposal.decided_at.label("since"),
-                OutcomeProposal.result.label("detail"),
-                *_person(),
-            ).join(Case, Case.id == OutcomeProposal.case_id)
-        )
-        .where(rules.outcome_sent_back(), scope)
-        .order_by(OutcomeProposal.decided_at, OutcomeProposal.id)
-    )
+    return _with_person(
+        select(
+            OutcomeProposal.id.label("object_id"),
+            Case.id.label("case_id"),
+            null().label("due"),
+            OutcomeProposal.decided_at.label("since"),
+            OutcomeProposal.result.label("detail"),
+            *_person(),
+        ).join(Case, Case.id == OutcomeProposal.case_id)
+    ).where(rules.outcome_sent_back(), scope)
 
 
 def _staff_referrals(scope: ColumnElement, *extra) -> Select:
@@ -106,13 +95,9 @@ def _staff_referrals(scope: ColumnElement, *extra) -> Select:
 
 
 def acknowledgements_overdue(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _staff_referrals(
-            scope, Referral.acknowledge_by.label("due"), Referral.sent_at.label("since")
-        )
-        .where(rules.acknowledgement_overdue(moment.today))
-        .order_by(Referral.acknowledge_by, Referral.sent_at, Referral.id)
-    )
+    return _staff_referrals(
+        scope, Referral.acknowledge_by.label("due"), Referral.sent_at.label("since")
+    ).where(rules.acknowledgement_overdue(moment.today))
 
 
 def partner_news(scope: ColumnElement, moment: Moment) -> Select:
@@ -121,7 +106,6 @@ def partner_news(scope: ColumnElement, moment: Moment) -> Select:
         _staff_referrals(scope, null().label("due"), Referral.updated_at.label("since"))
         .outerjoin(ReferralRead, rules.read_marker(Case.keyworker_id))
         .where(rules.partner_news_unread())
-        .order_by(Referral.updated_at, Referral.id)
     )
 
 
@@ -142,67 +126,53 @@ def _staff_appointments(scope: ColumnElement) -> Select:
 
 
 def appointments_today(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _staff_appointments(scope)
-        .where(rules.appointment_between(moment.today_starts, moment.tomorrow_starts))
-        .order_by(Appointment.starts_at, Appointment.id)
+    return _staff_appointments(scope).where(
+        rules.appointment_between(moment.today_starts, moment.tomorrow_starts)
     )
 
 
 def appointments_this_week(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _staff_appointments(scope)
-        .where(rules.appointment_between(moment.tomorrow_starts, moment.week_ends))
-        .order_by(Appointment.starts_at, Appointment.id)
+    return _staff_appointments(scope).where(
+        rules.appointment_between(moment.tomorrow_starts, moment.week_ends)
     )
 
 
 def one_to_ones_to_record(scope: ColumnElement, moment: Moment) -> Select:
     """The keyworker's own sessions (no referral) that have happened, unrecorded."""
-    return (
-        _staff_appointments(scope)
-        .where(Appointment.referral_id.is_(None), rules.attendance_to_record(moment))
-        .order_by(Appointment.starts_at, Appointment.id)
+    return _staff_appointments(scope).where(
+        Appointment.referral_id.is_(None), rules.attendance_to_record(moment)
     )
 
 
 def contracts_ending(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(
-            select(
-                Case.id.label("object_id"),
-                Case.id.label("case_id"),
-                Contract.end_date.label("due"),
-                Contract.end_date.label("since"),
-                null().label("detail"),
-                rules.exit_reassessed().label("exit_done"),
-                rules.outcome_proposed().label("outcome_done"),
-                rules.ending_survey_taken().label("survey_done"),
-                *_person(),
-            ).join(Contract, Contract.case_id == Case.id)
-        )
-        .where(rules.contract_ending(moment.today), scope)
-        .order_by(Contract.end_date, Case.id)
-    )
+    return _with_person(
+        select(
+            Case.id.label("object_id"),
+            Case.id.label("case_id"),
+            Contract.end_date.label("due"),
+            Contract.end_date.label("since"),
+            null().label("detail"),
+            rules.exit_reassessed().label("exit_done"),
+            rules.outcome_proposed().label("outcome_done"),
+            rules.ending_survey_taken().label("survey_done"),
+            *_person(),
+        ).join(Contract, Contract.case_id == Case.id)
+    ).where(rules.contract_ending(moment.today), scope)
 
 
 def consents_expiring(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(
-            select(
-                Consent.id.label("object_id"),
-                Case.id.label("case_id"),
-                Consent.expires_at.label("due"),
-                Consent.expires_at.label("since"),
-                Organisation.name.label("detail"),
-                *_person(),
-            )
-            .join(Case, Case.id == Consent.case_id)
-            .join(Organisation, Organisation.id == Consent.organisation_id)
+    return _with_person(
+        select(
+            Consent.id.label("object_id"),
+            Case.id.label("case_id"),
+            Consent.expires_at.label("due"),
+            Consent.expires_at.label("since"),
+            Organisation.name.label("detail"),
+            *_person(),
         )
-        .where(rules.consent_expiring(moment), scope)
-        .order_by(Consent.expires_at, Consent.id)
-    )
+        .join(Case, Case.id == Consent.case_id)
+        .join(Organisation, Organisation.id == Consent.organisation_id)
+    ).where(rules.consent_expiring(moment), scope)
 
 
 def _cases(scope: ColumnElement, *columns) -> Select:
@@ -217,29 +187,19 @@ def _cases(scope: ColumnElement, *columns) -> Select:
 
 
 def consultations_missing(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(_cases(scope, *_person()))
-        .where(rules.consultation_missing())
-        .order_by(Case.created_at, Case.id)
-    )
+    return _with_person(_cases(scope, *_person())).where(rules.consultation_missing())
 
 
 def unallocated_cases(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _with_person(_cases(scope, *_person()))
-        .where(rules.unallocated())
-        .order_by(Case.created_at, Case.id)
-    )
+    return _with_person(_cases(scope, *_person())).where(rules.unallocated())
 
 
 # Victim liaison: scope is a clause over Case; nothing of the person --------------------
 
 
 def victim_consultations_missing(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _cases(scope, Case.crime_reference.label("reference"))
-        .where(rules.consultation_missing())
-        .order_by(Case.created_at, Case.id)
+    return _cases(scope, Case.crime_reference.label("reference")).where(
+        rules.consultation_missing()
     )
 
 
@@ -258,19 +218,11 @@ def _partner_referrals(scope: ColumnElement) -> Select:
 
 
 def partner_new_referrals(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _partner_referrals(scope)
-        .where(rules.new_referral(moment.today))
-        .order_by(Referral.acknowledge_by, Referral.sent_at, Referral.id)
-    )
+    return _partner_referrals(scope).where(rules.new_referral(moment.today))
 
 
 def partner_overdue_referrals(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _partner_referrals(scope)
-        .where(rules.acknowledgement_overdue(moment.today))
-        .order_by(Referral.acknowledge_by, Referral.sent_at, Referral.id)
-    )
+    return _partner_referrals(scope).where(rules.acknowledgement_overdue(moment.today))
 
 
 def _partner_appointments(scope: ColumnElement) -> Select:
@@ -289,22 +241,16 @@ def _partner_appointments(scope: ColumnElement) -> Select:
 
 
 def partner_appointments_today(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        _partner_appointments(scope)
-        .where(rules.appointment_between(moment.today_starts, moment.tomorrow_starts))
-        .order_by(Appointment.starts_at, Appointment.id)
+    return _partner_appointments(scope).where(
+        rules.appointment_between(moment.today_starts, moment.tomorrow_starts)
     )
 
 
 def partner_attendance_to_record(scope: ColumnElement, moment: Moment) -> Select:
     """As ``app.evidence.queries.awaiting_attendance`` lists them: on open referrals."""
-    return (
-        _partner_appointments(scope)
-        .where(
-            Referral.status.in_([s.value for s in OPEN_STATUSES]),
-            rules.attendance_to_record(moment),
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
+    return _partner_appointments(scope).where(
+        Referral.status.in_([s.value for s in OPEN_STATUSES]),
+        rules.attendance_to_record(moment),
     )
 
 
@@ -323,7 +269,6 @@ def reoffending_checks_due(scope: ColumnElement, moment: Moment) -> Select:
         )
         .join(Case, Case.id == ReoffendingCheck.case_id)
         .where(rules.reoffending_check_due(moment.today), scope)
-        .order_by(ReoffendingCheck.due_on, ReoffendingCheck.id)
     )
 
 
@@ -340,21 +285,16 @@ def failed_notifications(scope: ColumnElement, moment: Moment) -> Select:
         )
         .join(User, User.id == Notification.recipient_id)
         .where(Notification.status == DeliveryStatus.FAILED.value, scope)
-        .order_by(Notification.created_at, Notification.id)
     )
 
 
 def locked_accounts(scope: ColumnElement, moment: Moment) -> Select:
-    return (
-        select(
-            User.id.label("object_id"),
-            null().label("case_id"),
-            null().label("due"),
-            User.locked_at.label("since"),
-            User.name.label("detail"),
-            User.id.label("user_id"),
-            literal(None).label("reference"),
-        )
-        .where(User.locked_at.is_not(None), User.active.is_(True), scope)
-        .order_by(User.locked_at, User.id)
-    )
+    return select(
+        User.id.label("object_id"),
+        null().label("case_id"),
+        null().label("due"),
+        User.locked_at.label("since"),
+        User.name.label("detail"),
+        User.id.label("user_id"),
+        literal(None).label("reference"),
+    ).where(User.locked_at.is_not(None), User.active.is_(True), scope)

@@ -132,8 +132,21 @@ def _task(kind: Kind, row: dict, today: date) -> Task:
 def _section(kind: Kind, user, moment: Moment, limit: int) -> Section:
     if kind.build is None:
         return _victim_updates(kind, user, moment, limit)
-    query = kind.build(kind.scope(user), moment).add_columns(func.count().over().label("total"))
-    rows = [dict(row._mapping) for row in db.session.execute(query.limit(limit))]
+    # The kind's rows are found first (through the scope's own index: a keyworker's
+    # cases, a partner's referrals), then ordered, most urgent first: told to order and
+    # limit at once, PostgreSQL tends to walk a whole table in order instead.
+    found = (
+        kind.build(kind.scope(user), moment)
+        .order_by(None)
+        .cte(f"{kind.key}_rows")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    query = (
+        select(found, func.count().over().label("total"))
+        .order_by(found.c.due, found.c.since, found.c.object_id)
+        .limit(limit)
+    )
+    rows = [dict(row._mapping) for row in db.session.execute(query)]
     total = rows[0]["total"] if rows else 0
     return Section(kind, tuple(_task(kind, row, moment.today) for row in rows), total)
 

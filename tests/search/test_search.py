@@ -81,6 +81,9 @@ def people(keyworker):
         ("smith anne", {"anne"}),  # every word, in any order
         ("ann smi", {"anne"}),
         ("anne jones", set()),
+        ("a smith", {"anne"}),  # a short word starts a word of the name
+        ("o n", {"zoe"}),
+        ("nn", set()),  # ... and is never the middle of one
         ("07/03/1991", {"zoe"}),
         ("7-3-1991", {"zoe"}),
         ("1991-03-07", {"zoe"}),
