@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.outcomes.services import RESULT_LABELS
+from app.search.services import HINTS, SEARCH_ROLES
 from app.tasks import queue
 from app.tasks.kinds import kinds_for
 from app.tasks.queue import Task
@@ -16,7 +17,6 @@ from app.template_helpers import london_datetime, long_date
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
-SEARCHERS = frozenset({Role.KEYWORKER, Role.SUPERVISOR, Role.PARTNER, Role.VICTIM_LIAISON})
 # Where the whole list of a kind is, when the page shows only its first items.
 FULL_LISTS = {
     "outcome_to_decide": ("outcomes.pending", {}),
@@ -91,6 +91,7 @@ def index():
         detail_text=detail_text,
         when_text=when_text,
         full_list=full_list,
-        can_search=current_user.role_enum in SEARCHERS,
+        can_search=current_user.role_enum in SEARCH_ROLES,
+        hint=HINTS.get(current_user.role_enum),
         kinds=kinds_for(current_user),
     )

@@ -18,12 +18,12 @@ from tests.referrals import support as referrals
 from tests.tasks.support import browser_for, headers_for, text
 from tests.victims.support import victim
 
-RESULT = re.compile(r'<tr class="govuk-table__row" data-testid="result">(.*?)</tr>', re.S)
+RESULT = re.compile(r'<li data-testid="result">(.*?)</li>', re.S)
 TAGS = re.compile(r"<[^>]+>")
 
 
 def results(response) -> list[str]:
-    """Each result row as the words a person reads."""
+    """Each result as the words a person reads."""
     assert response.status_code == 200, response.status_code
     return [" ".join(TAGS.sub(" ", row).split()) for row in RESULT.findall(text(response))]
 
@@ -119,7 +119,7 @@ def test_a_result_shows_the_case_and_links_to_it(app, keyworker, people):
     browser = browser_for(app, keyworker)
     response = browser.get("/search/?q=zoe")
     [row] = results(response)
-    assert row.startswith("EX/40001/26 Zoë O’Brien-Núñez 7 March 1991 Eligible")
+    assert row == "EX/40001/26 Zoë O’Brien-Núñez, born 7 March 1991 Eligible"
     assert f'href="/cases/{people["zoe"].id}"' in text(response)
     assert "1 result for ‘zoe’" in text(response)
 
@@ -131,7 +131,7 @@ def test_a_supervisor_finds_every_case_and_its_keyworker(app, client, people):
         str(people["theirs"].id),
     }
     rows = found_on_page(browser_for(app, supervisor), "zoe")
-    assert len(rows) == 2 and all("Test Keyworker" in row for row in rows)
+    assert len(rows) == 2 and all("Keyworker: Test Keyworker" in row for row in rows)
 
 
 def test_text_that_cannot_be_searched_for_is_refused(app, client, keyworker):
@@ -213,7 +213,7 @@ def test_a_partner_finds_by_name_only_where_contact_details_are_shared(app, clie
     partner, made = partner_world
     rows = found_on_page(browser_for(app, partner), "kowal")
     assert rows == [
-        f"{reference(made['shared'].id)} Jordan Kowalska Help to find settled accommodation Sent"
+        f"{reference(made['shared'].id)} Jordan Kowalska Help to find settled accommodation · Sent"
     ]
     response = client.get("/api/v1/referrals?q=KOWALSKA", headers=headers_for(partner))
     assert [item["id"] for item in response.json["items"]] == [str(made["shared"].id)]
@@ -224,7 +224,7 @@ def test_a_partner_finds_by_reference_and_sees_a_name_only_if_shared(app, client
     partner, made = partner_world
     browser = browser_for(app, partner)
     [row] = found_on_page(browser, reference(made["not_shared"].id))
-    assert "Not shared" in row and "Kowalska" not in row
+    assert "Name not shared with you" in row and "Kowalska" not in row
     [row] = found_on_page(browser, reference(made["shared"].id))
     assert "Jordan Kowalska" in row
     assert found_on_page(browser, reference(made["elsewhere"].id)) == []
@@ -298,3 +298,21 @@ def test_a_name_changed_later_is_found_by_its_new_name(client, keyworker):
     db.session.commit()
     assert api_case_ids(client, keyworker, "zolc") == {str(case.id)}
     assert api_case_ids(client, keyworker, "brown") == set()
+
+
+@pytest.mark.parametrize(
+    ("role", "hint"),
+    [
+        (Role.KEYWORKER, "Name, date of birth, crime reference or referral reference"),
+        (Role.PARTNER, "Referral reference, or the person's name"),
+        (Role.VICTIM_LIAISON, "Crime reference"),
+        (Role.ADMIN, None),
+    ],
+)
+def test_the_tasks_page_has_the_search_box_for_those_who_search(app, role, hint):
+    page = text(browser_for(app, factories.user(role)).get("/tasks/"))
+    if hint is None:
+        assert 'data-testid="search-form"' not in page
+    else:
+        assert 'data-testid="search-form"' in page
+        assert f'<div class="govuk-hint" id="search-q-hint">{hint}</div>' in page

@@ -28,7 +28,7 @@ SECTION = re.compile(
     r'<section aria-labelledby="([a-z_]+)" data-testid="section-\1">(.*?)</section>', re.S
 )
 COUNT = re.compile(r'data-testid="count-([a-z_]+)">(\d+)<')
-LINK = re.compile(r'<a class="govuk-link" href="([^"]+)">')
+LINK = re.compile(r'<a class="govuk-link[^"]*" href="([^"]+)">')
 
 
 def page_sections(response) -> dict[str, str]:
