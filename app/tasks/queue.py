@@ -94,8 +94,6 @@ def _as_date(value) -> date | None:
 def _task(kind: Kind, row: dict, today: date) -> Task:
     due = _as_date(row.get("due"))
     overdue = kind.always_overdue or (due is not None and due < today)
-    if kind.key == "appointment_today" or kind.key == "appointment_this_week":
-        overdue = False
     ref = row.get("reference")
     if row.get("referral_id") is not None or kind.object_type == "referral":
         ref = reference(row.get("referral_id") or row["object_id"])
@@ -111,7 +109,6 @@ def _task(kind: Kind, row: dict, today: date) -> Task:
             )
             if not done
         )
-    item = {**row, "object_id": row["object_id"]}
     return Task(
         kind=kind.key,
         object_type=kind.object_type,
@@ -124,7 +121,7 @@ def _task(kind: Kind, row: dict, today: date) -> Task:
         name=f"{given} {family}" if given is not None else None,
         detail=row.get("detail"),
         endpoint=kind.endpoint,
-        args=kind.args(item),
+        args=kind.args(row),
         still_to_do=still_to_do,
     )
 
