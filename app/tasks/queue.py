@@ -23,10 +23,9 @@ from app.cases.models import Case
 from app.dates import today_in_london
 from app.extensions import db
 from app.referrals.reference import reference
-from app.tasks import queries
+from app.tasks import queries, rules
 from app.tasks.kinds import Kind, kinds_for
 from app.tasks.rules import Moment
-from app.victims import due as victim_due
 from app.victims.listing import owed_updates
 from app.victims.models import Victim
 from app.victims.policy import victim_case_scope
@@ -217,18 +216,13 @@ def work_queue(
 
 
 def _count_of(kind: Kind, user, moment: Moment):
-    if kind.build is None:  # victims owed an update: cases with one
-        pending = (
-            select(Victim.case_id)
+    if kind.build is None:  # victims owed an update: the cases with one
+        return (
+            select(func.count(distinct(Victim.case_id)))
             .join(Case, Case.id == Victim.case_id)
-            .where(
-                Victim.wants_updates.is_(True),
-                victim_case_scope(user),
-                victim_due.pending_since(Victim).is_not(None),
-            )
-            .subquery()
+            .where(victim_case_scope(user), rules.victim_owed_update())
+            .scalar_subquery()
         )
-        return select(func.count(distinct(pending.c.case_id))).scalar_subquery()
     inner = kind.build(kind.scope(user), moment).order_by(None).subquery()
     return select(func.count()).select_from(inner).scalar_subquery()
 

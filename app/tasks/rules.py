@@ -28,6 +28,8 @@ The rules:
 * A **victim consultation is missing** while a case that can still record one (eligible,
   allocated or active) has a victim with no consultation.
 * A case is **unallocated** while it is open and has no keyworker.
+* A **victim is owed an update** after a key decision they have not been told about
+  (``app.victims.due``).
 * A **reoffending check** is due from its due date until it is recorded.
 """
 
@@ -52,6 +54,7 @@ from app.evidence.queries import awaiting_record
 from app.outcomes.models import OutcomeProposal, ProposalDecision, ReoffendingCheck, Survey
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition, ReferralUpdate
 from app.tasks.models import ReferralRead
+from app.victims import due as victim_due
 from app.victims.models import Victim, VictimConsultation
 from app.victims.vocabulary import CONSULTABLE
 
@@ -211,6 +214,12 @@ def consultation_missing() -> ColumnElement[bool]:
         ~exists().where(VictimConsultation.victim_id == Victim.id),
     )
     return and_(Case.status.in_([s.value for s in CONSULTABLE]), unconsulted)
+
+
+def victim_owed_update() -> ColumnElement[bool]:
+    """Over ``Victim`` joined to its ``Case``: the victim wants updates and is owed one
+    (``app.victims.due.owed``)."""
+    return and_(Victim.wants_updates.is_(True), victim_due.owed(Victim, Case))
 
 
 def unallocated() -> ColumnElement[bool]:
