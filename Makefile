@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SERVE_PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast e2e lint browser assets lock clean
+.PHONY: help install run serve test test-fast e2e lint browser assets lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,14 +28,18 @@ run: install ## Migrate, load demo data into an empty database, serve on http://
 	$(BIN)/flask --app app demo load
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
+serve: install ## Migrate, then serve with gunicorn as in production, on http://127.0.0.1:8000
+	$(BIN)/flask --app app db upgrade
+	GUNICORN_BIND=$(HOST):$(SERVE_PORT) $(BIN)/gunicorn -c python:app.gunicorn_conf
+
 browser: ## Install Debian's Chromium for the browser tests, if it is missing
 	@bash scripts/ensure-chromium.sh
 
 test: install browser ## Run the whole test suite (SQLite unless DATABASE_URL names PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install ## Run the suite without the browser journeys
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+test-fast: install ## Run the suite without the browser journeys and the wheel build
+	$(BIN)/python -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 e2e: install browser ## Run only the browser journeys
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

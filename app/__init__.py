@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -11,16 +12,25 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security
 from app.config import load_config
+from app.database import configure_sqlite
 from app.extensions import csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
 
-MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+# Inside the package, so that an installed hub carries its migrations.
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, static_url_path="/assets", instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
+    # INSTANCE_PATH: where the default SQLite file lives. Flask's default is instance/ in a
+    # checkout, or <venv>/var/app-instance for an installed hub.
+    app = Flask(
+        __name__,
+        static_url_path="/assets",
+        instance_relative_config=True,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
     _configure_logging(app)
     if app.config["TRUSTED_PROXIES"]:
@@ -31,11 +41,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_templates(app)
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
     )
     init_limiter(app)
     security.init_security(app)
+    from app.jobs.runner import init_jobs
+
+    # Before the auth hook, so the first request of any kind starts the in-process schedule.
+    init_jobs(app)
 
     from app.auth.hooks import init_auth
 
@@ -70,10 +86,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.consent import views as consent_views
     from app.contracts import views as contract_views
     from app.evidence import views as evidence_views
+    from app.imports import views as import_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
+    from app.reports import views as report_views
+    from app.retention import views as retention_views
     from app.search import views as search_views
+    from app.subject_access import views as subject_access_views
     from app.tasks import views as task_views
     from app.victims import views as victim_views
 
@@ -94,6 +114,10 @@ def _register_blueprints(app: Flask) -> None:
         victim_views.bp,
         evidence_views.bp,
         outcome_views.bp,
+        report_views.bp,
+        import_views.bp,
+        retention_views.bp,
+        subject_access_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app import demo
+from app.audit import checkpoints
 from app.audit import services as audit
 from app.auth import tokens
 from app.auth import users as user_service
@@ -21,23 +22,38 @@ tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
 notifications_cli = AppGroup("notifications", help="Deliver the notification outbox.")
+keys_cli = AppGroup("keys", help="Manage the keys that encrypt TOTP secrets at rest.")
+
+
+@keys_cli.command("new")
+def new_key():
+    """Print a new random key, for TOTP_ENCRYPTION_KEYS."""
+    from app.auth.encryption import new_key as make_key
+
+    click.echo(make_key())
+
+
+@keys_cli.command("rotate")
+def rotate_keys():
+    """Re-encrypt every TOTP secret with the first key in TOTP_ENCRYPTION_KEYS."""
+    from app.auth.encryption import DecryptionFailed
+    from app.auth.keys import rotate_all
+
+    try:
+        count = rotate_all()
+    except DecryptionFailed as error:
+        click.echo(f"{error} Nothing was changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Re-encrypted {count} secret(s) with the current key")
 
 
 @notifications_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep sending every --interval seconds.")
-@click.option("--interval", type=click.IntRange(1, 3600), default=30)
-def send_notifications(loop, interval):
-    """Send the messages that are due (run from cron, or with --loop as a worker)."""
-    import time
+def send_notifications():
+    """Send the messages that are due now, once (the background tasks do this by themselves)."""
+    from app.notifications.sender import sweep
 
-    from app.notifications.sender import deliver_pending
-
-    while True:
-        sent, failed = deliver_pending()
-        click.echo(f"Sent {sent}, failed {failed} (will retry)")
-        if not loop:
-            return
-        time.sleep(interval)
+    sent, failed = sweep()
+    click.echo(f"Sent {sent}, failed {failed} (will retry)")
 
 
 @users_cli.command("create")
@@ -88,9 +104,24 @@ def create_token(email, days, name):
 
 
 @audit_cli.command("verify")
-def verify_audit():
+@click.option(
+    "--against",
+    "checkpoint_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="A checkpoint file (from `audit checkpoint`): the log must still hold its head.",
+)
+def verify_audit(checkpoint_file):
     """Check every entry's hash and its link to the entry before it."""
-    result = audit.verify()
+    checkpoint = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint = checkpoints.load(checkpoint_file.read())
+        except checkpoints.CheckpointRefused as refused:
+            raise click.BadParameter(
+                f"checkpoint refused: {refused}", param_hint="--against"
+            ) from None
+    result = audit.verify(against=checkpoint)
     for problem in result.problems:
         click.echo(problem, err=True)
     if not result.ok:
@@ -98,6 +129,46 @@ def verify_audit():
         click.echo(f"Audit log FAILED verification: {problems} problem(s) in {checked} entries")
         sys.exit(1)
     click.echo(f"Audit log verified: {result.checked} entries, chain intact")
+    if result.legacy:
+        vouched = (
+            "the first entry signed with an audit key vouches for them"
+            if result.legacy < result.checked
+            else "the next entry written, signed with an audit key, will vouch for them"
+        )
+        click.echo(
+            f"{result.legacy} entries from before audit keys have a plain SHA-256: {vouched}"
+        )
+    if checkpoint is not None:
+        click.echo(
+            f"Checkpoint of {checkpoint.taken_at} matched: entry {checkpoint.last_id} "
+            f"is still entry {checkpoint.count} of the log"
+        )
+
+
+@audit_cli.command("checkpoint")
+@click.option(
+    "--to",
+    "path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write it to this file (default: print it).",
+)
+def checkpoint_audit(path):
+    """A signed statement of the log's head, to keep away from the database.
+
+    `audit verify --against FILE` later shows the log still holds that head, so entries
+    removed from the end are found.
+    """
+    checkpoint = checkpoints.take()
+    if path is None:
+        click.echo(checkpoint.to_text(), nl=False)
+        return
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(checkpoint.to_text())
+    click.echo(
+        f"Checkpoint written to {path}: {checkpoint.count} entries, the last "
+        f"{checkpoint.last_id}, signed with audit key {checkpoint.key_id!r}"
+    )
 
 
 @demo_cli.command("load")
@@ -118,9 +189,35 @@ def demo_code(secret):
 
 
 def register_commands(app: Flask) -> None:
+    from app.jobs.cli import jobs_cli
+    from app.ops.cli import ops_cli
+    from app.outcomes.cli import outcomes_cli
     from app.referrals.cli import referrals_cli
+    from app.retention.cli import retention_cli
 
-    for group in (users_cli, tokens_cli, audit_cli, notifications_cli, referrals_cli):
+    groups = (
+        users_cli,
+        tokens_cli,
+        audit_cli,
+        notifications_cli,
+        keys_cli,
+        referrals_cli,
+        outcomes_cli,
+        jobs_cli,
+        ops_cli,
+        retention_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)
     if app.config["HUB_ENV"] != "production":
         app.cli.add_command(demo_cli)
+
+
+def main() -> None:
+    """The ``hub`` command of an installed hub: the same commands as ``flask --app app``
+    (``hub db upgrade``, ``hub users create ...``, ``hub run``), from any directory."""
+    from flask.cli import FlaskGroup
+
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="The virtual offender hub.").main(prog_name="hub")

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
+
+from app.auth.encryption import key_problem, parse_keys
 
 DEVELOPMENT_SECRET = "dev-only-secret-key-not-for-production"  # noqa: S105
+# Encrypts TOTP secrets outside production only; production refuses to start with it.
+DEVELOPMENT_TOTP_KEY = "ZGV2LW9ubHktdG90cC1rZXktbm90LWZvci1wcm9kISE="
+DEVELOPMENT_AUDIT_KEYS = "dev:dev-only-audit-key-not-for-production"
+AUDIT_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+MINIMUM_SECRET_LENGTH = 32
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -22,18 +30,28 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+RETENTION_SETTINGS = (
+    "RETENTION_CASE_YEARS",
+    "RETENTION_INELIGIBLE_YEARS",
+    "RETENTION_VICTIM_CONTACT_YEARS",
+)
+
+
 class ConfigurationError(RuntimeError):
     """The settings are unsafe or incomplete for the environment they are in."""
 
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the settings dict. ``overrides`` (tests) win over the environment."""
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # .env in the working directory
     env = os.environ.get("HUB_ENV", "development")
     default_db = "sqlite:///" + str(Path(instance_path) / "hub.sqlite3")
     config: dict = {
         "HUB_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
+        # The audit chain's HMAC keys, "id:key,id:key": the last signs new entries; the
+        # others still verify what they signed. Kept out of the database, like SECRET_KEY.
+        "AUDIT_KEYS": os.environ.get("AUDIT_KEYS") or DEVELOPMENT_AUDIT_KEYS,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Virtual offender hub"),
@@ -44,7 +62,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
-        "LOCKOUT_THRESHOLD": _int("LOCKOUT_THRESHOLD", 10),
+        # Failed sign-ins in a row (per account; per client address) before attempts wait:
+        # the first delay, doubled after each further failure, up to the maximum.
+        "SIGN_IN_THROTTLE_ACCOUNT_FAILURES": _int("SIGN_IN_THROTTLE_ACCOUNT_FAILURES", 5),
+        "SIGN_IN_THROTTLE_ADDRESS_FAILURES": _int("SIGN_IN_THROTTLE_ADDRESS_FAILURES", 30),
+        "SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS": _int("SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS", 60),
+        "SIGN_IN_THROTTLE_MAX_DELAY_MINUTES": _int("SIGN_IN_THROTTLE_MAX_DELAY_MINUTES", 15),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -57,6 +80,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Virtual offender hub"),
+        # Comma-separated Fernet keys: the first encrypts, all of them decrypt.
+        "TOTP_ENCRYPTION_KEYS": os.environ.get("TOTP_ENCRYPTION_KEYS") or DEVELOPMENT_TOTP_KEY,
         "API_TOKEN_DEFAULT_DAYS": _int("API_TOKEN_DEFAULT_DAYS", 90),
         "API_TITLE": "Virtual offender hub API",
         "API_VERSION": "v1",
@@ -73,23 +98,81 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # Background tasks: Celery when a broker is named, else the web process itself.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", "hub"),
+        # The key of the research extract's pseudonyms (app.reports.extract); without it,
+        # a key derived from SECRET_KEY.
+        "RESEARCH_EXTRACT_KEY": os.environ.get("RESEARCH_EXTRACT_KEY") or None,
+        # The retention schedule (app.retention.schedule; each period is in the README):
+        # years after which a record comes up for an administrator's review and erasure.
+        "RETENTION_CASE_YEARS": _int("RETENTION_CASE_YEARS", 6),
+        "RETENTION_INELIGIBLE_YEARS": _int("RETENTION_INELIGIBLE_YEARS", 2),
+        "RETENTION_VICTIM_CONTACT_YEARS": _int("RETENTION_VICTIM_CONTACT_YEARS", 1),
     }
     if overrides:
         config.update(overrides)
+    if isinstance(config["AUDIT_KEYS"], str):
+        config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
+    # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override).
+    config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
+    config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])
     check_config(config)
     return config
 
 
 def check_config(config: dict) -> None:
-    """Refuse to start in production with development defaults."""
+    """Refuse to start with unusable keys, and in production with development defaults."""
+    problem = key_problem(config["TOTP_ENCRYPTION_KEYS"])
+    if problem:
+        raise ConfigurationError(problem)
+    for name in RETENTION_SETTINGS:
+        if not isinstance(config.get(name), int) or config[name] < 1:
+            raise ConfigurationError(f"{name} must be a whole number of years, 1 or more")
     if config["HUB_ENV"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+    if secret == DEVELOPMENT_SECRET or len(secret) < MINIMUM_SECRET_LENGTH:
         raise ConfigurationError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production"
         )
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise ConfigurationError("DATABASE_URL must name the PostgreSQL database in production")
+    if DEVELOPMENT_TOTP_KEY in config["TOTP_ENCRYPTION_KEYS"]:
+        raise ConfigurationError(
+            "TOTP_ENCRYPTION_KEYS must be set to your own Fernet keys in production "
+            "(make one with: flask --app app keys new)"
+        )
+    development_keys = parse_audit_keys(DEVELOPMENT_AUDIT_KEYS)
+    if config["AUDIT_KEYS"] == development_keys:
+        raise ConfigurationError(
+            "AUDIT_KEYS must be set in production: id:key, the key a random value of at least "
+            "32 characters"
+        )
+    for key_id, key in config["AUDIT_KEYS"].items():
+        if key in development_keys.values() or len(key) < MINIMUM_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"AUDIT_KEYS: key {key_id!r} must be a random value of at least 32 characters "
+                "in production"
+            )
+        if key == secret:
+            raise ConfigurationError(f"AUDIT_KEYS: key {key_id!r} must not be the SECRET_KEY")
+
+
+def parse_audit_keys(raw: str) -> dict[str, str]:
+    """``"id1:key1,id2:key2"`` as {id: key}, in order: the last is the current key."""
+    keys: dict[str, str] = {}
+    for item in raw.split(","):
+        key_id, colon, key = item.strip().partition(":")
+        if not colon or not key:
+            raise ConfigurationError("AUDIT_KEYS must be a list of id:key, separated by commas")
+        if not AUDIT_KEY_ID.fullmatch(key_id):
+            raise ConfigurationError(
+                "AUDIT_KEYS: a key id is 1 to 32 letters, digits, dots, dashes or underscores"
+            )
+        if key_id in keys:
+            raise ConfigurationError(f"AUDIT_KEYS: the key id {key_id!r} is used twice")
+        keys[key_id] = key
+    return keys

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid
+from sqlalchemy import Connection, DateTime, Engine, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Alembic needs named constraints to alter tables on SQLite (batch mode).
@@ -16,6 +16,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# How long a SQLite connection waits for another's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def utcnow() -> datetime:
@@ -54,3 +58,38 @@ class Base(DeclarativeBase):
 
 class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Make a SQLite database fit for a threaded server (the development default).
+
+    Write-ahead logging lets readers carry on while one connection writes, and the busy
+    timeout makes a connection wait its turn for the write lock instead of failing at
+    once. Both are set on every new connection. PostgreSQL engines are left alone.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS:d}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+
+def hold_write_lock(connection: Connection) -> None:
+    """On SQLite, make the connection's transaction hold the database's write lock.
+
+    The sqlite3 driver (in its default, legacy transaction mode) runs reads outside any
+    transaction and opens one only before the first INSERT, UPDATE or DELETE, whose write
+    lock it then holds until commit or rollback. So a connection already in a transaction
+    holds the lock; otherwise ``BEGIN IMMEDIATE`` opens one that takes it now, waiting up to
+    the busy timeout for another writer to finish. Everything read afterwards in the
+    transaction is what the last writer committed, and nobody else writes until this
+    transaction ends. A no-op on other databases.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

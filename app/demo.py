@@ -1,6 +1,7 @@
 """Fictional demonstration data for development: organisations, one user per role, three
 cases (active with a contract, new, and ineligible), and a referral of the active case with
-appointments and attendance, all made through the real services.
+appointments and attendance, all made through the real services; then two years of
+history for the reports (``app.demo_history``).
 
 Never loaded in production (the command is not registered there), and only into an
 empty database.
@@ -25,6 +26,7 @@ from app.consent.services import give_consent
 from app.contracts.services import agree_contract
 from app.database import utcnow
 from app.dates import today_in_london
+from app.demo_history import load_history
 from app.evidence.attendance import AttendanceAnswer, record_attendance
 from app.evidence.services import book_appointment
 from app.extensions import db
@@ -66,6 +68,7 @@ DEMO_USERS = [
     ("admin@demo.hub.example", "Alex Administrator", Role.ADMIN, None),
     ("partner@demo.hub.example", "Pat Partner", Role.PARTNER, "Turning Point Recovery"),
     ("victim.liaison@demo.hub.example", "Vic Liaison", Role.VICTIM_LIAISON, None),
+    ("analyst@demo.hub.example", "Ana Analyst", Role.ANALYST, None),
 ]
 
 
@@ -108,6 +111,7 @@ def load_if_empty() -> bool:
     db.session.commit()
     _load_demo_cases(users[Role.KEYWORKER], by_name, today)
     _load_demo_evidence(users[Role.KEYWORKER], users[Role.PARTNER], by_name)
+    load_history(users[Role.KEYWORKER], users[Role.SUPERVISOR], users[Role.PARTNER], by_name, today)
     return True
 
 

@@ -16,8 +16,14 @@ class SignInFailed(DomainError):
     code = "sign_in_failed"
 
 
-class AccountLocked(DomainError):
-    code = "account_locked"
+class SignInThrottled(DomainError):
+    """Too many failed sign-in attempts: wait ``retry_after`` seconds."""
+
+    code = "sign_in_throttled"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ValidationFailed(DomainError):
@@ -26,6 +32,25 @@ class ValidationFailed(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class StaleVersion(Conflict):
+    """Someone else changed the object since the caller read it (the ``version`` sent, or
+    a row changed underneath a write, is not the current one)."""
+
+    code = "stale_version"
+
+
+class InvalidState(Conflict):
+    """The case (or object) is not in a status that allows this."""
+
+    code = "invalid_state"
+
+
+class AlreadyRecorded(Conflict):
+    """Something recorded once only (a survey, a reoffending check) already has been."""
+
+    code = "already_recorded"
 
 
 class NotFound(DomainError):

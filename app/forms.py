@@ -1,12 +1,18 @@
-"""Form fields shared by every feature, with GOV.UK error wording."""
+"""Form fields shared by every feature, with GOV.UK error wording, and the one way a
+service's errors are shown on a form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import ClassVar
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
-from wtforms.validators import StopValidation
+from govuk_frontend_wtf.main import wtforms_errors as govuk_wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea
+from wtforms import Field, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
+
+from app.errors import DomainError
 
 PARTS = ("day", "month", "year")
 
@@ -14,6 +20,24 @@ PARTS = ("day", "month", "year")
 def strip(value):
     """A filter: trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def reason_field(
+    label: str, *, maximum: int, description: str = "", required: str | None = None
+) -> TextAreaField:
+    """A reason, in a GOV.UK text area, trimmed. ``required`` is the message when it is
+    left empty; without one the reason is optional (the service says when it is needed).
+    Longer than ``maximum`` characters: "Reason must be <maximum> characters or fewer"."""
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=description,
+        filters=[strip],
+        validators=[
+            DataRequired(message=required) if required else Optional(),
+            Length(max=maximum, message=f"Reason must be {maximum} characters or fewer"),
+        ],
+    )
 
 
 def _join(parts: list[str]) -> str:
@@ -68,3 +92,48 @@ class GovukDateField(Field):
         if self.raw_data:
             return " ".join(self.raw_data)
         return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+class ServiceErrorsMixin:
+    """Show a service's domain error on a form (mix into a ``FlaskForm``).
+
+    Each message goes on the field the service named: ``InvalidInput.errors`` (field ->
+    message) or ``DomainError.field``. A name the form has no field for, or an error that
+    names none, becomes a form-level error, shown in the error summary. A field shows its
+    first error only: a service's message never replaces one the form's own validation
+    put there, and the same message is not added twice.
+    """
+
+    #: A service's name for an input -> this form's field name, where the two differ.
+    SERVICE_FIELDS: ClassVar[dict[str, str]] = {}
+
+    def service_field(self, key: str) -> Field | None:
+        """The field that shows the service's error about ``key`` (None: the whole form).
+        A form whose service names nested inputs (``victims.0.name``) overrides this."""
+        return self._fields.get(self.SERVICE_FIELDS.get(key, key))  # type: ignore[attr-defined]
+
+    def apply_service_error(self, error: DomainError) -> None:
+        errors = getattr(error, "errors", None) or {error.field: error.message}
+        self.add_service_errors(errors)
+
+    def add_service_errors(self, errors: Mapping[str | None, str]) -> None:
+        """Field name (as the service names it) -> message; None for the whole form."""
+        for key, message in errors.items():
+            field = self.service_field(key) if key else None
+            if field is None:
+                form_errors = self.form_errors  # type: ignore[attr-defined]
+                if message not in form_errors:
+                    form_errors.append(message)
+            elif message not in field.errors:
+                field.errors = [*field.errors, message]
+
+
+def error_summary(form, params=None) -> dict:
+    """The GOV.UK error summary of a form (the template global ``wtforms_errors``): the
+    package's own, with every form-level error listed first, without a link (there is no
+    field to go to)."""
+    summary = govuk_wtforms_errors(form, params or {})
+    form_level = [{"text": message} for message in getattr(form, "form_errors", None) or []]
+    fields = [item for item in summary["errorList"] if item.get("href") != "#"]
+    summary["errorList"] = form_level + fields
+    return summary

@@ -2,7 +2,14 @@
 
 from app.assessments.models import NeedsAssessment, NeedScore
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, User, UserSession
+from app.auth.models import (
+    ApiToken,
+    PendingSignIn,
+    SetUpLink,
+    SignInThrottle,
+    User,
+    UserSession,
+)
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
@@ -17,6 +24,7 @@ from app.notifications.models import Notification
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
+from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 
@@ -43,11 +51,15 @@ __all__ = [
     "Notification",
     "NeedsAssessment",
     "Organisation",
+    "PendingSignIn",
     "Person",
     "Referral",
     "ReferralRead",
     "ReferralTransition",
     "ReferralUpdate",
+    "RetentionDecision",
+    "SetUpLink",
+    "SignInThrottle",
     "User",
     "UserSession",
     "Victim",

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import Role
 from app.extensions import db
+from app.forms import error_summary
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -74,6 +75,7 @@ NAVIGATION = {
             counts=("outcome_to_decide",),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.dashboard", ("reports.",)),
     ],
     Role.ADMIN: [
         NavItem("Users", "users.index", ("users.",)),
@@ -85,10 +87,18 @@ NAVIGATION = {
         NavItem(
             "Reoffending checks",
             "outcomes.checks",
-            ("outcomes.checks", "outcomes.record_check"),
+            (
+                "outcomes.checks",
+                "outcomes.record_check",
+                "outcomes.upload_checks",
+                "outcomes.checks_template",
+            ),
             counts=("reoffending_check_due",),
         ),
+        NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
+        NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
         NavItem("Audit log", "audit.index", ("audit.",)),
+        NavItem("Retention review", "retention.index", ("retention.",)),
     ],
     Role.PARTNER: [
         NavItem(
@@ -104,17 +114,21 @@ NAVIGATION = {
             counts=("attendance_to_record",),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
+        NavItem("Reports", "reports.my_organisation", ("reports.",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
     Role.VICTIM_LIAISON: [
         NavItem("Victim updates", "victims.home", ("victims.",), counts=("victim_update_due",))
     ],
+    Role.ANALYST: [NavItem("Reports", "reports.dashboard", ("reports.",))],
 }
-# Every signed-in user's home is their work queue, counted; all but administrators search;
+# Every case-handling user's home is their work queue, counted; those who see people
+# search (not administrators; analysts see aggregates only: no tasks, no search);
 # everyone manages their own API tokens.
 for _role, _items in NAVIGATION.items():
-    _items.insert(0, NavItem("Your tasks", "tasks.index", ("tasks.",), counts=("*",)))
-    if _role != Role.ADMIN:
+    if _role != Role.ANALYST:
+        _items.insert(0, NavItem("Your tasks", "tasks.index", ("tasks.",), counts=("*",)))
+    if _role not in (Role.ADMIN, Role.ANALYST):
         _items.append(NavItem("Search", "search.index", ("search.",)))
     _items.append(NavItem("API tokens", "auth.tokens", TOKEN_PAGES))
 
@@ -189,6 +203,8 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
+    # Replaces govuk-frontend-wtf's: form-level errors get no link to a field.
+    app.add_template_global(error_summary, "wtforms_errors")
 
     @app.context_processor
     def service_details():

@@ -10,12 +10,10 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden as HTTPForbidden
-from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from app.auth.hooks import is_api_request, problem
-from app.errors import Forbidden, NotFound
+from app.errors import Conflict, DomainError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +85,52 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
-def handle_out_of_scope(error: NotFound | Forbidden):
-    """A service's NotFound (missing or out of scope: the two look the same) or Forbidden
-    that a view did not handle itself answers 404 or 403, never 500."""
-    http_error = HTTPNotFound() if isinstance(error, NotFound) else HTTPForbidden()
-    return handle_http_exception(http_error)
+def _http_error(status: int, **data) -> HTTPException:
+    """What ``flask_smorest.abort(status, **data)`` raises, to answer without raising."""
+    error = default_exceptions[status]()
+    error.data = data  # type: ignore[attr-defined]
+    return error
+
+
+def api_error_for(error: DomainError) -> HTTPException:
+    """The API's answer to a domain error: NotFound 404 (as if the object did not exist);
+    Forbidden 403 with its message; a Conflict 409 with its code; any other 422 with its
+    code and, where the error names fields, ``errors`` per field."""
+    if isinstance(error, NotFound):
+        return _http_error(404)
+    if isinstance(error, Forbidden):
+        return _http_error(403, message=error.message)
+    if isinstance(error, Conflict):
+        return _http_error(409, message=error.message, code=error.code)
+    field_errors = getattr(error, "errors", None)
+    if field_errors:
+        errors = {field: [message] for field, message in field_errors.items()}
+    elif error.field:
+        errors = {error.field: [error.message]}
+    else:
+        errors = None
+    return _http_error(422, message=error.message, code=error.code, errors=errors)
+
+
+def page_error_for(error: DomainError) -> HTTPException:
+    """The page for a domain error that a view did not handle itself (one that shows the
+    message on its form or in a banner handles it): NotFound 404 (missing or out of scope
+    look the same), Forbidden 403, a Conflict 409, any other 400; never 500."""
+    if isinstance(error, NotFound):
+        return _http_error(404)
+    if isinstance(error, Forbidden):
+        return _http_error(403)
+    if isinstance(error, Conflict):
+        return _http_error(409)
+    return _http_error(400)
+
+
+def handle_domain_error(error: DomainError):
+    """A service's domain error that reached the app: registered once, so API resources
+    and views call services without a try/except of their own."""
+    if is_api_request():
+        return _api_problem(api_error_for(error))
+    return handle_http_exception(page_error_for(error))
 
 
 def handle_unexpected(error: Exception):
@@ -101,6 +140,5 @@ def handle_unexpected(error: Exception):
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(NotFound, handle_out_of_scope)
-    app.register_error_handler(Forbidden, handle_out_of_scope)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -43,3 +43,11 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def bank_holidays_between(first: date, last: date) -> list[date]:
+    """England and Wales bank holidays from ``first`` to ``last`` inclusive, in order."""
+    days: set[date] = set()
+    for year in range(first.year, last.year + 1):
+        days |= _bank_holidays(year)
+    return sorted(day for day in days if first <= day <= last)

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -36,6 +37,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.auth import passwords
 from app.extensions import db
+from app.jobs.runner import runner_of
 from app.rate_limits import limiter_of
 from tests import factories
 
@@ -49,6 +51,8 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": None,
+    # Background tasks wait in the runner's queue until a test runs them (app.jobs.runner).
+    "BACKGROUND_TASKS": "manual",
 }
 
 
@@ -148,8 +152,25 @@ class FreshContextClient(FlaskClient):
     in production, even though the test itself holds an app context open."""
 
     def open(self, *args, **kwargs):
+        _end_the_tests_read_savepoint(self.application)
         with self.application.app_context():
             return super().open(*args, **kwargs)
+
+
+def _end_the_tests_read_savepoint(app) -> None:
+    """PostgreSQL, rolled-back tests: the test's own session may hold a savepoint open
+    after a read. A request's work would then nest inside it, and a later rollback of the
+    test's session would undo the request's commit, which a real database never does.
+    Release it first, as a read that ended (nothing is expired or written)."""
+    if not app.extensions.get("tests_share_one_transaction") or not has_app_context():
+        return
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
 
 
 def _build_app(database_url: str, **overrides):
@@ -185,9 +206,11 @@ def _rolled_back(app):
     connection = engine.connect()
     transaction = connection.begin()
     engines[None] = connection
+    app.extensions["tests_share_one_transaction"] = True
     try:
         yield
     finally:
+        app.extensions["tests_share_one_transaction"] = False
         db.session.remove()
         engines[None] = engine
         transaction.rollback()
@@ -223,6 +246,7 @@ def _isolated(app, request, template):
         limiter = limiter_of(app)
         if limiter.enabled:
             limiter.reset()
+        runner_of(app).queued.clear()  # tasks a test queued and did not run
         if not USING_POSTGRES:
             engine.dispose()
 
@@ -304,6 +328,21 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port: (inbox, port)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import Inbox, free_port
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
 
 
 # Browser tests -------------------------------------------------------------------------

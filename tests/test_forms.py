@@ -1,15 +1,20 @@
-"""The shared GOV.UK date field: every odd input becomes a message, never a 500."""
+"""The shared GOV.UK date field: every odd input becomes a message, never a 500. A
+service's errors on a form: each on its field, or in the error summary."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from flask import render_template_string
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from werkzeug.datastructures import MultiDict
+from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from app.forms import GovukDateField
+from app.errors import Conflict, InvalidInput, ValidationFailed
+from app.forms import GovukDateField, ServiceErrorsMixin
 
 
 class DateForm(FlaskForm):
@@ -49,3 +54,70 @@ def test_a_real_date_including_a_leap_day(app):
         )
         assert form.validate()
         assert form.start_date.data == date(2028, 2, 29)
+
+
+class DetailsForm(ServiceErrorsMixin, FlaskForm):
+    class Meta:
+        csrf = False
+
+    SERVICE_FIELDS = {"starts_at": "start_date"}
+
+    name = StringField(
+        "Name", widget=GovTextInput(), validators=[DataRequired(message="Enter a name")]
+    )
+    start_date = GovukDateField("Start date")
+
+
+SUMMARY = (
+    '{% from "govuk_frontend_jinja/components/error-summary/macro.html" '
+    "import govukErrorSummary %}{{ govukErrorSummary(wtforms_errors(form)) }}"
+)
+
+
+def _summary(form) -> str:
+    return render_template_string(SUMMARY, form=form)
+
+
+def test_a_services_field_errors_go_on_their_fields(app):
+    with app.test_request_context(method="POST"):
+        form = DetailsForm(formdata=MultiDict([("name", "Ann")]))
+        assert form.validate()
+        form.apply_service_error(
+            InvalidInput({"name": "Name is taken", "starts_at": "Start date is too late"})
+        )
+        assert form.name.errors == ["Name is taken"]
+        assert form.start_date.errors == ["Start date is too late"]
+        assert form.form_errors == []
+        summary = _summary(form)
+        assert 'href="#name"' in summary
+        assert "Start date is too late" in summary
+
+
+def test_an_error_for_no_field_of_the_form_is_shown_in_the_summary(app):
+    with app.test_request_context(method="POST"):
+        form = DetailsForm(formdata=MultiDict([("name", "Ann")]))
+        assert form.validate()
+        form.apply_service_error(
+            InvalidInput({"organisation_id": "Select an organisation", "name": "Name is taken"})
+        )
+        form.apply_service_error(Conflict("Someone else changed it"))
+        assert form.name.errors == ["Name is taken"]
+        assert form.form_errors == ["Select an organisation", "Someone else changed it"]
+        assert form.errors  # the page answers 400 and shows the summary
+        summary = _summary(form)
+        assert "Select an organisation" in summary
+        assert "Someone else changed it" in summary
+        assert 'href="#"' not in summary  # nothing to link to
+        assert summary.index("Select an organisation") < summary.index("Name is taken")
+
+
+def test_a_single_field_error_and_a_fields_own_error_first(app):
+    with app.test_request_context(method="POST"):
+        form = DetailsForm(formdata=MultiDict([("name", "")]))
+        assert not form.validate()
+        form.apply_service_error(ValidationFailed("Enter the name", field="name"))
+        form.apply_service_error(ValidationFailed("Enter the name", field="name"))
+        assert form.name.errors == ["Enter a name", "Enter the name"]
+        shown = str(form.name()) + _summary(form)
+        assert "Enter a name" in shown  # the field's own message shows, on it and above
+        assert "Enter the name" not in shown

@@ -1,5 +1,7 @@
 from urllib.parse import parse_qs, urlsplit
 
+from cryptography.fernet import Fernet
+
 from tests import factories
 from tests.factories import PASSWORD, next_code
 from tests.helpers import post_form, sign_in
@@ -41,7 +43,9 @@ def test_production_always_uses_secure_cookies(tmp_path, monkeypatch):
         {
             "HUB_ENV": "production",
             "SECRET_KEY": "x" * 40,
+            "AUDIT_KEYS": "k1:" + "y" * 40,
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://hub@db/hub",
+            "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         },
     )
     assert config["SESSION_COOKIE_SECURE"] is True

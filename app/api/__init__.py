@@ -5,9 +5,6 @@ application/problem+json (see app.web_errors). The OpenAPI document is generated
 the marshmallow schemas at /api/v1/openapi.json, with each operation's roles, errors and
 examples added by app.api.docs. Every resource shares one rate limit per token
 (app.api.limits).
-
-The resource modules are imported inside ``init_api`` so that a feature's schemas may
-import ``app.api.fields`` without an import cycle.
 """
 
 from __future__ import annotations
@@ -17,6 +14,23 @@ import copy
 from flask import Flask, current_app
 from flask_smorest import Api
 
+from app.api import (
+    appointments,
+    audit,
+    cases,
+    consents,
+    contracts,
+    imports,
+    me,
+    organisations,
+    outcomes,
+    referrals,
+    reoffending_checks,
+    reports,
+    tasks,
+    users,
+    victims,
+)
 from app.api.docs import ProblemSchema, document_operations
 from app.api.errors import check_json_body
 from app.api.limits import api_limit, api_limit_key
@@ -56,36 +70,23 @@ SPEC_KWARGS = {
 }
 
 
-def _blueprints():
-    from app.api import (
-        appointments,
-        audit,
-        cases,
-        consents,
-        contracts,
-        me,
-        organisations,
-        outcomes,
-        referrals,
-        tasks,
-        users,
-        victims,
-    )
-
-    return (
-        me.blp,
-        tasks.blp,
-        users.blp,
-        organisations.blp,
-        cases.blp,
-        consents.blp,
-        contracts.blp,
-        referrals.blp,
-        victims.blp,
-        appointments.blp,
-        outcomes.blp,
-        audit.blp,
-    )
+BLUEPRINTS = (
+    me.blp,
+    tasks.blp,
+    users.blp,
+    organisations.blp,
+    cases.blp,
+    consents.blp,
+    contracts.blp,
+    referrals.blp,
+    victims.blp,
+    appointments.blp,
+    outcomes.blp,
+    reoffending_checks.blp,
+    imports.blp,
+    audit.blp,
+    reports.blp,
+)
 
 
 def init_api(app: Flask) -> None:
@@ -99,7 +100,7 @@ def init_api(app: Flask) -> None:
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
-    for blueprint in _blueprints():
+    for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.
         csrf.exempt(blueprint)

@@ -15,12 +15,10 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.errors import DomainError
 from app.evidence import attendance, compliance, queries, services
 from app.evidence.schemas import (
     AppointmentListSchema,
@@ -87,10 +85,7 @@ def _audited_read(appointment, purpose: str) -> None:
 @blp.alt_response(422, description="Invalid input")
 def book_appointment(data, referral_id: uuid.UUID):
     """Book an appointment on a referral. Roles: partner (the referral's organisation)."""
-    try:
-        appointment = services.book_appointment(current_user, referral_id, **data)
-    except DomainError as error:
-        raise_domain_error(error)
+    appointment = services.book_appointment(current_user, referral_id, **data)
     return appointment_body(appointment)
 
 
@@ -104,10 +99,7 @@ def list_referral_appointments(query, referral_id: uuid.UUID):
     """A referral's appointments, rescheduled ones included, oldest change first (by
     `updated_at`, then `id`), so a partner system can sync with `updated_since`.
     Roles: partner (the referral's organisation), keyworker of the case, supervisor."""
-    try:
-        referral = get_referral_for(current_user, referral_id)
-    except DomainError as error:
-        raise_domain_error(error)
+    referral = get_referral_for(current_user, referral_id)
     page, per_page = query["page"], query["per_page"]
     appointments, total = queries.referral_appointments_for_sync(
         referral.id, updated_since=query["updated_since"], page=page, per_page=per_page
@@ -136,10 +128,7 @@ def list_referral_appointments(query, referral_id: uuid.UUID):
 def get_appointment(appointment_id: uuid.UUID):
     """One appointment with its full attendance history.
     Roles: partner (the referral's organisation), keyworker of the case, supervisor."""
-    try:
-        appointment = services.get_appointment_for(current_user, appointment_id)
-    except DomainError as error:
-        raise_domain_error(error)
+    appointment = services.get_appointment_for(current_user, appointment_id)
     _audited_read(appointment, "api_appointment")
     return appointment_body(appointment)
 
@@ -159,10 +148,7 @@ def get_appointment(appointment_id: uuid.UUID):
 def reschedule_appointment(data, appointment_id: uuid.UUID):
     """Reschedule: a new appointment replaces this one, which is kept with the reason.
     Roles: partner (the referral's organisation); case staff for one-to-one sessions."""
-    try:
-        replacement = services.reschedule_appointment(current_user, appointment_id, **data)
-    except DomainError as error:
-        raise_domain_error(error)
+    replacement = services.reschedule_appointment(current_user, appointment_id, **data)
     return appointment_body(replacement)
 
 
@@ -184,16 +170,13 @@ def record_attendance(data, appointment_id: uuid.UUID):
     """Record attendance at an appointment, or correct it (with `correction_reason`).
     Roles: partner (the referral's organisation); case staff for one-to-one sessions."""
     correction_reason = data.pop("correction_reason")
-    try:
-        attendance.record_attendance(
-            current_user,
-            appointment_id,
-            attendance.AttendanceAnswer(**data),
-            correction_reason=correction_reason,
-        )
-        appointment = services.get_appointment_for(current_user, appointment_id)
-    except DomainError as error:
-        raise_domain_error(error)
+    attendance.record_attendance(
+        current_user,
+        appointment_id,
+        attendance.AttendanceAnswer(**data),
+        correction_reason=correction_reason,
+    )
+    appointment = services.get_appointment_for(current_user, appointment_id)
     db.session.refresh(appointment)
     return appointment_body(appointment)
 
@@ -206,10 +189,7 @@ def record_attendance(data, appointment_id: uuid.UUID):
 def list_concerns(case_id: uuid.UUID):
     """The case's compliance concerns with their decisions, newest first.
     Roles: keyworker of the case, supervisor."""
-    try:
-        case = view_case(current_user, case_id, purpose="compliance_concerns")
-    except DomainError as error:
-        raise_domain_error(error)
+    case = view_case(current_user, case_id, purpose="compliance_concerns")
     concerns = queries.case_concerns(case.id)
     return {
         "items": [
@@ -244,14 +224,11 @@ def decide_concern(data, concern_id: uuid.UUID):
         for name in ("description", "required_sessions", "due_date")
         if data.get(name) is not None
     }
-    try:
-        return compliance.decide_concern(
-            current_user,
-            concern_id,
-            decision=data["decision"],
-            reason=data["reason"],
-            condition_id=data["condition_id"],
-            changes=changes,
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    return compliance.decide_concern(
+        current_user,
+        concern_id,
+        decision=data["decision"],
+        reason=data["reason"],
+        condition_id=data["condition_id"],
+        changes=changes,
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import ListQuerySchema, UTCDateTime, list_schema
 from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
+from app.schema_fields import ListQuerySchema, UTCDateTime, list_schema
 
 blp = Blueprint("api_audit", __name__, url_prefix="/audit", description="The audit log (admin)")
 

@@ -12,7 +12,6 @@ from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases import caseload, services
@@ -26,7 +25,7 @@ from app.cases.schemas import (
     NewCaseSchema,
     case_document,
 )
-from app.errors import DomainError, InvalidInput
+from app.errors import InvalidInput
 from app.victims.services import VictimDetails
 
 blp = Blueprint("api_cases", __name__, url_prefix="", description="Cases")
@@ -50,6 +49,8 @@ INTAKE_PATHS = {
             "phone",
             "lives_in_force_area",
             "gender",
+            "sex",
+            "ethnicity",
         )
     },
 }
@@ -105,9 +106,8 @@ def create_case(data):
     try:
         case = services.record_case(current_user, _intake(data))
     except InvalidInput as invalid:
+        # The intake's field errors sit where each field is in the nested body.
         abort(422, message=invalid.message, code=invalid.code, errors=_nested(invalid.errors))
-    except DomainError as error:
-        raise_domain_error(error)
     return case_document(case)
 
 
@@ -136,10 +136,7 @@ def list_cases(query):
     Search with `q`: the person's name (any part, whatever the case or accents), date of
     birth, crime reference or a referral's reference (victim liaison: crime reference).
     """
-    try:
-        cases, total = caseload.api_list(current_user, caseload.ApiListQuery(**query))
-    except DomainError as error:
-        raise_domain_error(error)
+    cases, total = caseload.api_list(current_user, caseload.ApiListQuery(**query))
     body = {"total": total, "page": query["page"], "per_page": query["per_page"]}
     if current_user.role == Role.VICTIM_LIAISON:
         return jsonify(CaseReferenceListSchema().dump({**body, "items": cases}))
@@ -157,10 +154,7 @@ def list_cases(query):
 @blp.alt_response(404, description="No such case, or not one of yours")
 def get_case(case_id: uuid.UUID):
     """One case: the offence, the person, the eligibility result and answers, victims."""
-    try:
-        case = services.view_case(current_user, case_id, purpose="api_case")
-    except DomainError as error:
-        raise_domain_error(error)
+    case = services.view_case(current_user, case_id, purpose="api_case")
     return case_document(case)
 
 
@@ -180,14 +174,11 @@ def allocate_case(data, case_id: uuid.UUID):
     An eligible case becomes `allocated`. Every allocation is kept as history and
     audited with its reason.
     """
-    try:
-        case = services.allocate(
-            current_user,
-            case_id,
-            data["keyworker_id"],
-            data["reason"],
-            version=data["version"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    case = services.allocate(
+        current_user,
+        case_id,
+        data["keyworker_id"],
+        data["reason"],
+        version=data["version"],
+    )
     return case_document(case)

@@ -11,7 +11,6 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent import services
@@ -22,7 +21,6 @@ from app.consent.schemas import (
     NewConsentSchema,
     WithdrawalSchema,
 )
-from app.errors import DomainError
 
 blp = Blueprint("api_consents", __name__, url_prefix="", description="Consents")
 
@@ -43,18 +41,15 @@ def create_consent(data, case_id: uuid.UUID):
     A consent still in force for the same organisation is withdrawn at the same instant
     ("Replaced by a new consent"): there is one consent in force per organisation.
     """
-    try:
-        return services.give_consent(
-            current_user,
-            case_id,
-            data["organisation_id"],
-            data["categories"],
-            data["method"],
-            data["notice_version"],
-            data["expires_on"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.give_consent(
+        current_user,
+        case_id,
+        data["organisation_id"],
+        data["categories"],
+        data["method"],
+        data["notice_version"],
+        data["expires_on"],
+    )
 
 
 @blp.route("/cases/<uuid:case_id>/consents", methods=["GET"])
@@ -71,18 +66,15 @@ def list_consents(query, case_id: uuid.UUID):
     most 200 (default 50). `updated_since` keeps consents given or withdrawn since then;
     `status` keeps those `given` (in force), `withdrawn` or `expired` now.
     """
-    try:
-        result = services.list_consents(
-            current_user,
-            case_id,
-            page=query["page"],
-            per_page=query["per_page"],
-            updated_since=query["updated_since"],
-            status=query["status"],
-            purpose="consent_list_api",
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    result = services.list_consents(
+        current_user,
+        case_id,
+        page=query["page"],
+        per_page=query["per_page"],
+        updated_since=query["updated_since"],
+        status=query["status"],
+        purpose="consent_list_api",
+    )
     return {
         "items": result.items,
         "total": result.total,
@@ -106,9 +98,4 @@ def list_consents(query, case_id: uuid.UUID):
 def withdraw_consent(data, consent_id: uuid.UUID):
     """Withdraw a consent, with effect at once: from that moment nothing more of the
     person's information may be shared with the organisation."""
-    try:
-        return services.withdraw_consent(
-            current_user, consent_id, data["reason"], data.get("version")
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.withdraw_consent(current_user, consent_id, data["reason"], data.get("version"))

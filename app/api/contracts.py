@@ -11,7 +11,6 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.contracts import services
@@ -22,7 +21,6 @@ from app.contracts.schemas import (
     NewContractSchema,
 )
 from app.dates import today_in_london
-from app.errors import DomainError
 from app.evidence.queries import ContractEvidence
 
 blp = Blueprint("api_contracts", __name__, url_prefix="", description="Contracts")
@@ -63,17 +61,14 @@ def condition_body(condition, progress) -> dict:
 @blp.alt_response(422, description="Invalid input: errors are keyed like conditions.0.type")
 def create_contract(data, case_id: uuid.UUID):
     """Agree the case's 16-week contract with its conditions; the case becomes active."""
-    try:
-        contract = services.agree_contract(
-            current_user,
-            case_id,
-            data["start_date"],
-            data["agreed_on"],
-            data["agreement_method"],
-            conditions=data["conditions"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    contract = services.agree_contract(
+        current_user,
+        case_id,
+        data["start_date"],
+        data["agreed_on"],
+        data["agreement_method"],
+        conditions=data["conditions"],
+    )
     today = today_in_london()
     evidence = ContractEvidence(contract)
     return {
@@ -105,17 +100,14 @@ def list_conditions(query, case_id: uuid.UUID):
     A case without a contract has none. ``include_superseded=true`` adds the revisions
     that variations replaced. Paginated: ``{"items": [...], "total": n}``.
     """
-    try:
-        rows, total = services.list_conditions(
-            current_user,
-            case_id,
-            include_superseded=query["include_superseded"],
-            updated_since=query["updated_since"],
-            page=query["page"],
-            per_page=query["per_page"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    rows, total = services.list_conditions(
+        current_user,
+        case_id,
+        include_superseded=query["include_superseded"],
+        updated_since=query["updated_since"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
     return {
         "items": [condition_body(c, progress) for c, progress in rows],
         "total": total,

@@ -103,7 +103,6 @@ REQUEST_EXAMPLES = {
         "name": "Jo Smith",
         "role": "partner",
         "organisation_id": _ORG,
-        "password": "a temporary passphrase",
     },
     "api_users.create_token": {"days": 90, "name": "Case system sync"},
     "api_organisations.create_organisation": {

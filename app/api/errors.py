@@ -1,33 +1,32 @@
-"""Turning domain errors into the API's problem+json answers, and the checks every
-request body passes before a resource sees it."""
+"""The checks every request body passes before an API resource sees it. (Domain errors
+become problem+json answers in app.web_errors, registered once for every resource.)"""
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from flask import request
+from flask import current_app, request
 from flask_smorest import abort
-
-from app.errors import Conflict, DomainError, Forbidden, NotFound
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-def raise_domain_error(error: DomainError) -> NoReturn:
-    if isinstance(error, NotFound):
-        abort(404)
-    if isinstance(error, Forbidden):
-        abort(403, message=error.message)
-    if isinstance(error, Conflict):
-        abort(409, message=error.message, code=error.code)
-    field_errors = getattr(error, "errors", None)
-    if field_errors:
-        errors = {field: [message] for field, message in field_errors.items()}
-    elif error.field:
-        errors = {error.field: [error.message]}
-    else:
-        errors = None
-    abort(422, message=error.message, code=error.code, errors=errors)
+CSV_MEDIA_TYPE = "text/csv"
+
+
+def csv_body(view):
+    """Mark an API view that takes a ``text/csv`` body instead of JSON: the view checks
+    the media type itself (``require_csv``), after the caller's role."""
+    view.csv_body = True
+    return view
+
+
+def require_csv() -> None:
+    if request.mimetype != CSV_MEDIA_TYPE:
+        abort(415, message="Send the body as text/csv.")
+
+
+def _takes_csv() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "csv_body", False))
 
 
 def _has_body() -> bool:
@@ -40,8 +39,11 @@ def check_json_body(prefix: str):
     - another content type: 415 (an empty body with none is fine: no fields sent);
     - malformed JSON: 400; a body larger than MAX_CONTENT_LENGTH: 413;
     - JSON that is not an object (``null``, a list, a string, a number): 422.
+    A view marked ``csv_body`` takes ``text/csv`` instead and checks it itself.
     """
     if request.method not in BODY_METHODS or not request.path.startswith(prefix + "/"):
+        return None
+    if _takes_csv():
         return None
     if not request.is_json:
         if _has_body() or request.mimetype:

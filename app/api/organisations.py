@@ -11,10 +11,8 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.errors import DomainError
 from app.partners import policy, services
 from app.partners.schemas import (
     NewOrganisationSchema,
@@ -39,10 +37,7 @@ def create_organisation(data):
     Defaults: `acknowledge_within_days` 2, `capacity` `accepting`, `active` true. A name
     already used (in any case) is refused with 422.
     """
-    try:
-        return services.create_organisation(current_user, data)
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.create_organisation(current_user, data)
 
 
 @blp.route("/organisations", methods=["GET"])
@@ -69,12 +64,9 @@ def list_organisations(query):
         status="all" if query["include_inactive"] else "active",
         updated_since=query["updated_since"],
     )
-    try:
-        result = services.directory(
-            current_user, filters, page=query["page"], per_page=query["per_page"]
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    result = services.directory(
+        current_user, filters, page=query["page"], per_page=query["per_page"]
+    )
     return {
         "items": [entry.organisation for entry in result.entries],
         "total": result.total,
@@ -90,10 +82,7 @@ def list_organisations(query):
 @blp.alt_response(404, description="No such organisation")
 def get_organisation(organisation_id: uuid.UUID):
     """One organisation, active or not, with `isa_current`."""
-    try:
-        return services.get_organisation(current_user, organisation_id)
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.get_organisation(current_user, organisation_id)
 
 
 @blp.route("/organisations/<uuid:organisation_id>", methods=["PATCH"])
@@ -112,7 +101,4 @@ def update_organisation(data, organisation_id: uuid.UUID):
     Send the `version` you read to be sure of not overwriting someone else's change.
     """
     version = data.pop("version", None)
-    try:
-        return services.update_organisation(current_user, organisation_id, data, version=version)
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.update_organisation(current_user, organisation_id, data, version=version)

@@ -11,11 +11,9 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.errors import DomainError
 from app.outcomes import services
 from app.outcomes.schemas import (
     NewOutcomeSchema,
@@ -80,12 +78,9 @@ def record_outcome(data, case_id: uuid.UUID):
     result) or, with none pending, decides directly; the answer has the case's new
     ``status`` and ``outcome_code``.
     """
-    try:
-        submission = services.submit_outcome(
-            current_user, case_id, data["result"], data["reason"], version=data["version"]
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    submission = services.submit_outcome(
+        current_user, case_id, data["result"], data["reason"], version=data["version"]
+    )
     return outcome_body(submission.case, submission.proposal)
 
 
@@ -99,10 +94,7 @@ def get_outcome(case_id: uuid.UUID):
 
     The keyworker of the case, or a supervisor. ``proposal`` is the pending one, if any.
     """
-    try:
-        case = view_case(current_user, case_id, purpose="outcome")
-    except DomainError as error:
-        raise_domain_error(error)
+    case = view_case(current_user, case_id, purpose="outcome")
     proposals = services.proposals_of(case)
     pending = next((p for p in proposals if p.decision is None), None)
     return {**outcome_body(case, pending), "proposals": [proposal_body(p) for p in proposals]}
@@ -124,11 +116,8 @@ def send_back(data, case_id: uuid.UUID, proposal_id: uuid.UUID):
 
     The keyworker is notified; the case is unchanged.
     """
-    try:
-        proposal = services.send_back(
-            current_user, case_id, proposal_id, data["reason"], version=data["version"]
-        )
-        case = view_case(current_user, case_id, purpose="outcome")
-    except DomainError as error:
-        raise_domain_error(error)
+    proposal = services.send_back(
+        current_user, case_id, proposal_id, data["reason"], version=data["version"]
+    )
+    case = view_case(current_user, case_id, purpose="outcome")
     return outcome_body(case, proposal)

@@ -18,10 +18,8 @@ from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.errors import DomainError
 from app.referrals import lifecycle, queries, services
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.schemas import (
@@ -91,21 +89,18 @@ def create_referral(data, case_id: uuid.UUID):
     `acknowledge_by` is the organisation's number of working days from today (UK date),
     without weekends and England and Wales bank holidays.
     """
-    try:
-        referral = services.send_referral(
-            current_user,
-            case_id,
-            data["organisation_id"],
-            data["condition_ids"],
-            data["need"],
-            data["message"],
-            data["introduction_method"],
-            data["introduction_at"],
-            data["shared_categories"],
-        )
-        return queries.staff_view_of(current_user, referral, purpose="api_created", audited=False)
-    except DomainError as error:
-        raise_domain_error(error)
+    referral = services.send_referral(
+        current_user,
+        case_id,
+        data["organisation_id"],
+        data["condition_ids"],
+        data["need"],
+        data["message"],
+        data["introduction_method"],
+        data["introduction_at"],
+        data["shared_categories"],
+    )
+    return queries.staff_view_of(current_user, referral, purpose="api_created", audited=False)
 
 
 @blp.route("/referrals", methods=["GET"])
@@ -131,18 +126,15 @@ def list_referrals(query):
     and (case staff) `case_id`. Search with `q`: a referral reference or the person's
     name (partners: only where the person's contact details are shared with them now).
     """
-    try:
-        items, total = queries.list_referrals(
-            current_user,
-            page=query["page"],
-            per_page=query["per_page"],
-            status=query["status"],
-            updated_since=query["updated_since"],
-            case_id=query["case_id"],
-            q=query["q"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    items, total = queries.list_referrals(
+        current_user,
+        page=query["page"],
+        per_page=query["per_page"],
+        status=query["status"],
+        updated_since=query["updated_since"],
+        case_id=query["case_id"],
+        q=query["q"],
+    )
     schema = PartnerReferralListSchema() if is_partner(current_user) else StaffReferralListSchema()
     return jsonify(
         schema.dump(
@@ -158,11 +150,8 @@ def list_referrals(query):
 @blp.alt_response(404, description="No such referral, or not one you may see")
 def get_referral(referral_id: uuid.UUID):
     """One referral. A partner sees what consent allows now in `shared` (audited)."""
-    try:
-        referral = get_referral_for(current_user, referral_id)
-        return _referral_answer(referral, purpose="api_referral")
-    except DomainError as error:
-        raise_domain_error(error)
+    referral = get_referral_for(current_user, referral_id)
+    return _referral_answer(referral, purpose="api_referral")
 
 
 @blp.route("/referrals/<uuid:referral_id>/transitions", methods=["POST"])
@@ -188,19 +177,16 @@ def create_transition(data, referral_id: uuid.UUID):
     (outcome). Case staff: `cancelled` (reason) from any open status or `on_hold`, and
     from `on_hold` back to the status it was held from once consent covers it again.
     """
-    try:
-        referral = lifecycle.transition(
-            current_user,
-            referral_id,
-            data["to"],
-            reason=data["reason"],
-            details=data["details"],
-            outcome=data["outcome"],
-            version=data["version"],
-        )
-        return _referral_answer(referral, purpose="api_transition")
-    except DomainError as error:
-        raise_domain_error(error)
+    referral = lifecycle.transition(
+        current_user,
+        referral_id,
+        data["to"],
+        reason=data["reason"],
+        details=data["details"],
+        outcome=data["outcome"],
+        version=data["version"],
+    )
+    return _referral_answer(referral, purpose="api_transition")
 
 
 @blp.route("/referrals/<uuid:referral_id>/updates", methods=["POST"])
@@ -212,10 +198,7 @@ def create_transition(data, referral_id: uuid.UUID):
 @blp.alt_response(422, description="An empty or too long `body`")
 def create_update(data, referral_id: uuid.UUID):
     """Post an update on a referral for the keyworker, who is notified."""
-    try:
-        return services.post_update(current_user, referral_id, data["body"])
-    except DomainError as error:
-        raise_domain_error(error)
+    return services.post_update(current_user, referral_id, data["body"])
 
 
 @blp.route("/referrals/<uuid:referral_id>/assignment", methods=["POST"])
@@ -228,10 +211,5 @@ def create_update(data, referral_id: uuid.UUID):
 @blp.alt_response(422, description="`worker_id` is not an active user of your organisation")
 def assign_worker(data, referral_id: uuid.UUID):
     """Name the worker of your organisation who takes the referral (null to clear)."""
-    try:
-        referral = services.assign_worker(
-            current_user, referral_id, data["worker_id"], data["version"]
-        )
-        return _referral_answer(referral, purpose="api_assignment")
-    except DomainError as error:
-        raise_domain_error(error)
+    referral = services.assign_worker(current_user, referral_id, data["worker_id"], data["version"])
+    return _referral_answer(referral, purpose="api_assignment")

@@ -8,13 +8,14 @@ from flask_smorest import Blueprint
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.tasks import queue
+from app.tasks.kinds import TASK_ROLES
 from app.tasks.schemas import TaskListSchema, TaskQuerySchema
 
 blp = Blueprint("api_tasks", __name__, url_prefix="/tasks", description="Your tasks")
 
 
 @blp.route("", methods=["GET"])
-@roles_required(*Role)
+@roles_required(*TASK_ROLES)
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, TaskListSchema)
 def list_tasks(query):

@@ -8,13 +8,11 @@ from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth import tokens
 from app.auth import users as user_service
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.auth.schemas import NewTokenSchema, NewUserSchema, TokenCreatedSchema, UserSchema
-from app.errors import DomainError
 
 blp = Blueprint("api_users", __name__, url_prefix="/users", description="User accounts (admin)")
 
@@ -26,11 +24,12 @@ blp = Blueprint("api_users", __name__, url_prefix="/users", description="User ac
 @blp.alt_response(403, description="Only administrators create users")
 @blp.alt_response(422, description="Invalid input")
 def create_user(data):
-    """Create a user. They set up two-factor sign-in when they first sign in."""
-    try:
-        return user_service.create_user(user_service.NewUser(**data), actor=current_user)
-    except DomainError as error:
-        raise_domain_error(error)
+    """Create a user.
+
+    Without a password (the usual way) they are emailed a single-use set-up link, valid
+    for 72 hours, to choose one; then they set up two-factor sign-in.
+    """
+    return user_service.create_user(user_service.NewUser(**data), actor=current_user)
 
 
 @blp.route("/<uuid:user_id>/tokens", methods=["POST"])
@@ -43,10 +42,7 @@ def create_token(data, user_id: uuid.UUID):
     user = user_service.find_by_id(user_id)
     if user is None:
         abort(404)
-    try:
-        issued = tokens.issue_token(
-            user, days=data.get("days"), name=data.get("name") or "API token", actor=current_user
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    issued = tokens.issue_token(
+        user, days=data.get("days"), name=data.get("name") or "API token", actor=current_user
+    )
     return {"id": issued.token.id, "token": issued.secret, "expires_at": issued.token.expires_at}

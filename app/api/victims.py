@@ -12,10 +12,8 @@ import uuid
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.errors import raise_domain_error
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.errors import DomainError
 from app.victims import liaison, reads
 from app.victims.schemas import NewVictimUpdateSchema, VictimUpdateSchema, VictimUpdateViewSchema
 
@@ -46,10 +44,7 @@ def get_victim_update(case_id: uuid.UUID):
     partner organisations, appointments, rehabilitative conditions or the person's
     contact details. Every read is audited.
     """
-    try:
-        return reads.read_view(current_user, case_id, purpose="api_victim_update")
-    except DomainError as error:
-        raise_domain_error(error)
+    return reads.read_view(current_user, case_id, purpose="api_victim_update")
 
 
 @blp.route("/cases/<uuid:case_id>/victim-updates", methods=["POST"])
@@ -64,14 +59,11 @@ def create_victim_update(data, case_id: uuid.UUID):
     and optionally which victim (`victim_id`, default: all the victims of the case) and
     when (`given_at`, default: now; not in the future). It answers the key decisions
     taken before it, so the victim is no longer due an update for them."""
-    try:
-        return liaison.record_update(
-            current_user,
-            case_id,
-            method=data["method"],
-            summary=data["summary"],
-            victim_id=data["victim_id"],
-            given_at=data["given_at"],
-        )
-    except DomainError as error:
-        raise_domain_error(error)
+    return liaison.record_update(
+        current_user,
+        case_id,
+        method=data["method"],
+        summary=data["summary"],
+        victim_id=data["victim_id"],
+        given_at=data["given_at"],
+    )

@@ -14,7 +14,7 @@ from app.assessments.services import (
     NOTES_MAX,
     domain_phrase,
 )
-from app.forms import strip
+from app.forms import ServiceErrorsMixin, strip
 
 LEVEL_CHOICES = [SelectChoice(str(level.value), level.label) for level in NeedLevel]
 NARRATIVE_HINTS = {
@@ -33,7 +33,7 @@ def notes_field(domain: NeedDomain) -> str:
     return f"{domain.value}_notes"
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(ServiceErrorsMixin, FlaskForm):
     """Fields are added below, one pair per need domain, in the order of NeedDomain."""
 
     def scores(self) -> dict[str, tuple[int, str | None]]:
@@ -48,16 +48,12 @@ class AssessmentForm(FlaskForm):
     def narrative(self) -> dict[str, str | None]:
         return {name: self[name].data or None for name in NARRATIVE_FIELDS}
 
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for key, message in errors.items():
-            parts = key.split(".")
-            if parts[0] == "scores" and len(parts) >= 2:
-                name = f"{parts[1]}_{'notes' if parts[-1] == 'notes' else 'level'}"
-            else:
-                name = key
-            field = self._fields.get(name) or self[level_field(next(iter(NeedDomain)))]
-            if message not in field.errors:
-                field.errors = [*field.errors, message]
+    def service_field(self, key: str):
+        """``scores.<domain>`` is the domain's level, ``scores.<domain>.notes`` its notes."""
+        parts = key.split(".")
+        if parts[0] == "scores" and len(parts) >= 2:
+            key = f"{parts[1]}_{'notes' if parts[-1] == 'notes' else 'level'}"
+        return super().service_field(key)
 
 
 for _domain in NeedDomain:

@@ -26,7 +26,7 @@ from app.audit import services as audit
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, InvalidState
 from app.extensions import db
 
 NOTES_MAX = 2000
@@ -37,10 +37,6 @@ NARRATIVE_FIELDS = {
     "goals": "Goals",
     "strengths": "Strengths",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class AssessmentExists(Conflict):
@@ -86,6 +82,21 @@ def assessments_by_stage(case: Case) -> dict[str, NeedsAssessment]:
     return {record.stage: record for record in records}
 
 
+def refusal(case: Case, existing: Mapping[str, NeedsAssessment], stage: str) -> Conflict | None:
+    """Why the ``stage`` assessment cannot be recorded on ``case`` now (the error to raise,
+    or to show on the page), or None when it is due. ``existing`` is
+    ``assessments_by_stage(case)``."""
+    if case.status == CaseStatus.INELIGIBLE.value:
+        return InvalidState(
+            "This case is not eligible, so it can go no further: it has no needs assessment"
+        )
+    if stage in existing:
+        return AssessmentExists(f"The {stage} assessment has already been recorded")
+    if stage == AssessmentStage.EXIT.value and AssessmentStage.INITIAL.value not in existing:
+        return InvalidState("Record the initial assessment before the exit assessment")
+    return None
+
+
 def record_assessment(
     actor,
     case_id: uuid.UUID,
@@ -108,15 +119,9 @@ def record_assessment(
         stage = AssessmentStage(stage).value
     except ValueError:
         raise InvalidInput({"stage": "Choose the initial or the exit assessment"}) from None
-    if case.status == CaseStatus.INELIGIBLE.value:
-        raise InvalidState(
-            "This case is not eligible, so it can go no further: it has no needs assessment"
-        )
-    existing = assessments_by_stage(case)
-    if stage in existing:
-        raise AssessmentExists(f"The {stage} assessment has already been recorded")
-    if stage == AssessmentStage.EXIT.value and AssessmentStage.INITIAL.value not in existing:
-        raise InvalidState("Record the initial assessment before the exit assessment")
+    refused = refusal(case, assessments_by_stage(case), stage)
+    if refused is not None:
+        raise refused
 
     errors: dict[str, str] = {}
     given = {}

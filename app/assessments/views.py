@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.assessments import services
@@ -14,21 +14,10 @@ from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.cases.services import view_case
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 
 bp = Blueprint("assessments", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
-
-
-def _not_due_reason(case, by_stage: dict, stage: str) -> str | None:
-    """Why the assessment of ``stage`` cannot be recorded now, or None if it is due."""
-    if case.status == CaseStatus.INELIGIBLE.value:
-        return "This case is not eligible, so it can go no further"
-    if stage in by_stage:
-        return f"The {stage} assessment has already been recorded"
-    if stage == AssessmentStage.EXIT.value and AssessmentStage.INITIAL.value not in by_stage:
-        return "Record the initial assessment before the exit assessment"
-    return None
 
 
 @bp.get("/cases/<uuid:case_id>/assessments")
@@ -42,8 +31,8 @@ def show(case_id: uuid.UUID):
         exit_assessment=by_stage.get(AssessmentStage.EXIT.value),
         distance=services.distance_travelled(case),
         narrative_fields=services.NARRATIVE_FIELDS,
-        initial_due=_not_due_reason(case, by_stage, AssessmentStage.INITIAL.value) is None,
-        exit_due=_not_due_reason(case, by_stage, AssessmentStage.EXIT.value) is None,
+        initial_due=services.refusal(case, by_stage, AssessmentStage.INITIAL.value) is None,
+        exit_due=services.refusal(case, by_stage, AssessmentStage.EXIT.value) is None,
         ineligible=case.status == CaseStatus.INELIGIBLE.value,
     )
 
@@ -54,9 +43,9 @@ def show(case_id: uuid.UUID):
 def new(case_id: uuid.UUID, stage: str):
     case = view_case(current_user, case_id, purpose="needs_assessment_form")
     by_stage = services.assessments_by_stage(case)
-    reason = _not_due_reason(case, by_stage, stage)
-    if reason:
-        flash(reason, "info")
+    refused = services.refusal(case, by_stage, stage)
+    if refused is not None:
+        flash(refused.message, "info")
         return redirect(url_for("assessments.show", case_id=case_id))
     form = AssessmentForm()
     if form.validate_on_submit():
@@ -65,12 +54,10 @@ def new(case_id: uuid.UUID, stage: str):
                 current_user, case_id, stage, form.scores(), **form.narrative()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "info")
             return redirect(url_for("assessments.show", case_id=case_id))
-        except NotFound:
-            abort(404)
         else:
             flash(f"{stage.capitalize()} needs assessment recorded", "success")
             return redirect(url_for("assessments.show", case_id=case_id))

@@ -1,4 +1,9 @@
-"""The append-only audit log. Each entry carries the hash of the one before it."""
+"""The append-only audit log. Each entry carries the hash of the one before it.
+
+``entry_hash`` is an HMAC-SHA256 under the audit key named by ``key_id`` (a key kept out
+of the database: the AUDIT_KEYS setting). Entries written before keys were introduced
+have no ``key_id`` and a plain SHA-256 (see app.audit.chain).
+"""
 
 from __future__ import annotations
 
@@ -31,4 +36,5 @@ class AuditEntry(db.Model):
     # Identifiers and field names only: never personal data.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(32))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)

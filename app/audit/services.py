@@ -1,49 +1,40 @@
 """Writing and verifying the audit log.
 
 ``record`` adds an entry to the caller's transaction, so the entry commits or rolls
-back with the change it describes. Entries are chained: each holds the SHA-256 of the
-previous entry and of its own content, so ``verify`` finds any entry that was altered or
-removed from the middle of the log.
+back with the change it describes. Entries are chained: each holds the hash of the
+previous entry, and its own hash is an HMAC under an audit key kept outside the database
+(app.audit.chain), so ``verify`` finds any entry that was altered, inserted or removed
+from the middle of the log, even by someone who can rewrite the table. Checked
+``against`` a checkpoint (app.audit.checkpoints), it also finds entries removed from the
+end.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
 
+from app.audit import chain
+from app.audit.checkpoints import Checkpoint
 from app.audit.context import current_audit_context
 from app.audit.models import GENESIS_HASH, AuditEntry
-from app.database import utcnow
+from app.database import hold_write_lock, utcnow
 from app.extensions import db
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serialises appends.
 _CHAIN_LOCK_KEY = 7_304_118_226
 
 
-def _content_hash(entry: AuditEntry) -> str:
-    content = {
-        "occurred_at": entry.occurred_at.isoformat(),
-        "actor_id": str(entry.actor_id) if entry.actor_id else None,
-        "actor_role": entry.actor_role,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "ip_address": entry.ip_address,
-        "reason": entry.reason,
-        "details": entry.details or {},
-        "prev_hash": entry.prev_hash,
-    }
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-
-
 def _lock_chain() -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    """Serialise appends: hold the chain's lock, until this transaction ends, before the
+    head is read, so no two transactions can chain to the same head."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    else:
+        hold_write_lock(connection)
 
 
 def record(
@@ -74,7 +65,7 @@ def record(
         details=details or {},
         prev_hash=previous or GENESIS_HASH,
     )
-    entry.entry_hash = _content_hash(entry)
+    chain.seal(entry)
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -84,16 +75,19 @@ def record(
 class VerificationResult:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    legacy: int = 0  # entries from before audit keys (plain SHA-256, no key id)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify() -> VerificationResult:
-    """Walk the whole chain in order and report every broken link."""
+def verify(against: Checkpoint | None = None) -> VerificationResult:
+    """Walk the whole chain in order and report every broken link and every entry whose
+    hash does not match; with a checkpoint, also whether the log still holds its head."""
     result = VerificationResult()
     expected_prev = GENESIS_HASH
+    after_keyed = False
     entries = db.session.execute(
         select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
     ).scalars()
@@ -104,10 +98,32 @@ def verify() -> VerificationResult:
                 f"entry {entry.id}: does not follow the entry before it "
                 "(an entry was removed or inserted)"
             )
-        if _content_hash(entry) != entry.entry_hash:
-            result.problems.append(f"entry {entry.id}: content does not match its hash (altered)")
+        problem = chain.seal_problem(entry, after_keyed=after_keyed)
+        if problem:
+            result.problems.append(problem)
+        if entry.key_id is None:
+            result.legacy += 1
+        else:
+            after_keyed = True
+        if against is not None and result.checked == against.count:
+            result.problems.extend(_differences(entry, against))
         expected_prev = entry.entry_hash
+    if against is not None and result.checked < against.count:
+        result.problems.append(
+            f"the log has {result.checked} entries, fewer than the {against.count} at the "
+            f"checkpoint of {against.taken_at} (entries were removed from the end)"
+        )
     return result
+
+
+def _differences(entry: AuditEntry, checkpoint: Checkpoint) -> list[str]:
+    if entry.id == checkpoint.last_id and entry.entry_hash == checkpoint.last_hash:
+        return []
+    return [
+        f"entry {entry.id}: is entry {checkpoint.count} of the log, where the checkpoint of "
+        f"{checkpoint.taken_at} has entry {checkpoint.last_id} with another hash "
+        "(entries were removed, inserted or rewritten)"
+    ]
 
 
 PAGE_SIZE = 50

@@ -1,4 +1,4 @@
-"""Administrators manage user accounts: create, deactivate, reactivate, unlock, reset MFA."""
+"""Administrators manage user accounts: create, deactivate, reactivate, lock, unlock, reset MFA."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.auth import users as user_service
 from app.auth.forms import ReasonForm, RevokeTokenForm, UserForm
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
@@ -27,7 +27,13 @@ ACTIONS = {
         "User deactivated. Their sessions have ended",
     ),
     "reactivate": (user_service.reactivate_user, "Reactivate", "User reactivated"),
+    "lock": (user_service.lock_user, "Lock", "User locked. Their sessions have ended"),
     "unlock": (user_service.unlock_user, "Unlock", "User unlocked"),
+    "send-set-up-link": (
+        user_service.send_set_up_link,
+        "Send a new set-up link to",
+        "Set-up link sent. It works once, for 72 hours",
+    ),
     "reset-mfa": (
         user_service.reset_mfa,
         "Reset two-factor sign-in for",
@@ -71,20 +77,21 @@ def new():
                 actor=current_user,
             )
         except user_service.UserInvalid as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         else:
-            flash("User created", "success")
+            flash(
+                "User created"
+                if user.has_password
+                else "User created. They have been emailed a link to set up their account",
+                "success",
+            )
             return redirect(url_for("users.show", user_id=user.id))
     return render_template("users/new.html", form=form), 200 if not form.errors else 400
 
 
 @bp.get("/<uuid:user_id>")
 def show(user_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     return render_template(
         "users/show.html",
         user=user,
@@ -95,11 +102,8 @@ def show(user_id: uuid.UUID):
 
 @bp.route("/<uuid:user_id>/tokens/<uuid:token_id>/revoke", methods=["GET", "POST"])
 def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-        token = token_service.get_token_for(current_user, token_id)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
+    token = token_service.get_token_for(current_user, token_id)
     if token.user_id != user.id:
         abort(404)
     form = RevokeTokenForm()
@@ -117,15 +121,13 @@ def revoke_token(user_id: uuid.UUID, token_id: uuid.UUID):
 
 
 @bp.route(
-    "/<uuid:user_id>/<any(deactivate, reactivate, unlock, 'reset-mfa'):action>",
+    "/<uuid:user_id>/<any(deactivate, reactivate, lock, unlock, 'reset-mfa', "
+    "'send-set-up-link'):action>",
     methods=["GET", "POST"],
 )
 def change(user_id: uuid.UUID, action: str):
     change_user, verb, done = ACTIONS[action]
-    try:
-        user = user_service.get_user(user_id, actor=current_user)
-    except NotFound:
-        abort(404)
+    user = user_service.get_user(user_id, actor=current_user)
     form = ReasonForm()
     if form.validate_on_submit():
         try:

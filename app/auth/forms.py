@@ -8,7 +8,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -19,11 +18,11 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
+from app.forms import ServiceErrorsMixin, reason_field, strip
 
 
 class SignInForm(FlaskForm):
@@ -53,11 +52,26 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class SetUpPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        widget=GovPasswordInput(),
+        description="8 characters or more. A few unrelated words make a strong password",
+        validators=[InputRequired(message="Enter a password"), Length(max=256)],
+    )
+    confirm = PasswordField(
+        "Confirm your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter the same password again"), Length(max=256)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class UserForm(FlaskForm):
+class UserForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -82,30 +96,23 @@ class UserForm(FlaskForm):
         validators=[Optional()],
     )
     password = PasswordField(
-        "Temporary password",
+        "Temporary password (optional)",
         widget=GovPasswordInput(),
         description=(
-            "8 characters or more. The person sets up two-factor sign-in when they first sign in"
+            "Leave this empty: they will be emailed a link to choose their own password, "
+            "then set up two-factor sign-in"
         ),
-        validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
+        validators=[Optional(), Length(max=256)],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason",
-        widget=GovTextArea(),
         description="This is recorded in the audit log",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a reason"),
-            Length(max=1000, message="Reason must be 1000 characters or fewer"),
-        ],
+        required="Enter a reason",
+        maximum=1000,
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
@@ -118,12 +125,12 @@ class DaysField(IntegerField):
             raise ValueError("Enter the number of days as a whole number, like 90") from error
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
         description="What the token is for, so you can tell your tokens apart",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Enter a name for the token"),
             Length(max=100, message="Name must be 100 characters or fewer"),

@@ -9,6 +9,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     PARTNER = "partner"
     VICTIM_LIAISON = "victim_liaison"
+    # Performance and evaluation staff: aggregate reports only, never a person, case or
+    # referral (every other page and API route answers 403).
+    ANALYST = "analyst"
 
     @property
     def label(self) -> str:
@@ -21,6 +24,7 @@ ROLE_LABELS = {
     Role.ADMIN: "Administrator",
     Role.PARTNER: "Partner organisation",
     Role.VICTIM_LIAISON: "Victim liaison",
+    Role.ANALYST: "Performance analyst",
 }
 
 STAFF_ROLES = frozenset({Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN, Role.VICTIM_LIAISON})

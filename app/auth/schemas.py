@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.auth.roles import Role
+from app.schema_fields import UTCDateTime
 
 ROLES = [r.value for r in Role]
 
@@ -25,10 +25,16 @@ class NewUserSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     organisation_id = fields.UUID(load_default=None, allow_none=True)
     password = fields.String(
-        required=True,
+        load_default=None,
+        allow_none=True,
         load_only=True,
         validate=validate.Length(max=256),
-        metadata={"description": "A temporary password: 8 characters or more, not a common one"},
+        metadata={
+            "description": "Optional, and best left out: without it the user is emailed a "
+            "single-use set-up link, valid for 72 hours, to choose their own password (then "
+            "set up two-factor sign-in), so no one else ever knows it. If given: a temporary "
+            "password, 8 characters or more, not a common one"
+        },
     )
 
 

@@ -12,23 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.audit import services as audit
-from app.auth import mfa
-from app.auth.models import User, UserSession
+from app.auth import mfa, throttle
+from app.auth.models import PendingSignIn, User, UserSession
 from app.auth.passwords import check_password
 from app.database import utcnow
-from app.errors import AccountLocked, SignInFailed
+from app.errors import SignInFailed
 from app.extensions import db
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-LOCKED = (
-    "Your account is locked because of too many failed sign-in attempts. "
-    "Ask an administrator to unlock it"
-)
 WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
 SESSION_TOUCH_SECONDS = 60
+PENDING_SECONDS = 300  # time allowed between the password and the code
 
 
 def hash_token(raw: str) -> str:
@@ -43,53 +40,48 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def get_user(user_id) -> User | None:
-    return db.session.get(User, user_id)
-
-
-def _register_failure(user: User, stage: str) -> None:
-    user.failed_sign_in_attempts += 1
-    audit.record("user.sign_in_failed", "user", user.id, actor=user, details={"stage": stage})
-    if (
-        user.failed_sign_in_attempts >= current_app.config["LOCKOUT_THRESHOLD"]
-        and not user.locked_at
-    ):
-        user.locked_at = utcnow()
-        audit.record("user.locked", "user", user.id, actor=user)
+def _register_failure(keys: list[throttle.Key], user: User | None, stage: str) -> None:
+    throttle.record_failure(keys)
+    if user is not None:
+        audit.record("user.sign_in_failed", "user", user.id, actor=user, details={"stage": stage})
     db.session.commit()
 
 
-def check_credentials(email: str, password: str) -> User:
-    """The first factor. Returns the user, who must still pass the second factor."""
+def check_credentials(email: str, password: str, *, address: str | None) -> User:
+    """The first factor. Returns the user, who must still pass the second factor.
+
+    Every refusal looks the same, whether or not the email has an account, and whether
+    that account is deactivated or locked: the same message, after the same work. Failures
+    count towards the throttle of the email typed and of the client's address, so it slows
+    unknown emails exactly as it slows known ones.
+    """
+    keys = throttle.keys_for(email=email, address=address)
+    throttle.check(keys)  # raises SignInThrottled
     user = find_user_by_email(email)
     password_ok = check_password(user.password_hash if user else None, password)
-    if user is None or not user.active:
-        raise SignInFailed(WRONG_CREDENTIALS)
-    if user.is_locked:
-        raise AccountLocked(LOCKED)
-    if not password_ok:
-        _register_failure(user, "password")
-        if user.is_locked:
-            raise AccountLocked(LOCKED)
+    if user is None or not user.active or user.is_locked or not password_ok:
+        _register_failure(keys, user, "password")
         raise SignInFailed(WRONG_CREDENTIALS)
     return user
 
 
-def _accept_code(user: User, secret: str, code: str) -> bool:
-    step = mfa.matching_step(secret, code, after_step=user.totp_last_step)
-    if step is None:
-        _register_failure(user, "mfa")
-        return False
-    user.totp_last_step = step
-    user.failed_sign_in_attempts = 0
-    return True
-
-
 def _usable(user: User | None) -> User:
-    if user is None or not user.active:
+    if user is None or not user.active or user.is_locked:
         raise SignInFailed(WRONG_CREDENTIALS)
-    if user.is_locked:
-        raise AccountLocked(LOCKED)
+    return user
+
+
+def _second_factor(pending: PendingSignIn, secret: str | None, code: str, address) -> User:
+    """Check a code for the pending sign-in's user (throttled like the password)."""
+    user = _usable(pending.user)
+    keys = throttle.keys_for(email=user.email, address=address)
+    throttle.check(keys)  # raises SignInThrottled
+    step = mfa.matching_step(secret, code, after_step=user.totp_last_step) if secret else None
+    if step is None:
+        _register_failure(keys, user, "mfa")
+        raise SignInFailed(WRONG_CODE, field="code")
+    user.totp_last_step = step
+    throttle.clear(keys)
     return user
 
 
@@ -99,31 +91,61 @@ class NewSession:
     token: str
 
 
-def complete_mfa(user_id, code: str) -> NewSession:
+def begin_pending(user: User) -> str:
+    """After the password: a pending sign-in, named by the random token returned (for the
+    cookie). The user it is for, and any secret being set up, stay on the server."""
+    token = secrets.token_urlsafe(32)
+    stale = utcnow() - timedelta(seconds=PENDING_SECONDS)
+    db.session.execute(delete(PendingSignIn).where(PendingSignIn.created_at < stale))
+    db.session.add(PendingSignIn(user_id=user.id, token_hash=hash_token(token)))
+    db.session.commit()
+    return token
+
+
+def find_pending(token: str | None, now: datetime) -> PendingSignIn | None:
+    """The pending sign-in for a cookie's token, if it is less than five minutes old."""
+    if not token:
+        return None
+    pending = db.session.scalar(
+        select(PendingSignIn).where(PendingSignIn.token_hash == hash_token(token))
+    )
+    if pending is None or now - pending.created_at > timedelta(seconds=PENDING_SECONDS):
+        return None
+    return pending
+
+
+def enrol_secret(pending: PendingSignIn) -> str:
+    """The secret to set up, made once per pending sign-in (so a reload shows the same)."""
+    if pending.enrol_secret is None:
+        pending.enrol_secret = mfa.new_secret()
+        db.session.commit()
+    return pending.enrol_secret
+
+
+def complete_mfa(pending: PendingSignIn, code: str, *, address: str | None) -> NewSession:
     """The second factor, for an enrolled user. Starts the session."""
-    user = _usable(db.session.get(User, user_id))
-    if not user.mfa_enrolled or not _accept_code(user, user.totp_secret, code):
-        if user.is_locked:
-            raise AccountLocked(LOCKED)
+    user = _usable(pending.user)
+    if not user.mfa_enrolled:
         raise SignInFailed(WRONG_CODE, field="code")
-    return _start_session(user)
+    user = _second_factor(pending, user.totp_secret, code, address)
+    return _start_session(user, pending)
 
 
-def complete_enrolment(user_id, secret: str, code: str) -> NewSession:
-    """First sign-in: proves the authenticator holds ``secret``, stores it, starts the session."""
-    user = _usable(db.session.get(User, user_id))
+def complete_enrolment(pending: PendingSignIn, code: str, *, address: str | None) -> NewSession:
+    """First sign-in: proves the authenticator holds the secret shown, stores it, starts
+    the session."""
+    user = _usable(pending.user)
     if user.mfa_enrolled:
         raise SignInFailed("Two-factor authentication is already set up", field="code")
-    if not _accept_code(user, secret, code):
-        if user.is_locked:
-            raise AccountLocked(LOCKED)
-        raise SignInFailed(WRONG_CODE, field="code")
+    secret = pending.enrol_secret
+    user = _second_factor(pending, secret, code, address)
     user.totp_secret = secret
     audit.record("user.mfa_enrolled", "user", user.id, actor=user)
-    return _start_session(user)
+    return _start_session(user, pending)
 
 
-def _start_session(user: User) -> NewSession:
+def _start_session(user: User, pending: PendingSignIn) -> NewSession:
+    db.session.delete(pending)  # used once
     token = secrets.token_urlsafe(32)
     session = UserSession(user_id=user.id, token_hash=hash_token(token))
     db.session.add(session)

@@ -1,4 +1,4 @@
-"""Managing accounts: create, deactivate, reactivate, unlock, reset two-factor sign-in."""
+"""Managing accounts: create, deactivate, reactivate, lock, unlock, reset two-factor sign-in."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app.audit import services as audit
+from app.auth import set_up, throttle
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problem
 from app.auth.roles import Role
 from app.auth.services import end_all_sessions, normalise_email
+from app.database import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.partners.models import Organisation
@@ -25,7 +27,8 @@ class NewUser:
     email: str
     name: str
     role: str
-    password: str
+    # Without one (the usual way) the person is emailed a link to choose their own.
+    password: str | None = None
     organisation_id: uuid.UUID | None = None
 
 
@@ -53,7 +56,7 @@ def _validated(new: NewUser) -> dict:
                 errors["organisation_id"] = "Select the partner organisation"
     elif new.organisation_id is not None:
         errors["organisation_id"] = "Only partner users belong to an organisation"
-    problem = password_problem(new.password or "")
+    problem = password_problem(new.password) if new.password else None
     if problem:
         errors["password"] = problem
     if email and db.session.scalar(select(User.id).where(User.email == email)):
@@ -70,17 +73,22 @@ class UserInvalid(ValidationFailed):
 
 
 def create_user(new: NewUser, *, actor=None) -> User:
+    """A new account. Without a password, the person is emailed a set-up link to choose
+    one (app.auth.set_up); with one (the command line's first administrator), they sign
+    in with it. Either way they set up two-factor sign-in when they first sign in."""
     clean = _validated(new)
     user = User(
         email=clean["email"],
         name=clean["name"],
         role=new.role,
         organisation_id=clean["organisation"].id if clean["organisation"] else None,
-        password_hash=hash_password(new.password),
+        password_hash=hash_password(new.password) if new.password else None,
     )
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", "user", user.id, actor=actor, details={"role": new.role})
+    if not user.has_password:
+        set_up.queue_email(user)
     db.session.commit()
     return user
 
@@ -110,7 +118,7 @@ def _change(user_id: uuid.UUID, actor, action: str, reason: str | None = None) -
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user")
-    if actor is not None and user.id == actor.id and action in {"deactivate", "reset_mfa"}:
+    if actor is not None and user.id == actor.id and action in {"deactivate", "lock", "reset_mfa"}:
         raise Conflict("You cannot do this to your own account. Ask another administrator")
     if action == "deactivate":
         if not user.active:
@@ -121,11 +129,22 @@ def _change(user_id: uuid.UUID, actor, action: str, reason: str | None = None) -
         if user.active:
             raise Conflict("This user is already active")
         user.active = True
+    elif action == "lock":
+        if user.locked_at:
+            raise Conflict("This user is already locked")
+        user.locked_at = utcnow()
+        end_all_sessions(user, "user_locked")
     elif action == "unlock":
         if not user.locked_at:
             raise Conflict("This user is not locked")
         user.locked_at = None
-        user.failed_sign_in_attempts = 0
+        throttle.clear([throttle.account_key(user.email)])  # a fresh start
+    elif action == "send_set_up_link":
+        if user.has_password:
+            raise Conflict("This user has already chosen a password")
+        if not user.active:
+            raise Conflict("This user is deactivated. Reactivate them first")
+        set_up.queue_email(user)
     elif action == "reset_mfa":
         user.totp_secret = None
         user.totp_last_step = None
@@ -143,8 +162,18 @@ def reactivate_user(user_id, *, actor, reason: str | None = None) -> User:
     return _change(user_id, actor, "reactivate", reason)
 
 
+def lock_user(user_id, *, actor, reason: str | None = None) -> User:
+    """An administrator stops an account signing in (and using the API) until unlocked."""
+    return _change(user_id, actor, "lock", reason)
+
+
 def unlock_user(user_id, *, actor, reason: str | None = None) -> User:
     return _change(user_id, actor, "unlock", reason)
+
+
+def send_set_up_link(user_id, *, actor, reason: str | None = None) -> User:
+    """Email a new set-up link to a user who has not chosen a password yet."""
+    return _change(user_id, actor, "send_set_up_link", reason)
 
 
 def reset_mfa(user_id, *, actor, reason: str | None = None) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -19,26 +20,32 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.auth import mfa
+from app.auth import mfa, set_up
 from app.auth import services as auth_services
 from app.auth import tokens as token_service
-from app.auth.forms import CodeForm, NewTokenForm, RevokeTokenForm, SignInForm, SignOutForm
+from app.auth.forms import (
+    CodeForm,
+    NewTokenForm,
+    RevokeTokenForm,
+    SetUpPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
 from app.auth.permissions import public, roles_required
 from app.auth.roles import Role
-from app.errors import AccountLocked, SignInFailed, ValidationFailed
+from app.errors import InvalidInput, SignInFailed, SignInThrottled, ValidationFailed
 from app.rate_limits import rate_limited
 
 bp = Blueprint("auth", __name__)
-
-PENDING_SECONDS = 300  # time allowed between the password and the code
 
 
 def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-# Every role lands on its work queue, "Your tasks" (app.tasks).
-HOME_ENDPOINTS = dict.fromkeys(Role, "tasks.index")
+# Every role that handles cases lands on its work queue, "Your tasks" (app.tasks); the
+# analyst, who sees aggregates only, on the reports.
+HOME_ENDPOINTS = {**dict.fromkeys(Role, "tasks.index"), Role.ANALYST: "reports.dashboard"}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -52,11 +59,10 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _pending_user_id() -> uuid.UUID | None:
-    pending = session.get("pending")
-    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
-        return None
-    return uuid.UUID(pending["user_id"])
+def _pending():
+    """The sign-in in progress: the cookie names it by a random token, nothing more."""
+    now = datetime.fromtimestamp(time.time(), UTC)
+    return auth_services.find_pending(session.get("pending", {}).get("token"), now)
 
 
 def _begin_session(new_session: auth_services.NewSession):
@@ -68,18 +74,22 @@ def _begin_session(new_session: auth_services.NewSession):
     return redirect(next_url or url_for("auth.home"))
 
 
+def _refused(field, error) -> tuple[int, dict]:
+    """Show a refusal by its field; returns the page's status and headers."""
+    field.errors.append(error.message)
+    if isinstance(error, SignInThrottled):
+        return 429, {"Retry-After": str(error.retry_after)}
+    return 400, {}
+
+
 def _second_factor(form: CodeForm, complete):
-    """Run a code check; a redirect when it ends the step, None to show the form again."""
+    """Run a code check: (a redirect that ends the step, or None to show the form again,
+    the status, the headers)."""
     try:
         new_session = complete()
-    except AccountLocked as error:
-        session.clear()
-        flash(error.message, "error")
-        return redirect(url_for("auth.sign_in"))
-    except SignInFailed as error:
-        form.code.errors.append(error.message)
-        return None
-    return _begin_session(new_session)
+    except (SignInFailed, SignInThrottled) as error:
+        return None, *_refused(form.code, error)
+    return _begin_session(new_session), 302, {}
 
 
 @bp.get("/")
@@ -94,68 +104,129 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = SignInForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = auth_services.check_credentials(form.email.data, form.password.data)
-        except (SignInFailed, AccountLocked) as error:
+            user = auth_services.check_credentials(
+                form.email.data, form.password.data, address=request.remote_addr
+            )
+        except (SignInFailed, SignInThrottled) as error:
             # The error summary links to the email field: the first field of the pair.
-            form.email.errors.append(error.message)
+            status, headers = _refused(form.email, error)
         else:
             session.clear()
             session["pending"] = {
-                "user_id": str(user.id),
-                "at": time.time(),
+                "token": auth_services.begin_pending(user),
                 "next": _safe_next(request.args.get("next")),
             }
             if not user.mfa_enrolled:
                 return redirect(url_for("auth.set_up_code"))
             return redirect(url_for("auth.enter_code"))
-    status = 200 if not form.errors else 400
-    return render_template(
-        "auth/sign_in.html", form=form, expired=request.args.get("expired")
-    ), status
+    if form.errors and status == 200:
+        status = 400
+    return (
+        render_template("auth/sign_in.html", form=form, expired=request.args.get("expired")),
+        status,
+        headers,
+    )
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
 @rate_limited(_sign_in_limit, methods=["POST"])
 def enter_code():
-    user_id = _pending_user_id()
-    if user_id is None:
+    pending = _pending()
+    if pending is None:
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
-        outcome = _second_factor(form, lambda: auth_services.complete_mfa(user_id, form.code.data))
+        outcome, status, headers = _second_factor(
+            form,
+            lambda: auth_services.complete_mfa(
+                pending, form.code.data, address=request.remote_addr
+            ),
+        )
         if outcome is not None:
             return outcome
-    return render_template("auth/code.html", form=form), 200 if not form.errors else 400
+    if form.errors and status == 200:
+        status = 400
+    return render_template("auth/code.html", form=form), status, headers
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
 @public
 @rate_limited(_sign_in_limit, methods=["POST"])
 def set_up_code():
-    user_id = _pending_user_id()
-    if user_id is None:
+    pending = _pending()
+    if pending is None:
         return redirect(url_for("auth.sign_in"))
-    user = auth_services.get_user(user_id)
-    if user is None or user.mfa_enrolled:
+    if pending.user.mfa_enrolled:
         return redirect(url_for("auth.enter_code"))
-    secret = session.get("enrol_secret") or mfa.new_secret()
-    session["enrol_secret"] = secret
+    secret = auth_services.enrol_secret(pending)
     form = CodeForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
-        outcome = _second_factor(
-            form, lambda: auth_services.complete_enrolment(user_id, secret, form.code.data)
+        outcome, status, headers = _second_factor(
+            form,
+            lambda: auth_services.complete_enrolment(
+                pending, form.code.data, address=request.remote_addr
+            ),
         )
         if outcome is not None:
             return outcome
-    uri = mfa.provisioning_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+    if form.errors and status == 200:
+        status = 400
+    uri = mfa.provisioning_uri(secret, pending.user.email, current_app.config["TOTP_ISSUER"])
+    return (
+        render_template(
+            "auth/set_up_code.html",
+            form=form,
+            secret=secret,
+            qr_svg=mfa.qr_code_svg(uri),
+        ),
+        status,
+        headers,
+    )
+
+
+# A new user's set-up link: choose a password, then set up two-factor sign-in ------------
+
+SET_UP_LINK_PROBLEMS = {
+    "unknown": (404, "This link is not valid"),
+    "expired": (410, "This link has expired"),
+    "used": (410, "This link has already been used"),
+}
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+@public
+@rate_limited(_sign_in_limit, methods=["POST"])
+def set_up_account(token: str):
+    try:
+        link = set_up.find_link(token)
+    except set_up.SetUpLinkInvalid as invalid:
+        status, title = SET_UP_LINK_PROBLEMS[invalid.reason]
+        return render_template(
+            "auth/set_up_link_invalid.html", reason=invalid.reason, title=title
+        ), status
+    form = SetUpPasswordForm()
+    if form.validate_on_submit():
+        try:
+            pending_token = set_up.choose_password(token, form.password.data, form.confirm.data)
+        except InvalidInput as invalid:
+            for field, message in invalid.errors.items():
+                getattr(form, field).errors.append(message)
+        except set_up.SetUpLinkInvalid:
+            return redirect(url_for("auth.set_up_account", token=token))
+        else:
+            if session.get("sid"):  # someone else was signed in in this browser
+                auth_services.sign_out(session["sid"])
+            session.clear()
+            session["pending"] = {"token": pending_token, "next": None}
+            return redirect(url_for("auth.set_up_code"))
     return render_template(
-        "auth/set_up_code.html",
-        form=form,
-        secret=secret,
-        qr_svg=mfa.qr_code_svg(uri),
+        "auth/set_up_password.html", form=form, email=link.user.email
     ), 200 if not form.errors else 400
 
 
@@ -205,8 +276,7 @@ def new_token():
                 actor=current_user,
             )
         except ValidationFailed as invalid:
-            field = getattr(form, invalid.field or "", None) or form.name
-            field.errors.append(invalid.message)
+            form.apply_service_error(invalid)
         else:
             # Shown once, on this page only: the secret is not stored anywhere we could read.
             return render_template(

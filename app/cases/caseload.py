@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy import case as when
@@ -23,7 +23,7 @@ from app.auth.roles import Role
 from app.cases.models import Case, CaseStatus, Person
 from app.cases.policy import case_scope
 from app.cases.services import CLOSED_STATUSES, active_keyworkers
-from app.consent.models import ConsentStatus
+from app.consent.models import EXPIRY_WARNING, ConsentStatus
 from app.contracts.models import Contract
 from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
@@ -32,7 +32,6 @@ from app.victims.models import Victim
 
 PAGE_SIZE = 25
 EXIT_REASSESSMENT_WEEK = 14
-CONSENT_WARNING_DAYS = 14
 OPEN_STATUSES = (CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value)
 UNALLOCATED = "none"
 
@@ -247,9 +246,8 @@ def due(
         action = _first(kinds, FOLLOW_UPS)
     if contract is not None and today >= contract.end_date:
         warnings.append("Contract ended: record the outcome")
-    soon = now + timedelta(days=CONSENT_WARNING_DAYS)
-    if any(c.expires_at <= soon for c in current):
-        warnings.append(f"Consent expires within {CONSENT_WARNING_DAYS} days")
+    if any(c.expires_soon_at(now) for c in current):
+        warnings.append(f"Consent expires within {EXPIRY_WARNING.days} days")
     return action, warnings
 
 

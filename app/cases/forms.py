@@ -30,8 +30,8 @@ from wtforms import (
 )
 
 from app.cases.intake import ANSWERS, Intake
-from app.cases.models import OffenceClass
-from app.forms import GovukDateField, strip
+from app.cases.models import Ethnicity, OffenceClass, Sex
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
 from app.victims.models import ContactMethod
 from app.victims.services import VictimDetails
 
@@ -96,7 +96,7 @@ class VictimForm(Form):
         )
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(ServiceErrorsMixin, FlaskForm):
     # The crime and the offence
     crime_reference = _text("Crime reference", "Letters, numbers, slashes and hyphens only")
     offence_description = TextAreaField(
@@ -117,6 +117,22 @@ class IntakeForm(FlaskForm):
     family_name = _text("Last name")
     date_of_birth = GovukDateField("Date of birth", description="For example, 31 3 1990")
     gender = _text("Gender (optional)", "Only if the person chose to give it")
+    sex = RadioField(
+        "Sex (optional)",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(s.value, s.label) for s in Sex],
+        validate_choice=False,
+        description="Leave blank if the person did not say",
+    )
+    ethnicity = RadioField(
+        "Ethnic group (optional)",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(e.value, e.label) for e in Ethnicity],
+        validate_choice=False,
+        description=(
+            "As the person describes it (the 2021 census groups). Leave blank if they did not say"
+        ),
+    )
     lives_in_force_area = _yes_no("Does the person live in the force area?")
     # Contact details
     address = TextAreaField("Postal address (optional)", widget=GovTextArea(), filters=[strip])
@@ -157,28 +173,23 @@ class IntakeForm(FlaskForm):
             phone=self.phone.data,
             lives_in_force_area=_answer(self.lives_in_force_area.data),
             gender=self.gender.data,
+            sex=self.sex.data,
+            ethnicity=self.ethnicity.data,
             victims=[victim.form.details() for victim in self.victim_forms],
             **{name: _answer(getattr(self, name).data) for name in ANSWERS},
         )
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        """Put the service's field errors on their fields (a field keeps its own first)."""
-        for key, message in errors.items():
-            field = _field_for(self, key)
-            if field is not None and not field.errors:
-                field.errors = [*field.errors, message]
+    def service_field(self, key: str):
+        """``victims.<n>.<name>`` is a field of the n-th victim's part of the form."""
+        if key.startswith("victims."):
+            _, index, name = key.split(".", 2)
+            if not index.isdigit() or int(index) >= VICTIM_SLOTS:
+                return None
+            return self.victim_forms[int(index)].form._fields.get(name)
+        return super().service_field(key)
 
 
-def _field_for(form: IntakeForm, key: str):
-    if key.startswith("victims."):
-        _, index, name = key.split(".", 2)
-        if not index.isdigit() or int(index) >= VICTIM_SLOTS:
-            return None
-        return getattr(form.victim_forms[int(index)].form, name, None)
-    return getattr(form, key, None)
-
-
-class AllocationForm(FlaskForm):
+class AllocationForm(ServiceErrorsMixin, FlaskForm):
     keyworker_id = SelectField("Keyworker", widget=GovSelect(), choices=[], validate_choice=False)
     reason = TextAreaField(
         "Reason",

@@ -14,7 +14,7 @@ from datetime import date
 
 from app.cases.contact_checks import email_problem, normalised_postcode, phone_problem
 from app.cases.eligibility import Facts
-from app.cases.models import OffenceClass
+from app.cases.models import Ethnicity, OffenceClass, Sex
 from app.victims.services import VictimDetails, check_victims
 
 CRIME_REFERENCE_MAX = 50
@@ -58,6 +58,9 @@ class Intake:
     phone: str | None = None
     lives_in_force_area: bool | None = None
     gender: str | None = None
+    # Optional: nothing given is recorded as not stated.
+    sex: str | None = None
+    ethnicity: str | None = None
     accepts_responsibility: bool | None = None
     agrees_to_participate: bool | None = None
     has_dvpn_or_dvpo: bool | None = None
@@ -174,7 +177,13 @@ def _check_person(intake: Intake, today: date, errors: dict[str, str]) -> Intake
         errors["lives_in_force_area"] = "Select yes if the person lives in the force area"
     if intake.gender is not None and len(intake.gender) > GENDER_MAX:
         errors["gender"] = f"Gender must be {GENDER_MAX} characters or fewer"
-    return replace(intake, postcode=postcode, email=email)
+    sex = intake.sex or Sex.NOT_STATED.value
+    if sex not in {s.value for s in Sex}:
+        errors["sex"] = "Select the person's sex, or not stated"
+    ethnicity = intake.ethnicity or Ethnicity.NOT_STATED.value
+    if ethnicity not in {e.value for e in Ethnicity}:
+        errors["ethnicity"] = "Select the person's ethnic group, or not stated"
+    return replace(intake, postcode=postcode, email=email, sex=sex, ethnicity=ethnicity)
 
 
 def check_intake(intake: Intake, today: date) -> tuple[Intake, dict[str, str]]:
@@ -194,6 +203,8 @@ def check_intake(intake: Intake, today: date) -> tuple[Intake, dict[str, str]]:
                 "email",
                 "phone",
                 "gender",
+                "sex",
+                "ethnicity",
             )
         },
     )

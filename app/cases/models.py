@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +57,40 @@ class OffenceClass(StrEnum):
         }[self.value]
 
 
+class Sex(StrEnum):
+    """The person's sex, for the reports' cohorts (the free-text ``gender`` stays as it is)."""
+
+    FEMALE = "female"
+    MALE = "male"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {"female": "Female", "male": "Male", "not_stated": "Not stated"}[self.value]
+
+
+class Ethnicity(StrEnum):
+    """Self-defined ethnic group: the five high-level groups of the 2021 census."""
+
+    ASIAN = "asian"
+    BLACK = "black"
+    MIXED = "mixed"
+    WHITE = "white"
+    OTHER = "other"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return {
+            "asian": "Asian, Asian British or Asian Welsh",
+            "black": "Black, Black British, Black Welsh, Caribbean or African",
+            "mixed": "Mixed or Multiple ethnic groups",
+            "white": "White",
+            "other": "Other ethnic group",
+            "not_stated": "Not stated",
+        }[self.value]
+
+
 def _values(enum) -> str:
     return ", ".join(f"'{member.value}'" for member in enum)
 
@@ -73,6 +108,8 @@ class Person(UUIDPrimaryKey, db.Model):
             postgresql_using="gin",
             postgresql_ops={"search_name": "gin_trgm_ops"},
         ),
+        CheckConstraint(f"sex IN ({_values(Sex)})", name="sex_known"),
+        CheckConstraint(f"ethnicity IN ({_values(Ethnicity)})", name="ethnicity_known"),
     )
 
     given_name: Mapped[str] = mapped_column(String(100))
@@ -84,6 +121,12 @@ class Person(UUIDPrimaryKey, db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     lives_in_force_area: Mapped[bool] = mapped_column(Boolean)
     gender: Mapped[str | None] = mapped_column(String(40))
+    sex: Mapped[str] = mapped_column(
+        String(20), default=Sex.NOT_STATED.value, server_default=Sex.NOT_STATED.value
+    )
+    ethnicity: Mapped[str] = mapped_column(
+        String(20), default=Ethnicity.NOT_STATED.value, server_default=Ethnicity.NOT_STATED.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The name as search compares it (app.text.search_key), kept by the listener below.
     search_name: Mapped[str] = mapped_column(String(400), default="", server_default="")
@@ -140,7 +183,15 @@ class Case(UUIDPrimaryKey, db.Model):
     outcome_code: Mapped[str | None] = mapped_column(String(10))
     outcome_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # A historic record brought in by the import (app.imports), not run in the hub. An
+    # imported case keeps its milestones in the same columns as any other: ``created_at``
+    # is the date of referral into the team (midnight UTC; the import itself is in the
+    # audit log), the contract row holds the start and end, ``outcome_code`` and
+    # ``outcome_decided_at`` the outcome, and the reoffending check its result.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
     created_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    # When the case was referred into the team (for an imported case, its historic date).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -6,16 +6,23 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.cases.eligibility import RULES
 from app.cases.intake import ANSWERS, CRIME_REFERENCE_MAX, MAX_VICTIMS
-from app.cases.models import Case, CaseStatus, OffenceClass
+from app.cases.models import Case, CaseStatus, Ethnicity, OffenceClass, Sex
+from app.schema_fields import UTCDateTime
 from app.victims.models import ContactMethod
 
 STATUSES = [s.value for s in CaseStatus]
 OFFENCE_CLASSES = [c.value for c in OffenceClass]
 CONTACT_METHODS = [m.value for m in ContactMethod]
 RULE_CODES = [rule.code for rule in RULES]
+SEXES = [s.value for s in Sex]
+ETHNIC_GROUPS = [e.value for e in Ethnicity]
+SEX_DESCRIPTION = "The person's sex: `female`, `male` or `not_stated` (the default)"
+ETHNICITY_DESCRIPTION = (
+    "The person's self-defined ethnic group, one of the 2021 census groups: `asian`, "
+    "`black`, `mixed`, `white`, `other`, or `not_stated` (the default)"
+)
 
 
 def _flag(**kwargs) -> fields.Boolean:
@@ -43,6 +50,16 @@ class PersonInSchema(Schema):
     phone = fields.String(load_default=None, allow_none=True)
     lives_in_force_area = _flag(required=True)
     gender = fields.String(load_default=None, allow_none=True)
+    sex = fields.String(
+        load_default=Sex.NOT_STATED.value,
+        validate=validate.OneOf(SEXES),
+        metadata={"enum": SEXES, "description": SEX_DESCRIPTION},
+    )
+    ethnicity = fields.String(
+        load_default=Ethnicity.NOT_STATED.value,
+        validate=validate.OneOf(ETHNIC_GROUPS),
+        metadata={"enum": ETHNIC_GROUPS, "description": ETHNICITY_DESCRIPTION},
+    )
 
 
 class EligibilityInSchema(Schema):
@@ -159,6 +176,10 @@ class PersonSchema(Schema):
     phone = fields.String(allow_none=True)
     lives_in_force_area = fields.Boolean()
     gender = fields.String(allow_none=True)
+    sex = fields.String(metadata={"enum": SEXES, "description": SEX_DESCRIPTION})
+    ethnicity = fields.String(
+        metadata={"enum": ETHNIC_GROUPS, "description": ETHNICITY_DESCRIPTION}
+    )
 
 
 class PersonNameSchema(Schema):

@@ -17,7 +17,7 @@ from app.cases.models import Case, CaseAllocation, CaseStatus, Person
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.dates import today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from app.extensions import db
 from app.victims.services import add_victims
 
@@ -25,10 +25,6 @@ REASON_MAX = 1000
 CLOSED_STATUSES = frozenset(
     {CaseStatus.COMPLETED, CaseStatus.BREACHED, CaseStatus.OPTED_OUT, CaseStatus.WITHDRAWN}
 )
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 def view_case(user, case_id: uuid.UUID, *, purpose: str) -> Case:
@@ -77,6 +73,8 @@ def record_case(actor, intake: Intake) -> Case:
         phone=intake.phone,
         lives_in_force_area=intake.lives_in_force_area,
         gender=intake.gender,
+        sex=intake.sex,
+        ethnicity=intake.ethnicity,
     )
     keyworker_id = actor.id if actor.role == Role.KEYWORKER else None
     case = Case(
@@ -156,6 +154,15 @@ def active_keyworkers() -> list[User]:
     )
 
 
+def allocation_refusal(case: Case) -> Conflict | None:
+    """Why ``case`` cannot be allocated (or reallocated) now, or None if it can."""
+    if case.status == CaseStatus.INELIGIBLE:
+        return Conflict("This case is not eligible, so it cannot be allocated")
+    if case.status in CLOSED_STATUSES:
+        return Conflict("This case is closed, so it cannot be allocated")
+    return None
+
+
 def allocate(
     actor,
     case_id: uuid.UUID,
@@ -171,10 +178,9 @@ def allocate(
     case = get_case_for(actor, case_id, for_update=True)
     if version is not None and version != case.version:
         raise StaleVersion("The case changed since you read it. Read it again")
-    if case.status == CaseStatus.INELIGIBLE:
-        raise Conflict("This case is not eligible, so it cannot be allocated")
-    if case.status in CLOSED_STATUSES:
-        raise Conflict("This case is closed, so it cannot be allocated")
+    refused = allocation_refusal(case)
+    if refused is not None:
+        raise refused
     reason = (reason or "").strip() or None
     errors: dict[str, str] = {}
     keyworker = db.session.get(User, keyworker_id) if keyworker_id else None

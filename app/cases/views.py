@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -15,10 +15,10 @@ from app.cases import caseload as caseloads
 from app.cases import services
 from app.cases.eligibility import messages_for
 from app.cases.forms import AllocationForm, IntakeForm
-from app.cases.models import OffenceClass
+from app.cases.models import Ethnicity, OffenceClass, Sex
 from app.cases.timeline import events_for
 from app.dates import age_on
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes.reads import case_panel
 from app.pagination import Page, page_number
 from app.text import as_uuid
@@ -106,12 +106,12 @@ def new():
     if form.is_submitted():
         parsed = form.validate()  # parses dates and checks the CSRF token
         if not parsed:
-            form.show_errors(services.check_case_intake(form.intake()))
+            form.add_service_errors(services.check_case_intake(form.intake()))
         else:
             try:
                 case = services.record_case(current_user, form.intake())
             except InvalidInput as invalid:
-                form.show_errors(invalid.errors)
+                form.apply_service_error(invalid)
             else:
                 flash("Case recorded", "success")
                 return redirect(url_for("cases.result", case_id=case.id))
@@ -141,6 +141,8 @@ def show(case_id: uuid.UUID):
         failures=messages_for(case.eligibility_failed, services.minimum_age()),
         answer_labels=ANSWER_SUMMARY_LABELS,
         offence_class=OffenceClass(case.offence_class),
+        sex_label=Sex(case.person.sex).label,
+        ethnicity_label=Ethnicity(case.person.ethnicity).label,
         contact_labels={method.value: method.label for method in ContactMethod},
         age_at_offence=age_on(case.person.date_of_birth, case.offence_committed_on),
         allocations=services.allocations_for(case),
@@ -171,12 +173,9 @@ def allocate(case_id: uuid.UUID):
                 version=_int(form.version.data),
             )
         except InvalidInput as invalid:
-            for field, message in invalid.errors.items():
-                getattr(form, field).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as error:
             conflict, status = error.message, 409
-        except NotFound:
-            abort(404)
         else:
             flash("Case reallocated" if was_allocated else "Case allocated", "success")
             return redirect(url_for("cases.show", case_id=case_id))
@@ -190,7 +189,7 @@ def allocate(case_id: uuid.UUID):
         case=case,
         conflict=conflict,
         was_allocated=was_allocated,
-        can_allocate=case.status != "ineligible" and case.status not in services.CLOSED_STATUSES,
+        can_allocate=services.allocation_refusal(case) is None,
     ), status
 
 

@@ -13,7 +13,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -24,7 +23,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -34,7 +32,7 @@ from app.consent.services import (
     NOTICE_VERSION_MAX,
     REASON_MAX,
 )
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 
 METHOD_HINTS = {
     ConsentMethod.VERBAL: "The person said they agree, in person or on the phone",
@@ -52,7 +50,7 @@ def method_items() -> list[dict]:
     return [{"hint": {"text": METHOD_HINTS[method]}} for method in ConsentMethod]
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(ServiceErrorsMixin, FlaskForm):
     organisation_id = SelectField(
         "Organisation",
         widget=GovSelect(),
@@ -95,16 +93,12 @@ class ConsentForm(FlaskForm):
     submit = SubmitField("Record consent", widget=GovSubmitInput())
 
 
-class WithdrawConsentForm(FlaskForm):
-    reason = TextAreaField(
+class WithdrawConsentForm(ServiceErrorsMixin, FlaskForm):
+    reason = reason_field(
         "Why is consent being withdrawn?",
-        widget=GovTextArea(),
         description="For example, what the person said and when. Do not include health details",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for withdrawing consent"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for withdrawing consent",
+        maximum=REASON_MAX,
     )
     # The version of the consent the keyworker saw: a change since then is refused.
     version = HiddenField()

@@ -7,7 +7,7 @@ and a new consent is a new record. Its status is derived from those times.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Uuid
@@ -58,6 +58,10 @@ class ConsentStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# A consent in force that expires within this is flagged to staff ("expires soon").
+EXPIRY_WARNING = timedelta(days=14)
+
+
 class Consent(UUIDPrimaryKey, db.Model):
     __tablename__ = "consents"
     __table_args__ = (Index("ix_consents_case_id_organisation_id", "case_id", "organisation_id"),)
@@ -94,3 +98,7 @@ class Consent(UUIDPrimaryKey, db.Model):
     @property
     def status(self) -> ConsentStatus:
         return self.status_at(utcnow())
+
+    def expires_soon_at(self, at: datetime) -> bool:
+        """Expiring within ``EXPIRY_WARNING`` of ``at``: staff are warned to renew it."""
+        return self.expires_at <= at + EXPIRY_WARNING

@@ -6,10 +6,10 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.consent.models import ConsentCategory, ConsentMethod, ConsentStatus
 from app.consent.services import MAX_PER_PAGE, NOTICE_VERSION_MAX, PAGE_SIZE, REASON_MAX
 from app.dates import LONDON
+from app.schema_fields import UTCDateTime
 
 CATEGORIES = [c.value for c in ConsentCategory]
 METHODS = [m.value for m in ConsentMethod]

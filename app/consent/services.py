@@ -21,9 +21,10 @@ Decisions recorded here:
   consent for a 16-week scheme has no business lasting longer, and it keeps the
   arithmetic away from the end of the calendar).
 - **Withdrawal takes effect at once** (``withdrawn_at`` is the moment of the request) and
-  is told to the keyworker on the case's timeline. ``_on_consent_withdrawn`` is called in
-  the same transaction for every consent that stops (withdrawn or replaced): it is the
-  place where open referrals to the organisation are put on hold (issue 4; a no-op now).
+  is told to the keyworker on the case's timeline. Every consent that stops (withdrawn or
+  replaced) sends ``app.events.consent_withdrawn`` in the same transaction, before the
+  commit; the referrals package answers it by putting the open referrals to the
+  organisation on hold, so the withdrawal and its consequences commit together.
 - **Consent is not eligibility**: nothing here changes the case's status or eligibility.
   Consent can only be recorded while the case is still open (not ineligible, completed,
   breached, opted out or withdrawn); withdrawing is always possible.
@@ -40,6 +41,7 @@ from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import events
 from app.audit import services as audit
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
@@ -55,7 +57,7 @@ from app.consent.models import (
 from app.consent.rules import in_force_at
 from app.database import utcnow
 from app.dates import add_months, contract_end, end_of_day_utc, today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.partners.models import Organisation
 from app.text import and_list, as_uuid, long_date
@@ -112,10 +114,6 @@ class CaseClosed(Conflict):
     code = "case_closed"
 
 
-class StaleVersion(Conflict):
-    code = "stale_version"
-
-
 class AlreadyWithdrawn(Conflict):
     code = "already_withdrawn"
 
@@ -134,6 +132,17 @@ def can_record_consent(case: Case) -> bool:
 def closed_message(case: Case) -> str:
     status = CaseStatus(case.status).label.lower()
     return f"Consent cannot be recorded because the case is {status}"
+
+
+def withdrawal_refusal(consent: Consent, at: datetime | None = None) -> Conflict | None:
+    """Why ``consent`` cannot be withdrawn at ``at`` (now), or None: only a consent in
+    force can be."""
+    status = consent.status_at(at or utcnow())
+    if status == ConsentStatus.WITHDRAWN:
+        return AlreadyWithdrawn("This consent has already been withdrawn")
+    if status == ConsentStatus.EXPIRED:
+        return ConsentExpired("This consent has already expired")
+    return None
 
 
 def default_expiry(case: Case, *, today: date | None = None) -> date:
@@ -212,7 +221,7 @@ def give_consent(
                 "replaced_by": str(consent.id),
             },
         )
-        _on_consent_withdrawn(old, replaced_by=consent)
+        events.consent_withdrawn.send(old, replaced_by=consent)
     audit.record(
         "consent.given",
         "consent",
@@ -266,10 +275,9 @@ def withdraw_consent(
             "This consent changed since you read it. Reload it and try again", field="version"
         )
     now = utcnow()
-    if consent.withdrawn_at is not None:
-        raise AlreadyWithdrawn("This consent has already been withdrawn")
-    if consent.expires_at <= now:
-        raise ConsentExpired("This consent has already expired")
+    refused = withdrawal_refusal(consent, now)
+    if refused is not None:
+        raise refused
 
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
@@ -290,7 +298,7 @@ def withdraw_consent(
         "shown or sent to them.",
         actor=actor,
     )
-    _on_consent_withdrawn(consent)
+    events.consent_withdrawn.send(consent, replaced_by=None)
     db.session.commit()
     return consent
 
@@ -304,19 +312,6 @@ def _write_or_stale() -> None:
         raise StaleVersion(
             "This consent changed since you read it. Reload it and try again", field="version"
         ) from None
-
-
-def _on_consent_withdrawn(consent: Consent, *, replaced_by: Consent | None = None) -> None:
-    """Called in the withdrawing transaction, before its commit, whenever a consent stops
-    being in force by withdrawal (by hand, or replaced by ``replaced_by``).
-
-    The open referrals of this case to ``consent.organisation_id`` go on hold here, in
-    this same transaction, so that the withdrawal and its consequences commit together
-    (after a replacement, only those sharing a category the new consent no longer covers).
-    """
-    from app.referrals.lifecycle import hold_referrals_for_consent
-
-    hold_referrals_for_consent(consent)
 
 
 # Reading ------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ check the case policy (out of scope: 404) and audit the read.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,23 +20,18 @@ from app.consent import services
 from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, method_items
 from app.consent.models import ConsentStatus
 from app.database import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import services as partner_services
 
 bp = Blueprint("consent", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
 
-EXPIRES_SOON = timedelta(days=14)
-
 
 @bp.get("/cases/<uuid:case_id>/consents")
 def index(case_id: uuid.UUID):
     history_page = page_number(request.args.get("page"))
-    try:
-        overview = services.consent_overview(current_user, case_id, history_page=history_page)
-    except NotFound:
-        abort(404)
+    overview = services.consent_overview(current_user, case_id, history_page=history_page)
     page = Page(history_page, overview.per_page, overview.history_total)
     now = utcnow()
     return render_template(
@@ -49,7 +43,6 @@ def index(case_id: uuid.UUID):
             lambda n: url_for("consent.index", case_id=case_id, page=n, _anchor="history")
         ),
         now=now,
-        soon=now + EXPIRES_SOON,
         category_labels=services.category_labels,
         ConsentStatus=ConsentStatus,
     )
@@ -57,10 +50,7 @@ def index(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/consents/new", methods=["GET", "POST"])
 def new(case_id: uuid.UUID):
-    try:
-        case = view_case(current_user, case_id, purpose="consent_form")
-    except NotFound:
-        abort(404)
+    case = view_case(current_user, case_id, purpose="consent_form")
     if not services.can_record_consent(case):
         flash(services.closed_message(case), "error")
         return redirect(url_for("consent.index", case_id=case_id))
@@ -84,14 +74,11 @@ def new(case_id: uuid.UUID):
                 form.notice_version.data,
                 form.expires_on.data,
             )
-        except NotFound:
-            abort(404)
         except services.CaseClosed as closed:
             flash(closed.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(f"Consent recorded for {consent.organisation.name}", "success")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -106,13 +93,11 @@ def new(case_id: uuid.UUID):
 
 @bp.route("/consents/<uuid:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw(consent_id: uuid.UUID):
-    try:
-        consent = services.consent_for_withdrawal(current_user, consent_id)
-    except NotFound:
-        abort(404)
+    consent = services.consent_for_withdrawal(current_user, consent_id)
     case_id = consent.case_id
-    if consent.status != ConsentStatus.GIVEN:
-        flash(_not_in_force_message(consent.status), "error")
+    refused = services.withdrawal_refusal(consent)
+    if refused is not None:
+        flash(refused.message, "error")
         return redirect(url_for("consent.index", case_id=case_id))
     form = WithdrawConsentForm()
     if request.method == "GET":
@@ -122,13 +107,10 @@ def withdraw(consent_id: uuid.UUID):
             services.withdraw_consent(
                 current_user, consent_id, form.reason.data, _version(form.version.data)
             )
-        except NotFound:
-            abort(404)
-        except services.StaleVersion:
+        except StaleVersion:
             abort(409)
         except InvalidInput as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         except Conflict as conflict:  # already withdrawn or expired meanwhile
             flash(conflict.message, "error")
             return redirect(url_for("consent.index", case_id=case_id))
@@ -150,10 +132,7 @@ def withdraw(consent_id: uuid.UUID):
 
 @bp.get("/cases/<uuid:case_id>/consents/summary")
 def summary(case_id: uuid.UUID):
-    try:
-        consent_summary = services.consent_summary(current_user, case_id)
-    except NotFound:
-        abort(404)
+    consent_summary = services.consent_summary(current_user, case_id)
     return render_template(
         "consent/summary.html", summary=consent_summary, case=consent_summary.case
     )
@@ -167,9 +146,3 @@ def _version(raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         return 0
-
-
-def _not_in_force_message(status: ConsentStatus) -> str:
-    if status == ConsentStatus.WITHDRAWN:
-        return "This consent has already been withdrawn"
-    return "This consent has already expired"

@@ -7,15 +7,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.contracts.models import AgreementMethod, ConditionType
+from app.contracts.models import RECORDABLE_METHODS, ConditionType
 from app.contracts.services import DESCRIPTION_MAX, REASON_MAX
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 
 TYPE_HINTS = {
     ConditionType.RESTORATIVE: "For example, a letter of apology or a restorative meeting",
@@ -44,12 +43,12 @@ class _ContractFields(FlaskForm):
     agreement_method = RadioField(
         "How did the person agree?",
         widget=GovRadioInput(),
-        choices=[SelectChoice(m.value, m.label) for m in AgreementMethod],
+        choices=[SelectChoice(m.value, m.label) for m in RECORDABLE_METHODS],
         validators=[InputRequired(message="Select how the person agreed to the contract")],
     )
 
 
-class ConditionForm(FlaskForm):
+class ConditionForm(ServiceErrorsMixin, FlaskForm):
     condition_type = RadioField(
         "Type of condition",
         widget=GovRadioInput(),
@@ -118,25 +117,15 @@ class ConditionForm(FlaskForm):
         self.due_date.data = condition.due_date
         self.victim_relevant.data = "yes" if condition.victim_relevant else "no"
 
-    # Service error keys (without the "conditions.0." prefix) -> form fields.
-    SERVICE_FIELDS = {
-        "type": "condition_type",
-        "description": "description",
-        "required_sessions": "required_sessions",
-        "due_date": "due_date",
-        "victim_relevant": "victim_relevant",
-        "changes": "description",
-        "reason": "reason",
-    }
+    # Service error keys (after SERVICE_PREFIX) -> form fields, where the two differ.
+    SERVICE_FIELDS = {"type": "condition_type", "changes": "description"}
+    # The service names the fields of a contract's first condition "conditions.0.<name>".
+    SERVICE_PREFIX = ""
 
-    def add_service_errors(self, errors: dict[str, str], prefix: str = "") -> None:
-        """Show a service's field errors on the matching fields of this form."""
-        for key, message in errors.items():
-            name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
-            name = self.SERVICE_FIELDS.get(name, name)
-            field = self._fields.get(name) or self.description
-            if message not in field.errors:
-                field.errors = [*field.errors, message]
+    def service_field(self, key: str):
+        if self.SERVICE_PREFIX and key.startswith(self.SERVICE_PREFIX):
+            key = key[len(self.SERVICE_PREFIX) :]
+        return super().service_field(key)
 
 
 class ContractForm(_ContractFields, ConditionForm):
@@ -144,19 +133,14 @@ class ContractForm(_ContractFields, ConditionForm):
 
     submit = SubmitField("Agree contract", widget=GovSubmitInput())
 
-    def add_service_errors(self, errors: dict[str, str], prefix: str = "conditions.0.") -> None:
-        super().add_service_errors(errors, prefix)
+    SERVICE_PREFIX = "conditions.0."
 
 
 class VaryConditionForm(ConditionForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Reason for the variation",
-        widget=GovTextArea(),
         description="For example, what the person and the keyworker agreed, and why",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for the variation"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for the variation",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Vary condition", widget=GovSubmitInput())

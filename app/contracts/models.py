@@ -30,12 +30,22 @@ class AgreementMethod(StrEnum):
     SIGNED = "signed"
     VERBAL = "verbal"
     ELECTRONIC = "electronic"
+    # Contracts of imported historic cases: how the person agreed was not brought in.
+    # Never offered nor accepted when a contract is agreed in the hub.
+    NOT_RECORDED = "not_recorded"
 
     @property
     def label(self) -> str:
-        return {"signed": "Signed in person", "verbal": "Verbally", "electronic": "Electronically"}[
-            self.value
-        ]
+        return {
+            "signed": "Signed in person",
+            "verbal": "Verbally",
+            "electronic": "Electronically",
+            "not_recorded": "Not recorded (imported historic record)",
+        }[self.value]
+
+
+# The ways a person can agree to a contract made in the hub.
+RECORDABLE_METHODS = (AgreementMethod.SIGNED, AgreementMethod.VERBAL, AgreementMethod.ELECTRONIC)
 
 
 class Contract(UUIDPrimaryKey, db.Model):

@@ -11,8 +11,7 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.api.fields import UTCDateTime
-from app.contracts.models import AgreementMethod, ConditionType
+from app.contracts.models import RECORDABLE_METHODS, AgreementMethod, ConditionType
 from app.contracts.services import (
     DESCRIPTION_MAX,
     MAX_CONDITIONS,
@@ -22,9 +21,11 @@ from app.contracts.services import (
     START_MAX_DAYS_AHEAD,
     ConditionStatus,
 )
+from app.schema_fields import UTCDateTime
 
 CONDITION_TYPES = [t.value for t in ConditionType]
-AGREEMENT_METHODS = [m.value for m in AgreementMethod]
+AGREEMENT_METHODS = [m.value for m in RECORDABLE_METHODS]  # accepted
+ALL_AGREEMENT_METHODS = [m.value for m in AgreementMethod]  # shown (imported: not_recorded)
 CONDITION_STATUSES = [s.value for s in ConditionStatus]
 MAX_PER_PAGE = 200
 
@@ -175,7 +176,7 @@ class ContractSchema(Schema):
     start_date = fields.Date()
     end_date = fields.Date(metadata={"description": "start_date + 112 days (16 weeks)"})
     agreed_on = fields.Date()
-    agreement_method = fields.String(metadata={"enum": AGREEMENT_METHODS})
+    agreement_method = fields.String(metadata={"enum": ALL_AGREEMENT_METHODS})
     created_at = UTCDateTime()
     case_status = fields.String(metadata={"description": "The case's status: active"})
     conditions = fields.List(fields.Nested(ConditionSchema))

@@ -35,10 +35,16 @@ from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.services import view_case
 from app.cases.timeline import add_event
-from app.contracts.models import AgreementMethod, Condition, ConditionType, Contract
+from app.contracts.models import (
+    RECORDABLE_METHODS,
+    AgreementMethod,
+    Condition,
+    ConditionType,
+    Contract,
+)
 from app.database import utcnow
 from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, InvalidState, NotFound
 from app.evidence.queries import ContractEvidence, EvidenceItem
 from app.extensions import db
 from app.text import long_date
@@ -51,12 +57,6 @@ SESSIONS_MIN, SESSIONS_MAX = 1, 100
 MAX_CONDITIONS = 50
 CONTRACTABLE = frozenset({CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value})
 CONDITION_FIELDS = ("type", "description", "required_sessions", "due_date", "victim_relevant")
-
-
-class InvalidState(Conflict):
-    """The case is not in a state that allows this (API: 409, code ``invalid_state``)."""
-
-    code = "invalid_state"
 
 
 class ContractExists(Conflict):
@@ -145,6 +145,16 @@ def default_agreed_on(start_date: date, today: date | None = None) -> date:
 # Use-cases ----------------------------------------------------------------------------
 
 
+def can_take_a_contract(case: Case) -> bool:
+    """Only an eligible or allocated case can have its contract agreed."""
+    return case.status in CONTRACTABLE
+
+
+def conditions_can_change(case: Case) -> bool:
+    """Conditions are added and varied only while the case is active under its contract."""
+    return case.contract is not None and case.status == CaseStatus.ACTIVE.value
+
+
 def agree_contract(
     actor,
     case_id: uuid.UUID,
@@ -158,7 +168,7 @@ def agree_contract(
     case = get_case_for(actor, case_id, for_update=True)
     if db.session.scalar(select(Contract.id).where(Contract.case_id == case.id)) is not None:
         raise ContractExists("This case already has a contract")
-    if case.status not in CONTRACTABLE:
+    if not can_take_a_contract(case):
         raise InvalidState(
             f"A case that is {case.status_enum.label.lower()} cannot have a contract: "
             "only an eligible or allocated case can"
@@ -182,7 +192,7 @@ def agree_contract(
         errors["agreed_on"] = "Date agreed must be on or after the date of the offence"
 
     method = agreement_method if agreement_method is not None else AgreementMethod.SIGNED.value
-    if method not in {m.value for m in AgreementMethod}:
+    if method not in {m.value for m in RECORDABLE_METHODS}:
         errors["agreement_method"] = "Select how the person agreed to the contract"
 
     specs = list(conditions or ())
@@ -259,7 +269,7 @@ def _active_contract(case: Case) -> Contract:
     contract = db.session.scalar(select(Contract).where(Contract.case_id == case.id))
     if contract is None:
         raise InvalidState("This case has no contract yet")
-    if case.status != CaseStatus.ACTIVE.value:
+    if not conditions_can_change(case):
         raise InvalidState(
             f"The case is {case.status_enum.label.lower()}: "
             "conditions can only change while the contract is active"
@@ -314,10 +324,13 @@ def add_condition(
     return condition
 
 
-def get_condition_for(actor, condition_id: uuid.UUID) -> tuple[Condition, Case]:
-    """The condition and its case, if ``actor`` may see the case; otherwise NotFound."""
+def get_condition_for(
+    actor, condition_id: uuid.UUID, *, case_id: uuid.UUID | None = None
+) -> tuple[Condition, Case]:
+    """The condition and its case, if ``actor`` may see the case (and, given ``case_id``,
+    it is that case's); otherwise NotFound."""
     condition = db.session.get(Condition, condition_id)
-    if condition is None:
+    if condition is None or (case_id is not None and condition.contract.case_id != case_id):
         raise NotFound("No such condition")
     case = get_case_for(actor, condition.contract.case_id)
     return condition, case

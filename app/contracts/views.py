@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import blueprint_roles
@@ -15,7 +15,7 @@ from app.contracts import services
 from app.contracts.forms import TYPE_HINTS, ConditionForm, ContractForm, VaryConditionForm
 from app.contracts.models import AgreementMethod, ConditionType
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.text import long_date
 
 bp = Blueprint("contracts", __name__)
@@ -59,8 +59,8 @@ def show(case_id: uuid.UUID):
         timing=timing,
         names=names,
         method_label=AgreementMethod(contract.agreement_method).label if contract else None,
-        can_agree=case.status in services.CONTRACTABLE,
-        can_change=contract is not None and case.status == CaseStatus.ACTIVE.value,
+        can_agree=services.can_take_a_contract(case),
+        can_change=services.conditions_can_change(case),
         ineligible=case.status == CaseStatus.INELIGIBLE.value,
         condition_type_tags=CONDITION_TYPE_TAGS,
     )
@@ -71,7 +71,7 @@ def new(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="contract_form")
     if case.contract is not None:
         return _to_contract(case_id, "This case already has a contract")
-    if case.status not in services.CONTRACTABLE:
+    if not services.can_take_a_contract(case):
         return _to_contract(
             case_id, "Only an eligible or allocated case can have a contract agreed"
         )
@@ -89,11 +89,9 @@ def new(case_id: uuid.UUID):
                 conditions=[form.condition_values()],
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash(
                 "Contract agreed. It runs for 16 weeks, from "
@@ -109,18 +107,16 @@ def new(case_id: uuid.UUID):
 def add_condition(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="condition_form")
     contract = case.contract
-    if contract is None or case.status != CaseStatus.ACTIVE.value:
+    if not services.conditions_can_change(case):
         return _to_contract(case_id, "Conditions can only be added to an active contract")
     form = ConditionForm()
     if form.validate_on_submit():
         try:
             services.add_condition(current_user, case_id, **form.condition_values())
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash("Condition added to the contract", "success")
             return redirect(url_for("contracts.show", case_id=case_id))
@@ -135,16 +131,13 @@ def add_condition(case_id: uuid.UUID):
 
 @bp.route("/conditions/<uuid:condition_id>/vary", methods=["GET", "POST"])
 def vary_condition(condition_id: uuid.UUID):
-    try:
-        condition, case = services.get_condition_for(current_user, condition_id)
-    except NotFound:
-        abort(404)
+    condition, case = services.get_condition_for(current_user, condition_id)
     case = view_case(current_user, case.id, purpose="condition_variation_form")
     if condition.superseded_at is not None:
         return _to_contract(
             case.id, "That condition has been varied since. Vary its current version"
         )
-    if case.status != CaseStatus.ACTIVE.value:
+    if not services.conditions_can_change(case):
         return _to_contract(case.id, "Conditions can only be varied while the contract is active")
     form = VaryConditionForm()
     if request.method == "GET":
@@ -155,11 +148,9 @@ def vary_condition(condition_id: uuid.UUID):
                 current_user, condition_id, form.reason.data, form.condition_values()
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_contract(case.id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             flash(f"Condition varied. The new version is revision {successor.revision}", "success")
             return redirect(url_for("contracts.show", case_id=case.id))

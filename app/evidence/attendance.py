@@ -12,13 +12,14 @@ from app.cases.models import Case
 from app.cases.timeline import add_event
 from app.database import utcnow
 from app.dates import end_of_day_utc, today_in_london
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.evidence.models import (
     AbsenceReason,
     AttendanceRecord,
     AttendanceStatus,
     ComplianceConcern,
 )
+from app.evidence.policy import check_recorder, get_appointment_for
 from app.evidence.queries import current_record
 from app.evidence.services import (
     ACCEPTABLE_REASONS,
@@ -27,10 +28,7 @@ from app.evidence.services import (
     AppointmentInFuture,
     AppointmentRescheduled,
     AttendanceRecorded,
-    StaleRecord,
-    check_recorder,
     clean_text,
-    get_appointment_for,
     london_text,
 )
 from app.extensions import db
@@ -162,7 +160,7 @@ def record_attendance(
     except IntegrityError:
         # Someone else corrected the same record a moment ago (corrects_id is unique).
         db.session.rollback()
-        raise StaleRecord(
+        raise StaleVersion(
             "Someone else recorded attendance for this appointment a moment ago: check it "
             "and try again"
         ) from None

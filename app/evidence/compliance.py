@@ -7,23 +7,17 @@ import uuid
 from collections.abc import Mapping
 
 from app.audit import services as audit
-from app.cases.models import Case
-from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
-from app.contracts.services import apply_variation
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.contracts.services import apply_variation, get_condition_for
+from app.errors import Conflict, InvalidInput
 from app.evidence.models import (
-    ComplianceConcern,
     ComplianceDecision,
     ConcernDecision,
     ConditionEvidence,
 )
-from app.evidence.services import (
-    CASE_STAFF,
-    TEXT_MAX,
-    clean_text,
-)
+from app.evidence.policy import check_case_staff, get_concern_for
+from app.evidence.services import TEXT_MAX, clean_text
 from app.extensions import db
 
 # Keyworker evidence entries ----------------------------------------------------------
@@ -31,12 +25,8 @@ from app.extensions import db
 
 def add_condition_entry(actor, condition_id: uuid.UUID, *, note, marks_met=False):
     """Case staff record evidence against the current revision of a condition."""
-    if actor.role not in CASE_STAFF:
-        raise Forbidden("Only case staff record evidence against a condition")
-    condition = db.session.get(Condition, condition_id)
-    if condition is None:
-        raise NotFound("No such condition")
-    case = get_case_for(actor, condition.contract.case_id)
+    check_case_staff(actor, "Only case staff record evidence against a condition")
+    condition, case = get_condition_for(actor, condition_id)
     note = clean_text(note, TEXT_MAX + 1)
     if not note:
         raise InvalidInput({"note": "Enter the evidence"}, "The evidence is not valid")
@@ -70,14 +60,6 @@ def add_condition_entry(actor, condition_id: uuid.UUID, *, note, marks_met=False
 
 
 # Compliance decisions ---------------------------------------------------------------
-
-
-def get_concern_for(actor, concern_id: uuid.UUID) -> tuple[ComplianceConcern, Case]:
-    concern = db.session.get(ComplianceConcern, concern_id)
-    if concern is None or actor is None or actor.role not in CASE_STAFF:
-        raise NotFound("No such compliance concern")
-    case = get_case_for(actor, concern.case_id)
-    return concern, case
 
 
 DECISION_LABELS = {

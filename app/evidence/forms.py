@@ -31,7 +31,7 @@ from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
 
 LONDON = ZoneInfo("Europe/London")
 TIME_PATTERN = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -45,7 +45,9 @@ def _long_text(label: str, message: str | None = None, **kwargs):
     )
 
 
-class _When(FlaskForm):
+class _When(ServiceErrorsMixin, FlaskForm):
+    SERVICE_FIELDS = {"starts_at": "day"}
+
     day = GovukDateField(
         "Date", description="For example, 27 3 2027", validators=[DataRequired("Enter the date")]
     )
@@ -112,7 +114,7 @@ ATTENDANCE_CHOICES = [
 ]
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(ServiceErrorsMixin, FlaskForm):
     happened = RadioField(
         "Did the appointment take place?",
         widget=GovRadioInput(),
@@ -156,7 +158,7 @@ class AttendanceForm(FlaskForm):
         return valid
 
 
-class EntryForm(FlaskForm):
+class EntryForm(ServiceErrorsMixin, FlaskForm):
     note = _long_text(
         "Evidence",
         "Enter the evidence",
@@ -167,7 +169,9 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ServiceErrorsMixin, FlaskForm):
+    SERVICE_FIELDS = {"changes": "required_sessions"}
+
     decision = RadioField(
         "Decision",
         widget=GovRadioInput(),

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Condition, Contract
@@ -42,9 +42,10 @@ from app.evidence.models import (
     ComplianceConcern,
     ConditionEvidence,
 )
+from app.evidence.policy import recorder_scope
 from app.extensions import db
 from app.partners.models import Organisation
-from app.referrals.models import Referral, ReferralTransition, referral_conditions
+from app.referrals.models import OPEN_STATUSES, Referral, ReferralTransition, referral_conditions
 
 COUNTING = frozenset({AttendanceStatus.ATTENDED.value, AttendanceStatus.LATE.value})
 REFERRAL_EVIDENCE = {
@@ -358,16 +359,6 @@ def case_appointments(case_id: uuid.UUID, *, page: int, per_page: int) -> tuple[
     return _rows(appointments, names), total
 
 
-def awaiting_record(now: datetime):
-    """A WHERE clause over ``Appointment``: it has happened (started at or before ``now``),
-    was not rescheduled, and has no attendance recorded. The work queue uses it too."""
-    return and_(
-        Appointment.starts_at <= now,
-        Appointment.rescheduled_at.is_(None),
-        ~Appointment.attendance.any(),
-    )
-
-
 @dataclass
 class AwaitingRow:
     appointment: Appointment
@@ -375,29 +366,33 @@ class AwaitingRow:
     source: str
 
 
+def awaiting_attendance_at(moment: datetime):
+    """A WHERE clause: the appointment started by ``moment``, was not rescheduled, and has
+    no attendance recorded (the attendance reminder uses it too: app.evidence.reminders)."""
+    return and_(
+        Appointment.starts_at <= moment,
+        Appointment.rescheduled_at.is_(None),
+        ~Appointment.attendance.any(),
+    )
+
+
 def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[AwaitingRow], int]:
     """Appointments that have happened (started before now) with no attendance recorded,
     for the side that must record it: a partner's organisation's appointments on open
     referrals, or the one-to-ones on a keyworker's cases (a supervisor: every case's).
     Oldest first, so the longest-waiting come first."""
-    from app.auth.roles import Role
-    from app.cases.models import Case
-    from app.cases.policy import case_scope
-    from app.referrals.models import OPEN_STATUSES
     from app.referrals.reference import reference
 
-    query = select(Appointment).where(awaiting_record(utcnow()))
-    if user.role == Role.PARTNER:
-        query = query.join(Referral, Referral.id == Appointment.referral_id).where(
-            Referral.organisation_id == user.organisation_id,
-            Referral.status.in_([s.value for s in OPEN_STATUSES]),
-        )
-    else:
-        query = (
-            query.join(Case, Case.id == Appointment.case_id)
-            .where(Appointment.referral_id.is_(None))
-            .where(case_scope(user))
-        )
+    on_open_referral = exists().where(
+        Referral.id == Appointment.referral_id,
+        Referral.status.in_([s.value for s in OPEN_STATUSES]),
+    )
+    query = select(Appointment).where(
+        recorder_scope(user),
+        awaiting_attendance_at(utcnow()),
+        # A referral's appointments wait for attendance only while the referral is open.
+        or_(Appointment.referral_id.is_(None), on_open_referral),
+    )
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
     appointments = db.session.scalars(
         query.order_by(Appointment.starts_at, Appointment.id)

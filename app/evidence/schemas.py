@@ -6,9 +6,9 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import ListQuerySchema, UTCDateTime
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
+from app.schema_fields import ListQuerySchema, UTCDateTime
 
 MODES = [m.value for m in AppointmentMode]
 STATUSES = [s.value for s in AttendanceStatus]

@@ -1,6 +1,7 @@
 """Appointments, attendance, keyworker evidence entries and compliance decisions.
 
-Each public function owns its transaction: it checks who may act on the object, raises a
+Each public function owns its transaction: it checks who may act on the object (through
+``app.evidence.policy``, which holds the scope and the side rules below), raises a
 domain error before anything is written when a rule is broken, then adds the change with
 its audit entry, timeline event and notifications, and commits once. Nothing recorded here
 is ever updated in place, except that a rescheduled appointment is stamped with when and
@@ -36,16 +37,21 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from app.audit import services as audit
-from app.auth.roles import Role
 from app.cases.models import Case
-from app.cases.policy import can_see_case, get_case_for
+from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.database import utcnow
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.evidence.models import (
     AbsenceReason,
     Appointment,
     AppointmentMode,
+)
+from app.evidence.policy import (
+    check_books_on_referrals,
+    check_case_staff,
+    check_recorder,
+    get_appointment_for,
 )
 from app.evidence.queries import MODE_LABELS
 from app.extensions import db
@@ -67,7 +73,6 @@ ACCEPTABLE_REASONS = frozenset(
 NOT_HAPPENED_REASONS = frozenset(
     {AbsenceReason.PARTNER_CANCELLED.value, AbsenceReason.LOGISTICS.value}
 )
-CASE_STAFF = frozenset({Role.KEYWORKER, Role.SUPERVISOR})
 
 
 class AttendanceRecorded(Conflict):
@@ -82,48 +87,8 @@ class ReferralNotOpen(Conflict):
     code = "referral_closed"
 
 
-class StaleRecord(Conflict):
-    code = "stale_version"
-
-
 class AppointmentInFuture(InvalidInput):
     code = "appointment_in_future"
-
-
-# Who may do what ----------------------------------------------------------------------
-
-
-def get_appointment_for(actor, appointment_id: uuid.UUID) -> Appointment:
-    """The appointment, if ``actor`` may see it: a user of the referral's organisation, or
-    the case's staff. Anyone else is told it does not exist."""
-    appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None or actor is None:
-        raise NotFound("No such appointment")
-    if actor.role == Role.PARTNER:
-        referral = appointment.referral
-        if referral is None or referral.organisation_id != actor.organisation_id:
-            raise NotFound("No such appointment")
-        return appointment
-    case = db.session.get(Case, appointment.case_id)
-    if actor.role in CASE_STAFF and case is not None and can_see_case(actor, case):
-        return appointment
-    raise NotFound("No such appointment")
-
-
-def check_recorder(actor, appointment: Appointment) -> None:
-    """The side that runs an appointment answers for it."""
-    if appointment.referral_id is not None and actor.role != Role.PARTNER:
-        raise Forbidden("Only the partner organisation records its own appointments")
-    if appointment.referral_id is None and actor.role not in CASE_STAFF:
-        raise Forbidden("Only the keyworker records their one-to-one sessions")
-
-
-def can_record(actor, appointment: Appointment) -> bool:
-    try:
-        check_recorder(actor, appointment)
-    except Forbidden:
-        return False
-    return True
 
 
 # Appointments -------------------------------------------------------------------------
@@ -158,18 +123,23 @@ def _check_booking(starts_at, mode, location, errors: dict) -> tuple[datetime | 
     return starts, clean_text(location, LOCATION_MAX)
 
 
+def takes_appointments(referral_status: str) -> bool:
+    """Appointments are booked and rescheduled on a referral only while it is open (sent,
+    acknowledged, accepted, in progress): not on hold, declined, cancelled or completed."""
+    return referral_status in OPEN_STATUSES
+
+
 def book_appointment(
     actor, referral_id: uuid.UUID, *, starts_at, mode, location=None
 ) -> Appointment:
     """A partner books an appointment on one of its organisation's open referrals."""
-    if actor.role != Role.PARTNER:
-        raise Forbidden("Only the partner organisation books appointments on a referral")
+    check_books_on_referrals(actor)
     referral = get_referral_for(actor, referral_id)
     errors: dict[str, str] = {}
     starts, location = _check_booking(starts_at, mode, location, errors)
     if errors:
         raise InvalidInput(errors, "The appointment is not valid")
-    if referral.status not in OPEN_STATUSES:
+    if not takes_appointments(referral.status):
         raise ReferralNotOpen(
             "Appointments can only be booked while the referral is open "
             f"(it is {referral.status.replace('_', ' ')})"
@@ -219,8 +189,7 @@ def london_text(moment: datetime) -> str:
 
 def record_one_to_one(actor, case_id: uuid.UUID, *, starts_at, mode, location=None) -> Appointment:
     """Case staff record a one-to-one session with the person (an appointment on the case)."""
-    if actor.role not in CASE_STAFF:
-        raise Forbidden("Only case staff record one-to-one sessions")
+    check_case_staff(actor, "Only case staff record one-to-one sessions")
     case = get_case_for(actor, case_id)
     errors: dict[str, str] = {}
     starts, location = _check_booking(starts_at, mode, location, errors)
@@ -256,7 +225,7 @@ def reschedule_appointment(
             "Attendance has been recorded for this appointment: it cannot be rescheduled"
         )
     referral = appointment.referral
-    if referral is not None and referral.status not in OPEN_STATUSES:
+    if referral is not None and not takes_appointments(referral.status):
         raise ReferralNotOpen("Appointments can only be rescheduled while the referral is open")
     now = utcnow()
     stamped = db.session.execute(

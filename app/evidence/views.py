@@ -2,7 +2,7 @@
 
 Thin views: form, then service, then Post/Redirect/Get with a confirmation banner, or the
 page again with the form's errors (status 400). The services decide who may do what; a
-NotFound or Forbidden from them answers 404 or 403 (app.web_errors).
+NotFound or Forbidden from them (or from ``policy``) answers 404 or 403 (app.web_errors).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.cases.services import view_case
 from app.contracts.services import condition_status, get_condition_for, names_of
 from app.errors import Conflict, InvalidInput
 from app.evidence import attendance as attendance_service
-from app.evidence import compliance, queries, services
+from app.evidence import compliance, policy, queries, services
 from app.evidence.forms import (
     AppointmentForm,
     AttendanceForm,
@@ -40,15 +40,6 @@ STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
 PER_PAGE = 25
 
 
-def _add_errors(form, invalid: InvalidInput, aliases: dict | None = None) -> None:
-    aliases = aliases or {}
-    for name, message in invalid.errors.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is None:
-            field = next(iter(form))
-        field.errors = [*list(field.errors or []), message]
-
-
 def _back_to(appointment) -> str:
     if appointment.referral_id:
         return url_for("referrals.show", referral_id=appointment.referral_id)
@@ -61,8 +52,6 @@ def _audit_read(action: str, object_type: str, object_id, **details) -> None:
 
 
 # Appointments -------------------------------------------------------------------------
-
-WHEN_FIELDS = {"starts_at": "day", "mode": "mode", "location": "location"}
 
 
 @bp.route("/referrals/<uuid:referral_id>/appointments/new", methods=["GET", "POST"])
@@ -80,7 +69,7 @@ def book(referral_id: uuid.UUID):
                 location=form.location.data,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("referrals.show", referral_id=referral.id))
@@ -95,7 +84,7 @@ def book(referral_id: uuid.UUID):
 @bp.get("/appointments/<uuid:appointment_id>")
 @roles_required(Role.PARTNER, *STAFF)
 def appointment(appointment_id: uuid.UUID):
-    found = services.get_appointment_for(current_user, appointment_id)
+    found = policy.get_appointment_for(current_user, appointment_id)
     _audit_read("appointment.viewed", "appointment", found.id, purpose="appointment_page")
     records = sorted(found.attendance, key=lambda r: r.recorded_at)
     return render_template(
@@ -106,7 +95,7 @@ def appointment(appointment_id: uuid.UUID):
         earlier=queries.appointment_history(found),
         replacement=queries.replacement_of(found),
         names=names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
-        can_record=services.can_record(current_user, found),
+        can_record=policy.can_record(current_user, found),
         back=_back_to(found),
         labels=queries,
     )
@@ -115,8 +104,8 @@ def appointment(appointment_id: uuid.UUID):
 @bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
 @roles_required(Role.PARTNER, *STAFF)
 def reschedule(appointment_id: uuid.UUID):
-    found = services.get_appointment_for(current_user, appointment_id)
-    services.check_recorder(current_user, found)
+    found = policy.get_appointment_for(current_user, appointment_id)
+    policy.check_recorder(current_user, found)
     form = RescheduleForm()
     if request.method == "GET":
         form.mode.data = found.mode
@@ -132,7 +121,7 @@ def reschedule(appointment_id: uuid.UUID):
                 location=form.location.data or "",
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("evidence.appointment", appointment_id=found.id))
@@ -147,8 +136,8 @@ def reschedule(appointment_id: uuid.UUID):
 @bp.route("/appointments/<uuid:appointment_id>/attendance", methods=["GET", "POST"])
 @roles_required(Role.PARTNER, *STAFF)
 def attendance(appointment_id: uuid.UUID):
-    found = services.get_appointment_for(current_user, appointment_id)
-    services.check_recorder(current_user, found)
+    found = policy.get_appointment_for(current_user, appointment_id)
+    policy.check_recorder(current_user, found)
     standing = queries.current_record(list(found.attendance))
     form = AttendanceForm()
     valid = form.validate_on_submit()
@@ -173,7 +162,7 @@ def attendance(appointment_id: uuid.UUID):
                 correction_reason=form.correction_reason.data if standing else None,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("evidence.appointment", appointment_id=found.id))
@@ -249,7 +238,7 @@ def new_one_to_one(case_id: uuid.UUID):
                 location=form.location.data,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, WHEN_FIELDS)
+            form.apply_service_error(invalid)
         else:
             flash("One-to-one session recorded: now record whether the person attended", "success")
             return redirect(url_for("evidence.appointment", appointment_id=session.id))
@@ -261,9 +250,7 @@ def new_one_to_one(case_id: uuid.UUID):
 @bp.route("/cases/<uuid:case_id>/conditions/<uuid:condition_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
-    found, case = get_condition_for(current_user, condition_id)
-    if case.id != case_id:
-        return render_template("errors/404.html"), 404
+    found, case = get_condition_for(current_user, condition_id, case_id=case_id)
     form = EntryForm()
     if form.validate_on_submit():
         try:
@@ -271,7 +258,7 @@ def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
                 current_user, found.id, note=form.note.data, marks_met=form.marks_met.data
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
         else:
@@ -290,7 +277,7 @@ def condition(case_id: uuid.UUID, condition_id: uuid.UUID):
 @bp.route("/compliance-concerns/<uuid:concern_id>/decision", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def decide(concern_id: uuid.UUID):
-    concern, case = compliance.get_concern_for(current_user, concern_id)
+    concern, case = policy.get_concern_for(current_user, concern_id)
     form = DecisionForm()
     current = case.contract.current_conditions if case.contract else []
     form.condition_id.choices = [SelectChoice("", "Choose a condition")] + [
@@ -312,7 +299,7 @@ def decide(concern_id: uuid.UUID):
                 changes=changes,
             )
         except InvalidInput as invalid:
-            _add_errors(form, invalid, {"changes": "required_sessions"})
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
         else:

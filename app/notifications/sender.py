@@ -3,6 +3,12 @@
 Each message is sent and marked in its own short transaction. A failure is recorded and
 retried later with a growing delay; after the last attempt the message is marked failed
 and stays in the outbox for an administrator. The change that queued it is never undone.
+
+The outbox table is the source of truth; two background tasks (app.jobs.registry) drive
+it: ``notifications.deliver`` sends the messages a transaction wrote as soon as it has
+committed, and ``notifications.sweep`` runs every minute for retries and for anything
+whose task was lost. Each message is claimed with ``SKIP LOCKED`` on PostgreSQL, so
+several workers never send the same message, and either task may safely run twice.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import logging
 import smtplib
 import ssl
 import sys
+import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -18,6 +25,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select
 
+from app.auth import set_up
 from app.database import utcnow
 from app.extensions import db
 from app.notifications.models import DeliveryStatus, Notification
@@ -32,6 +40,7 @@ RETRY_DELAYS = [
     timedelta(hours=12),
 ]
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+BATCH = 100
 
 
 class Transport(Protocol):
@@ -78,18 +87,27 @@ def transport_from_config(config) -> Transport:
     return ConsoleTransport()
 
 
-def _email(notification: Notification) -> EmailMessage:
+def _email(notification: Notification, link: str | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM", "hub@localhost")
     message["To"] = notification.recipient.email
     message["Subject"] = notification.subject
-    link = ""
-    if notification.link_path:
-        base_url = config.get("BASE_URL", "").rstrip("/")
-        link = f"\n\nSign in to see it: {base_url}{notification.link_path}"
-    message.set_content(f"{notification.body}{link}\n\n{config['SERVICE_NAME']}")
+    base_url = config.get("BASE_URL", "").rstrip("/")
+    line = ""
+    if link:
+        line = f"\n\n{base_url}{link}"
+    elif notification.link_path:
+        line = f"\n\nSign in to see it: {base_url}{notification.link_path}"
+    message.set_content(f"{notification.body}{line}\n\n{config['SERVICE_NAME']}")
     return message
+
+
+def _secret_link(notification: Notification, now: datetime):
+    """A set-up email's link, made now so that its token is never stored (only its hash)."""
+    if notification.kind != set_up.KIND:
+        return None
+    return set_up.issue_link(notification.recipient, now)
 
 
 def _claim(notification_id, now: datetime) -> Notification | None:
@@ -104,13 +122,9 @@ def _claim(notification_id, now: datetime) -> Notification | None:
     return db.session.scalar(query)
 
 
-def deliver_pending(
-    transport: Transport | None = None, *, now: datetime | None = None, limit: int = 100
-):
-    """Send the messages that are due, each in its own transaction. Returns (sent, failed)."""
-    transport = transport or transport_from_config(current_app.config)
-    now = now or utcnow()
-    due_ids = list(
+def due_ids(now: datetime, limit: int) -> list:
+    """The messages due for sending at ``now``, oldest first."""
+    return list(
         db.session.scalars(
             select(Notification.id)
             .where(
@@ -121,18 +135,49 @@ def deliver_pending(
             .limit(limit)
         )
     )
+
+
+def deliver_pending(
+    transport: Transport | None = None, *, now: datetime | None = None, limit: int = BATCH
+):
+    """Send the messages that are due, each in its own transaction. Returns (sent, failed)."""
+    now = now or utcnow()
+    due = due_ids(now, limit)
     db.session.rollback()
+    return deliver(due, transport, now=now)
+
+
+def sweep(transport: Transport | None = None, *, now: datetime | None = None):
+    """Deliver everything due, batch after batch (the periodic job: retries, and messages
+    whose task was lost). Stops when a batch leaves work to another sender."""
+    total_sent = total_failed = 0
+    while True:
+        sent, failed = deliver_pending(transport, now=now)
+        total_sent, total_failed = total_sent + sent, total_failed + failed
+        if sent + failed < BATCH:
+            return total_sent, total_failed
+
+
+def deliver(notification_ids, transport: Transport | None = None, *, now: datetime | None = None):
+    """Send these messages if they are still due, each claimed, sent and marked in its own
+    transaction; one that another sender holds, or has sent, is left alone. Returns
+    (sent, failed)."""
+    transport = transport or transport_from_config(current_app.config)
+    now = now or utcnow()
     sent = failed = 0
-    for notification_id in due_ids:
-        notification = _claim(notification_id, now)
+    for notification_id in notification_ids:
+        notification = _claim(uuid.UUID(str(notification_id)), now)
         if notification is None:
             db.session.rollback()
             continue
         notification.attempts += 1
+        secret_link = _secret_link(notification, now)
         try:
-            transport.send(_email(notification))
+            transport.send(_email(notification, secret_link.path if secret_link else None))
         except (OSError, smtplib.SMTPException) as error:
             failed += 1
+            if secret_link:
+                db.session.delete(secret_link.link)  # never sent: the next attempt makes another
             notification.last_error = type(error).__name__
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = DeliveryStatus.FAILED.value

@@ -1,18 +1,21 @@
 """Writing notifications to the outbox, inside the caller's transaction.
 
-A notification is committed with the change it announces, or not at all; the sender
-(app.notifications.sender) delivers it later and retries until it succeeds. Subjects
-and bodies say only what happened and where to look: never personal data.
+A notification is committed with the change it announces, or not at all; once that
+transaction commits, the ``notifications.deliver`` task sends it (app.notifications.sender,
+which retries until it succeeds). Subjects and bodies say only what happened and where
+to look: never personal data.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
+from app.jobs.queue import after_commit
 from app.notifications.models import Notification
 
 
@@ -30,6 +33,7 @@ def notify(
     if recipient is None or not recipient.active:
         return None
     notification = Notification(
+        id=uuid.uuid4(),
         recipient_id=recipient.id,
         kind=kind,
         subject=subject,
@@ -39,6 +43,7 @@ def notify(
         object_id=str(object_id) if object_id is not None else None,
     )
     db.session.add(notification)
+    after_commit("notifications.deliver", notification.id)
     return notification
 
 

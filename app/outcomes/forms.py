@@ -4,18 +4,31 @@ reoffending check."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import GovukDateField, strip
-from app.outcomes.followup import COMMENTS_MAX, LEGITIMACY_SCALE, OFFENCE_MAX, SCALE
+from app.cases.models import OffenceClass
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.outcomes.checks import OFFENCE_MAX, Result
+from app.outcomes.followup import LEGITIMACY_SCALE, SCALE
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
+from app.outcomes.surveys import COMMENTS_MAX
 
 RESULT_CHOICES = {
     OutcomeResult.COMPLETED.value: (
@@ -34,45 +47,25 @@ RESULT_CHOICES = {
 }
 
 
-class ServiceErrors:
-    """Show a service's field errors on the matching fields."""
-
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = self._fields.get(name) or self._fields.get("reason")
-            if field is not None and message not in field.errors:
-                field.errors = [*field.errors, message]
-
-
-def _reason_field(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=description,
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
-    )
-
-
-class OutcomeForm(ServiceErrors, FlaskForm):
+class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     result = RadioField(
         "What is the outcome?",
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, (label, _) in RESULT_CHOICES.items()],
         validators=[InputRequired(message="Select the outcome")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed for a breach or an opt-out, and for a completion when a condition is not met",
+        description=(
+            "Needed for a breach or an opt-out, and for a completion when a condition is not met"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrors, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, FlaskForm):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -82,10 +75,13 @@ class DecisionForm(ServiceErrors, FlaskForm):
         ],
         validators=[InputRequired(message="Select whether to approve or send back")],
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Reason",
-        "Needed to send a proposal back, and to approve a completion when a condition is "
-        "not met. The keyworker will read it",
+        description=(
+            "Needed to send a proposal back, and to approve a completion when a condition is "
+            "not met. The keyworker will read it"
+        ),
+        maximum=REASON_MAX,
     )
     version = HiddenField()
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
@@ -95,7 +91,7 @@ def _scale(scale: dict[int, str]) -> list[SelectChoice]:
     return [SelectChoice(str(score), f"{score}: {label}") for score, label in scale.items()]
 
 
-class SurveyForm(ServiceErrors, FlaskForm):
+class SurveyForm(ServiceErrorsMixin, FlaskForm):
     satisfaction = RadioField(
         "How satisfied is the person with the scheme?",
         widget=GovRadioInput(),
@@ -128,9 +124,9 @@ class SurveyForm(ServiceErrors, FlaskForm):
     submit = SubmitField("Record the survey", widget=GovSubmitInput())
 
 
-class CheckForm(ServiceErrors, FlaskForm):
+class CheckForm(ServiceErrorsMixin, FlaskForm):
     reoffended = RadioField(
-        "Has the person reoffended in the year after the contract ended?",
+        "Has the person reoffended in the year the check covers?",
         widget=GovRadioInput(),
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[InputRequired(message="Select yes if the person has reoffended")],
@@ -139,8 +135,15 @@ class CheckForm(ServiceErrors, FlaskForm):
         "Date of the offence",
         description="Only if they reoffended. For example, 27 3 2027",
     )
+    offence_class = RadioField(
+        "Class of the offence",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(c.value, c.label) for c in OffenceClass],
+        validate_choice=False,
+        description="Only if they reoffended",
+    )
     reoffence = TextAreaField(
-        "Offence",
+        "Offence (optional if you chose its class)",
         widget=GovTextArea(),
         description="Only if they reoffended: the offence and its crime reference",
         filters=[strip],
@@ -149,4 +152,30 @@ class CheckForm(ServiceErrors, FlaskForm):
             Length(max=OFFENCE_MAX, message=f"Offence must be {OFFENCE_MAX} characters or fewer"),
         ],
     )
+    harm_days = StringField(
+        "Crime harm in days (optional)",
+        widget=GovTextInput(),
+        filters=[strip],
+        description="The offence's Cambridge Crime Harm Index score, in days",
+    )
     submit = SubmitField("Record the check", widget=GovSubmitInput())
+
+    def result(self) -> Result:
+        harm = self.harm_days.data or None
+        return Result(
+            reoffended={"yes": True, "no": False}.get(self.reoffended.data or ""),
+            reoffence_date=self.reoffence_date.data,
+            offence_class=self.offence_class.data or None,
+            harm_days=int(harm) if harm and harm.isdigit() else harm,
+            reoffence=self.reoffence.data,
+        )
+
+
+class CheckUploadForm(FlaskForm):
+    file = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Select a CSV file")],
+        description="A CSV file made from the template",
+    )
+    submit = SubmitField("Upload and record the checks", widget=GovSubmitInput())

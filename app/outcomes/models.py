@@ -9,8 +9,11 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.cases.models import OffenceClass
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
 from app.extensions import db
+
+OFFENCE_CLASSES = ", ".join(f"'{member.value}'" for member in OffenceClass)
 
 
 class OutcomeResult(StrEnum):
@@ -74,9 +77,17 @@ class Survey(UUIDPrimaryKey, db.Model):
 
 
 class ReoffendingCheck(UUIDPrimaryKey, db.Model):
-    """Due 365 days after the contract ended; completed by an administrator."""
+    """Due 365 days after the case ended (a completed case: the contract's end; an opted-out
+    or breached one: the outcome date); recorded by an administrator."""
 
     __tablename__ = "reoffending_checks"
+    __table_args__ = (
+        CheckConstraint(
+            f"offence_class IS NULL OR offence_class IN ({OFFENCE_CLASSES})",
+            name="offence_class_known",
+        ),
+        CheckConstraint("harm_days IS NULL OR harm_days >= 0", name="harm_days_not_negative"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), unique=True)
     due_on: Mapped[date] = mapped_column(Date, index=True)
@@ -85,5 +96,12 @@ class ReoffendingCheck(UUIDPrimaryKey, db.Model):
     reoffended: Mapped[bool | None] = mapped_column(Boolean)
     reoffence_date: Mapped[date | None] = mapped_column(Date)
     reoffence: Mapped[str | None] = mapped_column(Text)
+    # The reoffence's class (app.cases.models.OffenceClass) and its crime harm: the
+    # Cambridge Crime Harm Index in days, entered by the checker.
+    offence_class: Mapped[str | None] = mapped_column(String(20))
+    harm_days: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     case = relationship("Case", lazy="joined")

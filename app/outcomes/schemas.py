@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.cases.models import CaseStatus
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
+from app.schema_fields import UTCDateTime
 
 RESULTS = [r.value for r in OutcomeResult]
 CASE_STATUSES = [s.value for s in CaseStatus]

@@ -26,7 +26,7 @@ Rules decided here:
   ``"23"`` if not (``ADULT_AGE`` is the Home Office's line between adults and children,
   deliberately not the scheme's configurable ``MINIMUM_AGE``); breach and opt-out are
   ``"charge"``.
-* On a decision the reoffending check is created, due ``REOFFENDING_CHECK_DAYS`` (365)
+* On a decision the reoffending check is created (``app.outcomes.checks``), due 365 days
   after the contract ended: its end date for a completion (or the decision date, if
   earlier), the decision date for a breach or opt-out, since the contract stops there.
 """
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -44,20 +44,19 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
-from app.cases.services import StaleVersion
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
 from app.contracts.services import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import age_on, today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
-from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision, ReoffendingCheck
+from app.outcomes.checks import ensure_check
+from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision
 from app.text import long_date
 
 ADULT_AGE = 18
-REOFFENDING_CHECK_DAYS = 365
 REASON_MAX = 2000
 CASE_ROLES = frozenset({Role.KEYWORKER.value, Role.SUPERVISOR.value})
 OPEN_STATES = {
@@ -87,10 +86,6 @@ CODE_TEXTS = {
     "23": "Crime outcome 23 (deferred prosecution, child)",
     "charge": "Charge: the prosecution resumes",
 }
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
 
 
 class ProposalPending(Conflict):
@@ -214,6 +209,16 @@ def _supervisors(excluding: uuid.UUID) -> list[User]:
     )
 
 
+def decides_directly(user) -> bool:
+    """A supervisor's outcome is the decision; a keyworker's is a proposal."""
+    return user is not None and user.role == Role.SUPERVISOR.value
+
+
+def may_decide(user, proposal: OutcomeProposal) -> bool:
+    """A supervisor decides a proposal, unless it is their own: nobody approves their own."""
+    return decides_directly(user) and proposal.proposed_by_id != user.id
+
+
 def submit_outcome(
     actor, case_id: uuid.UUID, result, reason=None, *, version: int | None = None
 ) -> Submission:
@@ -227,7 +232,7 @@ def submit_outcome(
     _check_state(case, result)
     pending = pending_proposal(case.id)
     needs_reason = result != OutcomeResult.COMPLETED
-    if actor.role == Role.KEYWORKER.value:
+    if not decides_directly(actor):
         if pending is not None:
             raise ProposalPending("An outcome proposal is already waiting for a supervisor")
         if needs_reason and reason is None:
@@ -235,7 +240,7 @@ def submit_outcome(
         return Submission(case, _propose(actor, case, result, reason), decided=False)
 
     if pending is not None:
-        if pending.proposed_by_id == actor.id:
+        if not may_decide(actor, pending):
             raise Forbidden("You cannot approve your own proposal")
         if pending.result != result.value:
             raise ProposalDiffers(
@@ -307,16 +312,7 @@ def _decide(actor, case: Case, proposal: OutcomeProposal, reason: str | None) ->
     case.outcome_decided_at = now
     db.session.flush()
 
-    ended = today
-    if result == OutcomeResult.COMPLETED and case.contract is not None:
-        ended = min(case.contract.end_date, today)
-    existing = db.session.scalar(
-        select(ReoffendingCheck).where(ReoffendingCheck.case_id == case.id)
-    )
-    if existing is None:
-        db.session.add(
-            ReoffendingCheck(case_id=case.id, due_on=ended + timedelta(days=REOFFENDING_CHECK_DAYS))
-        )
+    ensure_check(case, today)
 
     audit.record(
         "outcome.decided",

@@ -1,29 +1,28 @@
-"""Pages for outcome proposals and decisions, the breach evidence pack, exit planning,
-ending surveys and the reoffending-check task list.
+"""Pages for outcome proposals and decisions, the breach evidence pack, exit planning and
+ending surveys (the reoffending checks' pages are in check_views).
 
 Case pages are for the keyworker of the case and supervisors (another keyworker: 404);
-the decision pages for supervisors; the reoffending checks for administrators.
+the decision pages for supervisors.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.outcomes import followup, reads, services
-from app.outcomes.forms import RESULT_CHOICES, CheckForm, DecisionForm, OutcomeForm, SurveyForm
+from app.outcomes.forms import RESULT_CHOICES, DecisionForm, OutcomeForm, SurveyForm
 from app.pagination import Page, page_number
 
 bp = Blueprint("outcomes", __name__)
 
-K, S, A = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN
+K, S = Role.KEYWORKER, Role.SUPERVISOR
 PAGE_SIZE = 25
 
 
@@ -52,7 +51,7 @@ def new(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="outcome_form")
     pending = services.pending_proposal(case.id)
     if pending is not None:
-        if current_user.role == S.value and pending.proposed_by_id != current_user.id:
+        if services.may_decide(current_user, pending):
             return redirect(url_for("outcomes.decide", case_id=case_id, proposal_id=pending.id))
         return _to_case(case_id, "An outcome proposal is already waiting for a supervisor")
     if not reads.open_results(case):
@@ -73,11 +72,9 @@ def new(case_id: uuid.UUID):
                 version=_version(form.version.data),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             if submission.decided:
                 return _to_case(case_id, _decided_message(submission), "success")
@@ -88,7 +85,7 @@ def new(case_id: uuid.UUID):
         "outcomes/new.html",
         form=form,
         case=case,
-        deciding=current_user.role == S.value,
+        deciding=services.decides_directly(current_user),
         result_hints=RESULT_CHOICES,
         unmet=services.unmet_conditions(case),
     ), 400 if form.errors else 200
@@ -103,7 +100,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
     form = DecisionForm()
     if request.method == "GET":
         form.version.data = str(case.version)
-    own = proposal.proposed_by_id == current_user.id
+    own = not services.may_decide(current_user, proposal)
     if proposal.decision is None and form.validate_on_submit():
         version = _version(form.version.data)
         try:
@@ -118,7 +115,7 @@ def decide(case_id: uuid.UUID, proposal_id: uuid.UUID):
                 )
                 message = "Proposal sent back to the keyworker"
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
@@ -179,8 +176,9 @@ def exit_planning(case_id: uuid.UUID):
 def survey(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="ending_survey")
     recorded = followup.person_survey(case.id)
+    refused = followup.survey_refusal(case)
     form = SurveyForm()
-    if recorded is None and case.status == "completed" and form.validate_on_submit():
+    if refused is None and form.validate_on_submit():
         try:
             followup.record_person_survey(
                 current_user,
@@ -190,15 +188,13 @@ def survey(case_id: uuid.UUID):
                 comments=form.comments.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_case(case_id, conflict.message)
         else:
             return _to_case(case_id, "Ending survey recorded", "success")
-    elif request.method == "POST" and recorded is not None:
-        return _to_case(case_id, "The person's ending survey has already been recorded")
-    elif request.method == "POST" and case.status != "completed":
-        return _to_case(case_id, "The ending survey is taken once the case has been completed")
+    elif request.method == "POST" and refused is not None:
+        return _to_case(case_id, refused.message)
     return render_template(
         "outcomes/survey.html",
         form=form,
@@ -209,50 +205,5 @@ def survey(case_id: uuid.UUID):
     ), 400 if form.errors else 200
 
 
-@bp.get("/reoffending-checks")
-@roles_required(A)
-def checks():
-    """Administrators: the reoffending checks due."""
-    number = page_number(request.args.get("page"))
-    rows, total = followup.due_checks(current_user, number, PAGE_SIZE)
-    page = Page(number, PAGE_SIZE, total)
-    return render_template(
-        "outcomes/checks.html",
-        rows=rows,
-        page=page,
-        pagination=page.govuk_params(lambda n: url_for("outcomes.checks", page=n)),
-    )
-
-
-@bp.route("/reoffending-checks/<uuid:check_id>", methods=["GET", "POST"])
-@roles_required(A)
-def record_check(check_id: uuid.UUID):
-    check = followup.view_check(current_user, check_id)
-    form = CheckForm()
-    if check.checked_at is None and form.validate_on_submit():
-        try:
-            followup.record_check(
-                current_user,
-                check_id,
-                reoffended=form.reoffended.data == "yes",
-                reoffence_date=form.reoffence_date.data,
-                reoffence=form.reoffence.data,
-            )
-        except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
-        except Conflict as conflict:
-            flash(conflict.message, "info")
-            return redirect(url_for("outcomes.checks"))
-        else:
-            flash("Reoffending check recorded", "success")
-            return redirect(url_for("outcomes.checks"))
-    start, end = followup.window(check)
-    return render_template(
-        "outcomes/check.html",
-        form=form,
-        check=check,
-        case=check.case,
-        window_start=start,
-        window_end=end,
-        due=check.due_on <= today_in_london(),
-    ), 400 if form.errors else 200
+# The reoffending checks' pages are in check_views (registered on this blueprint).
+from app.outcomes import check_views  # noqa: E402, F401

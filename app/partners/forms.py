@@ -28,9 +28,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import ACKNOWLEDGE_DEFAULT, REASON_MAX
 
@@ -39,7 +39,7 @@ CAPACITY_CHOICES = [SelectChoice(c.value, c.label) for c in Capacity]
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -183,7 +183,7 @@ class AdminFilterForm(DirectoryFilterForm):
     )
 
 
-class PartnerUserForm(FlaskForm):
+class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -198,25 +198,21 @@ class PartnerUserForm(FlaskForm):
         validators=[DataRequired(message="Enter an email address"), Length(max=320)],
     )
     password = PasswordField(
-        "Temporary password",
+        "Temporary password (optional)",
         widget=GovPasswordInput(),
-        description="8 characters or more. Give it to them in person or by phone, not by "
-        "email. They set up two-factor sign-in when they first sign in",
-        validators=[InputRequired(message="Enter a temporary password"), Length(max=256)],
+        description="Leave this empty: they will be emailed a link to choose their own "
+        "password, then set up two-factor sign-in",
+        validators=[Optional(), Length(max=256)],
     )
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 
-class DeactivateForm(FlaskForm):
-    reason = TextAreaField(
+class DeactivateForm(ServiceErrorsMixin, FlaskForm):
+    reason = reason_field(
         "Why are you deactivating this user?",
-        widget=GovTextArea(),
         description="For example, they have left the organisation. This is recorded",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the reason for deactivating this user"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter the reason for deactivating this user",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Deactivate user", widget=GovSubmitInput())
 

@@ -12,7 +12,6 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import (
     ACKNOWLEDGE_DEFAULT,
@@ -22,6 +21,7 @@ from app.partners.services import (
     PAGE_SIZE,
     isa_current,
 )
+from app.schema_fields import UTCDateTime
 
 SERVICE_TYPES = [t.value for t in ServiceType]
 CAPACITIES = [c.value for c in Capacity]

@@ -22,7 +22,7 @@ from app.auth import users as user_service
 from app.auth.models import User
 from app.auth.roles import Role
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.partners import policy
 from app.partners.models import Capacity, Organisation, ServiceType
@@ -64,10 +64,6 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]+$")
 PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 DAYS_MESSAGE = f"Number of working days must be between {ACKNOWLEDGE_MIN} and {ACKNOWLEDGE_MAX}"
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 STALE_MESSAGE = "Someone else changed this organisation. Check the details below and try again"
@@ -292,6 +288,13 @@ def current_values(organisation: Organisation) -> dict:
     return {name: getattr(organisation, name) for name in FIELDS}
 
 
+def check_version(organisation: Organisation, version: int | None) -> None:
+    """StaleVersion if ``version`` (the one the caller read) is no longer the
+    organisation's; None skips the check."""
+    if version is not None and version != organisation.version:
+        raise StaleVersion(STALE_MESSAGE, field="version")
+
+
 def update_organisation(
     actor, organisation_id: uuid.UUID, changes: dict, *, version: int | None
 ) -> Organisation:
@@ -302,8 +305,7 @@ def update_organisation(
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound("No such organisation")
-    if version is not None and version != organisation.version:
-        raise StaleVersion(STALE_MESSAGE, field="version")
+    check_version(organisation, version)
     current = current_values(organisation)
     clean = _clean(changes, current, organisation.id)
     changed = [name for name in FIELDS if name in clean and clean[name] != current[name]]
@@ -498,15 +500,16 @@ def org_users(
     return UserPage(list(users), total, page, per_page)
 
 
-def add_partner_user(actor, *, name: str, email: str, password: str) -> User:
-    """A lead adds a partner user to their own organisation (never another one)."""
+def add_partner_user(actor, *, name: str, email: str, password: str | None = None) -> User:
+    """A lead adds a partner user to their own organisation (never another one). Without
+    a password they are emailed a link to choose their own."""
     organisation_id = policy.require_lead(actor)
     return user_service.create_user(
         user_service.NewUser(
             email=email or "",
             name=name or "",
             role=Role.PARTNER.value,
-            password=password or "",
+            password=password or None,
             organisation_id=organisation_id,
         ),
         actor=actor,
@@ -526,11 +529,19 @@ def user_for_lead(actor, user_id: uuid.UUID) -> User:
     return policy.user_of_lead_organisation(actor, user_id)
 
 
+def check_can_deactivate(actor, user: User) -> None:
+    """A lead cannot deactivate themself (an administrator can), nor a user who is
+    already deactivated: Conflict, with the message to show."""
+    if user.id == actor.id:
+        raise Conflict("You cannot deactivate your own account. Ask an administrator")
+    if not user.active:
+        raise Conflict(f"{user.name} is already deactivated")
+
+
 def deactivate_partner_user(actor, user_id: uuid.UUID, reason: str) -> User:
     """A lead deactivates a user of their own organisation; their sessions end at once."""
     user = policy.user_of_lead_organisation(actor, user_id)
-    if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account. Ask an administrator")
+    check_can_deactivate(actor, user)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "Enter a reason"})

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.auth.users import UserInvalid
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
 from app.partners import policy, services
 from app.partners.forms import (
@@ -149,7 +149,7 @@ def new():
         try:
             organisation = services.create_organisation(current_user, form.details())
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         else:
             flash(f"{organisation.name} added", "success")
             return redirect(url_for("partners.show", organisation_id=organisation.id))
@@ -159,13 +159,10 @@ def new():
 @bp.get("/<uuid:organisation_id>")
 @admin_only
 def show(organisation_id: uuid.UUID):
-    try:
-        organisation = services.get_organisation(current_user, organisation_id)
-        users = services.org_users(
-            current_user, organisation_id, page=page_number(request.args.get("page"))
-        )
-    except NotFound:
-        abort(404)
+    organisation = services.get_organisation(current_user, organisation_id)
+    users = services.org_users(
+        current_user, organisation_id, page=page_number(request.args.get("page"))
+    )
     page_info = Page(users.page, users.per_page, users.total)
     return render_template(
         "partners/show.html",
@@ -185,10 +182,7 @@ def show(organisation_id: uuid.UUID):
 @bp.route("/<uuid:organisation_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit(organisation_id: uuid.UUID):
-    try:
-        organisation = services.get_organisation(current_user, organisation_id)
-    except NotFound:
-        abort(404)
+    organisation = services.get_organisation(current_user, organisation_id)
     form = OrganisationForm()
     if request.method == "GET":
         form.fill_from(organisation)
@@ -198,15 +192,18 @@ def edit(organisation_id: uuid.UUID):
             services.update_organisation(
                 current_user, organisation_id, form.details(), version=_version(form.version.data)
             )
-        except services.StaleVersion:
+        except StaleVersion:
             stale = True
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         else:
             flash("Organisation details saved", "success")
             return redirect(url_for("partners.show", organisation_id=organisation_id))
-    elif request.method == "POST" and _version(form.version.data) != organisation.version:
-        stale = True
+    elif request.method == "POST":
+        try:
+            services.check_version(organisation, _version(form.version.data))
+        except services.StaleVersion:
+            stale = True
     if stale:
         # Show what is there now, to check against, with the version just read.
         form = OrganisationForm(formdata=None)
@@ -230,8 +227,6 @@ def set_lead(organisation_id: uuid.UUID, user_id: uuid.UUID):
         abort(404)
     try:
         services.set_lead(current_user, user_id, form.lead.data == "yes")
-    except NotFound:
-        abort(404)
     except Conflict as conflict:
         flash(conflict.message, "error")
     else:
@@ -282,12 +277,12 @@ def add_user():
                 password=form.password.data,
             )
         except UserInvalid as invalid:
-            for name, message in invalid.errors.items():
-                if hasattr(form, name):
-                    getattr(form, name).errors.append(message)
+            form.apply_service_error(invalid)
         else:
             flash(
-                f"{user.name} added. They set up two-factor sign-in when they first sign in",
+                f"{user.name} added. They set up two-factor sign-in when they first sign in"
+                if user.has_password
+                else f"{user.name} added. They have been emailed a link to set up their account",
                 "success",
             )
             return redirect(url_for("partners.my_users"))
@@ -297,26 +292,18 @@ def add_user():
 @bp.route("/my-users/<uuid:user_id>/deactivate", methods=["GET", "POST"])
 @lead_required
 def deactivate_user(user_id: uuid.UUID):
+    user = services.user_for_lead(current_user, user_id)
     try:
-        user = services.user_for_lead(current_user, user_id)
-    except NotFound:
-        abort(404)
-    if user.id == current_user.id or not user.active:
-        flash(
-            "You cannot deactivate your own account. Ask an administrator"
-            if user.id == current_user.id
-            else f"{user.name} is already deactivated",
-            "error",
-        )
+        services.check_can_deactivate(current_user, user)
+    except Conflict as refused:
+        flash(refused.message, "error")
         return redirect(url_for("partners.my_users"))
     form = DeactivateForm()
     if form.validate_on_submit():
         try:
             services.deactivate_partner_user(current_user, user_id, form.reason.data)
-        except NotFound:
-            abort(404)
         except InvalidInput as invalid:
-            _show_errors(form, invalid)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             flash(conflict.message, "error")
             return redirect(url_for("partners.my_users"))
@@ -329,13 +316,6 @@ def deactivate_user(user_id: uuid.UUID):
 
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def _show_errors(form, invalid: InvalidInput) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
 
 
 def _version(raw) -> int:

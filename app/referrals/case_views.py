@@ -14,12 +14,12 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS, ConsentCategory
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, InvalidState
 from app.pagination import page_number
 from app.partners.models import ServiceType
 from app.referrals import directory, labels, queries, services
 from app.referrals.blueprint import bp
-from app.referrals.errors import ConsentRequired, InvalidState, IsaExpired, NotAccepting
+from app.referrals.errors import ConsentRequired, IsaExpired, NotAccepting
 from app.referrals.forms import ReferralForm
 from app.referrals.reference import reference
 
@@ -30,10 +30,7 @@ STAFF = (Role.KEYWORKER, Role.SUPERVISOR)
 @roles_required(*STAFF)
 def case_referrals(case_id: uuid.UUID):
     page = page_number(request.args.get("page"))
-    try:
-        result = queries.case_referrals(current_user, case_id, page=page)
-    except NotFound:
-        abort(404)
+    result = queries.case_referrals(current_user, case_id, page=page)
     return render_template(
         "referrals/case_referrals.html",
         case=result.case,
@@ -42,22 +39,19 @@ def case_referrals(case_id: uuid.UUID):
             lambda n: url_for("referrals.case_referrals", case_id=case_id, page=n)
         ),
         labels=labels,
-        can_refer=result.case.status in {s.value for s in services.REFERRABLE},
+        can_refer=services.case_refusal(result.case) is None,
     )
 
 
 @bp.get("/cases/<uuid:case_id>/referrals/new")
 @roles_required(*STAFF)
 def case_choose_organisation(case_id: uuid.UUID):
-    try:
-        found = directory.directory_for_case(
-            current_user,
-            case_id,
-            service_type=request.args.get("service_type"),
-            page=page_number(request.args.get("page")),
-        )
-    except NotFound:
-        abort(404)
+    found = directory.directory_for_case(
+        current_user,
+        case_id,
+        service_type=request.args.get("service_type"),
+        page=page_number(request.args.get("page")),
+    )
     return render_template(
         "referrals/choose_organisation.html",
         case=found.case,
@@ -77,10 +71,7 @@ def case_choose_organisation(case_id: uuid.UUID):
 @bp.route("/cases/<uuid:case_id>/referrals/new/<uuid:organisation_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def case_new_referral(case_id: uuid.UUID, organisation_id: uuid.UUID):
-    try:
-        context = directory.form_context(current_user, case_id, organisation_id)
-    except NotFound:
-        abort(404)
+    context = directory.form_context(current_user, case_id, organisation_id)
     if context.refusal:
         flash(context.refusal, "error")
         return redirect(url_for("referrals.case_choose_organisation", case_id=case_id))
@@ -106,21 +97,13 @@ def case_new_referral(case_id: uuid.UUID, organisation_id: uuid.UUID):
                     introduction_at,
                     form.shared_categories.data,
                 )
-            except (NotFound, Forbidden):
+            except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
                 abort(404)
             except (InvalidState, IsaExpired, NotAccepting) as refused:
                 flash(refused.message, "error")
                 return redirect(url_for("referrals.case_choose_organisation", case_id=case_id))
-            except ConsentRequired as refused:
-                form.shared_categories.errors = [refused.message]
-            except InvalidInput as invalid:
-                for name, message in invalid.errors.items():
-                    field = {"introduction_at": "introduction_date"}.get(name, name)
-                    target = getattr(form, field, None)
-                    if target is None:
-                        flash(message, "error")
-                    else:
-                        target.errors = [*target.errors, message]
+            except (ConsentRequired, InvalidInput) as invalid:
+                form.apply_service_error(invalid)
             else:
                 flash(
                     f"Referral {reference(referral.id)} sent to {context.organisation.name}. "

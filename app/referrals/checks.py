@@ -79,7 +79,7 @@ def _flag_overdue(now: datetime, today: date) -> int:
             if stamped.rowcount != 1:
                 continue  # acknowledged, or flagged by another run, meanwhile
             flagged += 1
-            messages.overdue(referral)
+            messages.send(referral, messages.OVERDUE)
             audit.record(
                 "referral.overdue",
                 "referral",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.cases.models import Case, CaseStatus
+from app.cases.models import Case
 from app.cases.services import view_case
 from app.consent import rules
 from app.contracts.models import Condition, Contract
@@ -17,7 +17,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.pagination import Page
 from app.partners.models import Capacity, Organisation, ServiceType
-from app.referrals.services import REFERRABLE, isa_expired, london_today
+from app.referrals.services import case_refusal, isa_expired, london_today
 from app.referrals.snapshot import ordered
 
 PAGE_SIZE = 25
@@ -25,8 +25,9 @@ PAGE_SIZE = 25
 
 def refusal_for(case: Case, organisation: Organisation) -> str | None:
     """Why no referral can be made from this case to this organisation now, if so."""
-    if CaseStatus(case.status) not in REFERRABLE:
-        return f"A referral cannot be made because the case is {case.status_enum.label.lower()}"
+    refused = case_refusal(case)
+    if refused is not None:
+        return refused
     if isa_expired(organisation, london_today()):
         return (
             f"{organisation.name}'s information-sharing agreement has expired: no new "

@@ -5,22 +5,10 @@ from __future__ import annotations
 from app.errors import Conflict, ValidationFailed
 
 
-class InvalidState(Conflict):
-    """The case cannot take a referral in its current status."""
-
-    code = "invalid_state"
-
-
 class InvalidTransition(Conflict):
     """The move is not in the transition table for this user and this status."""
 
     code = "invalid_transition"
-
-
-class StaleVersion(Conflict):
-    """Someone else changed the referral since the caller read it."""
-
-    code = "stale_version"
 
 
 class ReferralClosed(Conflict):

@@ -36,7 +36,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.dates import LONDON
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
 from app.referrals.labels import DECLINE_REASON_LABELS, INTRODUCTION_LABELS, OUTCOME_LABELS
 from app.referrals.lifecycle import REASON_MAX
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
@@ -61,7 +61,10 @@ def parse_time(text: str | None) -> time | None:
     return time(hour, minute)
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(ServiceErrorsMixin, FlaskForm):
+    # The service takes the date and time of the introduction as one input.
+    SERVICE_FIELDS = {"introduction_at": "introduction_date"}
+
     need = StringField(
         "What does the person need from this organisation?",
         widget=GovTextInput(),
@@ -141,7 +144,7 @@ class ReferralForm(FlaskForm):
         return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
-class _ActionForm(FlaskForm):
+class _ActionForm(ServiceErrorsMixin, FlaskForm):
     class Meta:
         csrf = False  # the app-wide CSRF protection checks the page's csrf_token field
 
@@ -189,15 +192,11 @@ class CompleteForm(_ActionForm):
 
 
 class CancelForm(_ActionForm):
-    reason = TextAreaField(
+    reason = reason_field(
         "Why are you cancelling the referral?",
-        widget=GovTextArea(),
         description="The partner organisation is told that it was cancelled, not why",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter why you are cancelling the referral"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required="Enter why you are cancelling the referral",
+        maximum=REASON_MAX,
     )
     submit = SubmitField("Cancel referral", widget=GovSubmitInput())
 

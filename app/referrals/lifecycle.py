@@ -27,8 +27,9 @@ an audit entry, a case timeline event and its notifications, in one transaction.
 people changing one referral at once cannot both win: the referral's ``version`` column
 makes the later commit fail, and that is reported as ``StaleVersion``.
 
-Consent going away is handled here too: ``hold_referrals_for_consent`` is called in the
-consent withdrawal's transaction; ``app.referrals.checks.check_referrals`` (the periodic
+Consent going away is handled here too: ``hold_referrals_for_consent`` runs in the
+consent withdrawal's transaction (it receives ``app.events.consent_withdrawn``, through
+``app.referrals.subscribers``); ``app.referrals.checks.check_referrals`` (the periodic
 job) flags overdue acknowledgements and holds referrals whose consent expired.
 """
 
@@ -48,10 +49,10 @@ from app.cases.timeline import add_event
 from app.consent import rules
 from app.consent.models import CATEGORY_LABELS, Consent, ConsentCategory
 from app.database import utcnow
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.extensions import db
 from app.referrals import messages
-from app.referrals.errors import ConsentRequired, InvalidTransition, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition
 from app.referrals.labels import DECLINE_REASON_LABELS, OUTCOME_LABELS
 from app.referrals.models import (
     OPEN_STATUSES,
@@ -126,6 +127,14 @@ AUDIT_ACTIONS = {
     "cancel": "referral.cancelled",
     "resume": "referral.resumed",
     "hold": "referral.held",
+}
+# The notifications each action sends (app.referrals.messages); the others send none.
+ACTION_MESSAGES = {
+    "decline": messages.DECLINED,
+    "complete": messages.COMPLETED,
+    "cancel": messages.CANCELLED,
+    "resume": messages.RESUMED,
+    "hold": messages.ON_HOLD,
 }
 ACTION_DONE = {
     "acknowledge": "acknowledged",
@@ -355,16 +364,8 @@ def apply_move(
         _timeline_summary(referral, move, user, decline_reason, outcome, reason_text),
         actor=user,
     )
-    if move.target == S.DECLINED:
-        messages.declined(referral)
-    elif move.target == S.COMPLETED:
-        messages.completed(referral)
-    elif move.target == S.CANCELLED:
-        messages.cancelled(referral)
-    elif move.target == S.ON_HOLD:
-        messages.held(referral)
-    elif move.action == "resume":
-        messages.resumed(referral)
+    if move.action in ACTION_MESSAGES:
+        messages.send(referral, ACTION_MESSAGES[move.action])
 
 
 def _timeline_summary(referral, move: Move, user, decline_reason, outcome, reason_text) -> str:

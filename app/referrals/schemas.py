@@ -8,7 +8,6 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.consent.models import ConsentCategory
 from app.referrals.lifecycle import REASON_MAX
 from app.referrals.models import (
@@ -19,6 +18,7 @@ from app.referrals.models import (
 )
 from app.referrals.queries import API_MAX_PER_PAGE, API_PAGE_SIZE
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
+from app.schema_fields import UTCDateTime
 
 CATEGORIES = [c.value for c in ConsentCategory]
 STATUSES = [s.value for s in ReferralStatus]

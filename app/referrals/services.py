@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import CaseStatus
+from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.consent import rules
@@ -27,17 +27,15 @@ from app.consent.models import CATEGORY_LABELS, ConsentCategory
 from app.contracts.models import Condition, Contract
 from app.database import utcnow
 from app.dates import today_in_london
-from app.errors import Forbidden, InvalidInput
+from app.errors import Forbidden, InvalidInput, InvalidState, StaleVersion
 from app.extensions import db
 from app.partners.models import Capacity, Organisation
 from app.referrals import messages
 from app.referrals.errors import (
     ConsentRequired,
-    InvalidState,
     IsaExpired,
     NotAccepting,
     ReferralClosed,
-    StaleVersion,
 )
 from app.referrals.labels import introduction_label
 from app.referrals.lifecycle import stale_message
@@ -61,6 +59,14 @@ UPDATE_MAX = 2000
 # Cases that can be referred: on the scheme and not yet ended.
 REFERRABLE = frozenset({CaseStatus.ELIGIBLE, CaseStatus.ALLOCATED, CaseStatus.ACTIVE})
 SENDER_ROLES = frozenset({Role.KEYWORKER, Role.SUPERVISOR})
+
+
+def case_refusal(case: Case) -> str | None:
+    """Why no referral can be made from ``case`` now (it is not, or no longer, on the
+    scheme), or None if one can."""
+    if CaseStatus(case.status) not in REFERRABLE:
+        return f"A referral cannot be made because the case is {case.status_enum.label.lower()}"
+    return None
 
 
 def london_today() -> date:
@@ -98,10 +104,9 @@ def send_referral(
     if actor is None or actor.role not in SENDER_ROLES:
         raise Forbidden("Only keyworkers and supervisors send referrals")
     case = get_case_for(actor, case_id, for_update=True)
-    if CaseStatus(case.status) not in REFERRABLE:
-        raise InvalidState(
-            f"A referral cannot be made because the case is {case.status_enum.label.lower()}"
-        )
+    refused = case_refusal(case)
+    if refused is not None:
+        raise InvalidState(refused)
     today = london_today()
     clean = _validated(
         case,
@@ -186,7 +191,7 @@ def send_referral(
         f"To be acknowledged by {long_date(referral.acknowledge_by)}",
         actor=actor,
     )
-    messages.sent(referral)
+    messages.send(referral, messages.SENT)
     db.session.commit()
     return referral
 
@@ -272,6 +277,12 @@ def _conditions(case, condition_ids, errors: dict) -> list[Condition]:
 # The partner's named worker and updates ----------------------------------------------------
 
 
+def worker_can_change(referral_status: str) -> bool:
+    """A referral's named worker can change until the referral is closed (declined,
+    completed, cancelled); on hold, it still can."""
+    return referral_status not in CLOSED_STATUSES
+
+
 def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None = None):
     """Name the partner's worker for a referral (None clears it). Partner users of the
     referral's organisation only; the worker must be an active user of it too."""
@@ -280,7 +291,7 @@ def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None 
         raise Forbidden("Only the partner organisation assigns its workers")
     if version is not None and version != referral.version:
         raise StaleVersion(stale_message(), field="version")
-    if ReferralStatus(referral.status) in CLOSED_STATUSES:
+    if not worker_can_change(referral.status):
         raise ReferralClosed("This referral is closed: its worker can no longer change")
     worker = None
     if worker_id not in (None, ""):
@@ -355,7 +366,7 @@ def post_update(actor, referral_id: uuid.UUID, body: str | None) -> ReferralUpda
         f"{referral.organisation.name} posted an update on referral {reference(referral.id)}",
         actor=actor,
     )
-    messages.update_posted(referral)
+    messages.send(referral, messages.UPDATE)
     db.session.commit()
     return note
 

@@ -18,12 +18,13 @@ from wtforms import SelectChoice
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, StaleVersion
 from app.evidence import queries as evidence_queries
+from app.evidence import services as evidence_services
 from app.pagination import page_number
 from app.referrals import labels, lifecycle, queries, services
 from app.referrals.blueprint import bp
-from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed
 from app.referrals.forms import (
     ACTION_FORMS,
     AssignWorkerForm,
@@ -32,7 +33,7 @@ from app.referrals.forms import (
     UpdateForm,
     version_of,
 )
-from app.referrals.models import OPEN_STATUSES
+from app.referrals.models import ReferralStatus
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
@@ -72,10 +73,7 @@ def show(referral_id: uuid.UUID):
 @bp.post(f"/referrals/<uuid:referral_id>/<{ACTIONS}:action>")
 def act(referral_id: uuid.UUID, action: str):
     """One move of the lifecycle, from either side; the service decides if it is legal."""
-    try:
-        referral = get_referral_for(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    referral = get_referral_for(current_user, referral_id)
     target = lifecycle.target_for_action(action, referral)
     back = redirect(url_for("referrals.show", referral_id=referral_id))
     if target is None:
@@ -94,13 +92,11 @@ def act(referral_id: uuid.UUID, action: str):
             outcome=_data(form, "outcome"),
             version=version_of(form.version.data),
         )
-    except NotFound:
-        abort(404)
     except (StaleVersion, InvalidTransition, ConsentRequired) as refused:
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={action: form})
     flash(f"Referral {reference(referral_id)} {lifecycle.ACTION_DONE[action]}", "success")
     return back
@@ -117,13 +113,13 @@ def assign_worker(referral_id: uuid.UUID):
         referral = services.assign_worker(
             current_user, referral_id, form.worker_id.data, version_of(form.version.data)
         )
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except (StaleVersion, ReferralClosed) as refused:
         flash(refused.message, "error")
         return back
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"assign": form})
     worker = referral.assigned_worker
     flash(
@@ -141,16 +137,13 @@ def post_update(referral_id: uuid.UUID):
         return _page(referral_id, failed={"update": form})
     try:
         services.post_update(current_user, referral_id, form.body.data)
-    except (NotFound, Forbidden):
+    except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
     except InvalidInput as invalid:
-        _add_errors(form, invalid)
+        form.apply_service_error(invalid)
         return _page(referral_id, failed={"update": form})
     flash("Update posted. The keyworker has been told", "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
-
-
-OPEN_NOW = frozenset(s.value for s in OPEN_STATUSES)
 
 
 # Rendering ----------------------------------------------------------------------------
@@ -164,10 +157,7 @@ def _page(referral_id, failed):
 
 def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
-    except NotFound:
-        abort(404)
+    data = queries.partner_referral(current_user, referral_id, purpose="partner_page")
     view = data.view
     version = {"version": view["version"]}
     forms = {
@@ -175,9 +165,8 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         or ACTION_FORMS[move.action](prefix=move.action, formdata=None, data=version)
         for move in data.moves
     }
-    open_now = view["status"] not in {"declined", "completed", "cancelled"}
     assign_form = None
-    if open_now:
+    if services.worker_can_change(view["status"]):
         assign_form = failed.get("assign") or AssignWorkerForm(
             prefix="assign",
             formdata=None,
@@ -194,7 +183,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
     return render_template(
         "referrals/partner_show.html",
         appointment_rows=evidence_queries.referral_appointments_by_id(view["id"]),
-        can_book=view["status"] in OPEN_NOW,
+        can_book=evidence_services.takes_appointments(view["status"]),
         mode_labels=evidence_queries.MODE_LABELS,
         view=view,
         forms=forms,
@@ -210,10 +199,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
 
 def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
-    try:
-        data = queries.staff_referral(current_user, referral_id)
-    except NotFound:
-        abort(404)
+    data = queries.staff_referral(current_user, referral_id)
     if data.case.keyworker_id == current_user.id:
         mark_referral_read(current_user, referral_id)  # the work queue's "not yet read"
     view = data.view
@@ -240,7 +226,7 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         view=view,
         cancel_form=cancel_form,
         resume_form=resume_form,
-        on_hold=view["status"] == "on_hold",
+        on_hold=view["status"] == ReferralStatus.ON_HOLD,
         form=failed_form,
         category_labels=CATEGORY_LABELS,
         labels=labels,
@@ -250,15 +236,6 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
 def _data(form, name: str):
     field = getattr(form, name, None)
     return field.data if field is not None else None
-
-
-def _add_errors(form, invalid: InvalidInput) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
 
 
 from app.referrals import case_views  # noqa: E402,F401  (the keyworker's pages, same blueprint)

@@ -275,6 +275,10 @@ BY_ROLE: dict[Role, tuple[Kind, ...]] = {
     Role.ADMIN: ADMIN,
 }
 
+# The roles with a work queue: every role that handles cases (not the analyst, who sees
+# aggregates only).
+TASK_ROLES = tuple(BY_ROLE)
+
 ALL_KEYS = sorted({kind.key for kinds in BY_ROLE.values() for kind in kinds})
 
 

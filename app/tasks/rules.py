@@ -6,7 +6,7 @@ from these clauses, so they cannot disagree. Every clause is worked out from the
 as they are at a ``Moment``: nothing here is a stored flag.
 
 Where a rule belongs to another feature, the clause is that feature's own: attendance
-awaited is ``app.evidence.queries.awaiting_record``, a consent in force is
+awaited is ``app.evidence.queries.awaiting_attendance_at``, a consent in force is
 ``app.consent.rules.in_force_at``, a victim owed an update is ``app.victims.due``.
 
 The rules:
@@ -50,8 +50,9 @@ from app.contracts.models import Contract
 from app.database import utcnow
 from app.dates import LONDON, today_in_london
 from app.evidence.models import Appointment, ComplianceConcern
-from app.evidence.queries import awaiting_record
-from app.outcomes.models import OutcomeProposal, ProposalDecision, ReoffendingCheck, Survey
+from app.evidence.queries import awaiting_attendance_at
+from app.outcomes.checks import CheckStatus, status_clause
+from app.outcomes.models import OutcomeProposal, ProposalDecision, Survey
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition, ReferralUpdate
 from app.tasks.models import ReferralRead
 from app.victims import due as victim_due
@@ -156,7 +157,7 @@ def partner_news_unread() -> ColumnElement[bool]:
 
 def attendance_to_record(moment: Moment) -> ColumnElement[bool]:
     """Over ``Appointment``."""
-    return awaiting_record(moment.now)
+    return awaiting_attendance_at(moment.now)
 
 
 def appointment_between(start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -228,5 +229,5 @@ def unallocated() -> ColumnElement[bool]:
 
 
 def reoffending_check_due(today: date) -> ColumnElement[bool]:
-    """Over ``ReoffendingCheck`` (the same test as ``app.outcomes.followup.due_checks``)."""
-    return and_(ReoffendingCheck.due_on <= today, ReoffendingCheck.checked_at.is_(None))
+    """Over ``ReoffendingCheck``: the checks list's "due" (``app.outcomes.checks``)."""
+    return status_clause(CheckStatus.DUE, today)

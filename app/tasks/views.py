@@ -7,11 +7,10 @@ from flask import Blueprint, g, render_template, url_for
 from flask_login import current_user
 
 from app.auth.permissions import roles_required
-from app.auth.roles import Role
 from app.outcomes.services import RESULT_LABELS
 from app.search.services import HINTS, SEARCH_ROLES
 from app.tasks import queue
-from app.tasks.kinds import kinds_for
+from app.tasks.kinds import TASK_ROLES, kinds_for
 from app.tasks.queue import Task
 from app.template_helpers import london_datetime, long_date
 
@@ -80,7 +79,7 @@ def full_list(key: str) -> str | None:
 
 
 @bp.get("/")
-@roles_required(*Role)
+@roles_required(*TASK_ROLES)
 def index():
     work = queue.work_queue(current_user)
     g.task_counts = work.counts  # the navigation shows the same counts

@@ -17,9 +17,10 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.dates import LONDON, today_in_london
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.outcomes.surveys import COMMENTS_MAX
 from app.victims.models import ContactMethod
-from app.victims.vocabulary import COMMENTS_MAX, FREQUENCIES, SCALE, TEXT_MAX
+from app.victims.vocabulary import FREQUENCIES, SCALE, TEXT_MAX
 
 ALL_VICTIMS = "all"
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -31,20 +32,6 @@ def victim_choices(victims, *, include_all: bool = False) -> list[SelectChoice]:
     if include_all and len(victims) > 1:
         choices.append(SelectChoice(ALL_VICTIMS, "All the victims of this case"))
     return choices
-
-
-class ServiceErrorsMixin:
-    """Show a service's field errors (keyed by its argument names) on this form."""
-
-    SERVICE_FIELDS: dict[str, str] = {}
-
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        fallback = next(iter(self._fields.values()))
-        for key, message in errors.items():
-            name = self.SERVICE_FIELDS.get(key, key)
-            field = self._fields.get(name) or fallback
-            if message not in field.errors:
-                field.errors = [*field.errors, message]
 
 
 def _victim_field(label: str, message: str) -> RadioField:

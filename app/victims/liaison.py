@@ -37,12 +37,12 @@ from app.database import utcnow
 from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
+from app.outcomes import surveys
 from app.outcomes.models import Survey
 from app.victims import policy
 from app.victims.models import ContactMethod, Victim, VictimConsultation, VictimUpdate
 from app.victims.redacted import CLOSED
 from app.victims.vocabulary import (
-    COMMENTS_MAX,
     CONSULTABLE,
     CONTACT_METHODS,
     FREQUENCIES,
@@ -80,6 +80,17 @@ class ConsultationDetails:
     not_included_reason: str | None = None
 
 
+def can_consult(case_status: str) -> bool:
+    """A victim is consulted before the contract is set: while the case is eligible,
+    allocated or active."""
+    return CaseStatus(case_status) in CONSULTABLE
+
+
+def survey_is_taken(case_status: str) -> bool:
+    """A victim's ending survey is taken once the case has closed."""
+    return CaseStatus(case_status) in CLOSED
+
+
 def record_consultation(
     actor, case_id: uuid.UUID, details: ConsultationDetails
 ) -> VictimConsultation:
@@ -87,7 +98,7 @@ def record_consultation(
     asked for, and why anything they asked for is not in the contract."""
     policy.check_case(actor, case_id)
     case = _case_for_event(case_id)
-    if CaseStatus(case.status) not in CONSULTABLE:
+    if not can_consult(case.status):
         raise Conflict(
             "A victim is consulted before the contract: this case is "
             f"{CaseStatus(case.status).label.lower()}"
@@ -304,19 +315,6 @@ def record_update(
     return update
 
 
-SCORE_MESSAGES = {
-    "satisfaction": "Select how satisfied they are with the outcome, from 1 to 5",
-    "kept_informed": "Select how satisfied they are with being kept informed, from 1 to 5",
-}
-
-
-def _score(value, name: str, errors: dict[str, str]) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        errors[name] = SCORE_MESSAGES[name]
-        return None
-    return value
-
-
 def record_survey(
     actor,
     case_id: uuid.UUID,
@@ -329,7 +327,7 @@ def record_survey(
     """Record a victim's ending survey at the close of the case (once per victim)."""
     policy.check_case(actor, case_id)
     case = _case_for_event(case_id)
-    if CaseStatus(case.status) not in CLOSED:
+    if not survey_is_taken(case.status):
         raise Conflict("The victim's ending survey is taken when the case has closed")
     errors: dict[str, str] = {}
     victim = _victim_of_case(case_id, victim_id)
@@ -339,32 +337,12 @@ def record_survey(
         select(Survey.id).where(Survey.case_id == case_id, Survey.victim_id == victim.id)
     ):
         raise Conflict("This victim's ending survey has already been recorded")
-    satisfaction = _score(satisfaction, "satisfaction", errors)
-    kept_informed = _score(kept_informed, "kept_informed", errors)
-    text = _text(comments)
-    if text is not None and len(text) > COMMENTS_MAX:
-        errors["comments"] = f"Comments must be {COMMENTS_MAX} characters or fewer"
-    if errors:
-        db.session.rollback()
-        raise InvalidInput(errors, "The survey answers are not valid")
-    survey = Survey(
-        case_id=case_id,
-        respondent="victim",
-        victim_id=victim.id,
-        satisfaction=satisfaction,
-        kept_informed=kept_informed,
-        comments=text,
-        recorded_by_id=actor.id,
+    return surveys.record(
+        actor,
+        case,
+        surveys.VICTIM,
+        {"satisfaction": satisfaction, "kept_informed": kept_informed},
+        comments,
+        victim_id=victim.id if victim else None,
+        errors=errors,
     )
-    db.session.add(survey)
-    db.session.flush()
-    audit.record(
-        "survey.recorded",
-        "survey",
-        survey.id,
-        actor=actor,
-        details={"case_id": str(case_id), "respondent": "victim", "victim_id": str(victim.id)},
-    )
-    add_event(case, "victim.survey", "Victim's ending survey recorded", actor=actor)
-    db.session.commit()
-    return survey

@@ -22,9 +22,10 @@ from app.cases.models import Case, CaseStatus
 from app.extensions import db
 from app.outcomes.models import Survey
 from app.victims import policy
+from app.victims.liaison import can_consult
 from app.victims.models import Victim, VictimConsultation
 from app.victims.redacted import VictimUpdateView, build_view
-from app.victims.vocabulary import CONSULTABLE, contact_label, frequency_label
+from app.victims.vocabulary import contact_label, frequency_label
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def victim_page(actor, case_id: uuid.UUID) -> VictimPage:
         victims=victims,
         consultations=_consultations(case_id),
         surveys=_surveys(case_id),
-        can_consult=_status(case_id) in CONSULTABLE,
+        can_consult=can_consult(_status(case_id)),
     )
     audit.record(
         "victim_update.viewed", "case", case_id, actor=actor, details={"purpose": "victim_page"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.fields import UTCDateTime
 from app.contracts.services import ConditionStatus
+from app.schema_fields import UTCDateTime
 from app.victims.redacted import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
 from app.victims.vocabulary import CONTACT_METHODS, FREQUENCIES, TEXT_MAX
 

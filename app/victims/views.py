@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
 from app.dates import today_in_london
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.pagination import page_number
 from app.victims import liaison, listing, reads
 from app.victims.forms import (
@@ -27,21 +27,11 @@ from app.victims.forms import (
     victim_choices,
 )
 from app.victims.models import ContactMethod
-from app.victims.redacted import CLOSED, OVERALL_TAGS
-from app.victims.vocabulary import CONSULTABLE, SCALE
+from app.victims.redacted import OVERALL_TAGS
+from app.victims.vocabulary import SCALE
 
 bp = Blueprint("victims", __name__, url_prefix="/victims")
 blueprint_roles(bp, Role.VICTIM_LIAISON, Role.KEYWORKER, Role.SUPERVISOR)
-
-
-def _guard(call, *args, **kwargs):
-    """Run a read through the policy: 404 when out of scope, 403 for other roles."""
-    try:
-        return call(current_user, *args, **kwargs)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
 
 
 def _back(case_id: uuid.UUID) -> dict:
@@ -78,7 +68,7 @@ def home():
 
 
 def _render_show(case_id: uuid.UUID, form: UpdateForm | None = None, status: int = 200):
-    page = _guard(reads.victim_page, case_id)
+    page = reads.victim_page(current_user, case_id)
     if form is None:
         form = UpdateForm()
         form.summary.data = page.view.suggested_update
@@ -108,7 +98,7 @@ def show(case_id: uuid.UUID):
 
 @bp.post("/cases/<uuid:case_id>/updates")
 def record_update(case_id: uuid.UUID):
-    victims = _guard(reads.victims_of, case_id, purpose="update_form")
+    victims = reads.victims_of(current_user, case_id, purpose="update_form")
     form = UpdateForm()
     form.victim_id.choices = victim_choices(victims, include_all=True)
     if form.validate_on_submit():
@@ -122,9 +112,7 @@ def record_update(case_id: uuid.UUID):
                 given_at=form.given_at(),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
-        except NotFound:
-            abort(404)
+            form.apply_service_error(invalid)
         else:
             return _to_view(case_id, "Update recorded", "success")
     return _render_show(case_id, form, 400)
@@ -132,14 +120,14 @@ def record_update(case_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/consultation", methods=["GET", "POST"])
 def consultation(case_id: uuid.UUID):
-    reference, status = _guard(reads.case_reference, case_id)
-    if status not in CONSULTABLE:
+    reference, status = reads.case_reference(current_user, case_id)
+    if not liaison.can_consult(status):
         return _to_view(
             case_id,
             "The victim's consultation is recorded before the contract, while the case is "
             "eligible, allocated or active",
         )
-    victims = _guard(reads.victims_of, case_id, purpose="consultation_form")
+    victims = reads.victims_of(current_user, case_id, purpose="consultation_form")
     form = ConsultationForm()
     form.victim_id.choices = victim_choices(victims)
     if request.method == "GET" and len(victims) == 1:
@@ -158,11 +146,9 @@ def consultation(case_id: uuid.UUID):
                 ),
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_view(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             return _to_view(case_id, "Consultation recorded", "success")
     return (
@@ -178,7 +164,9 @@ def consultation(case_id: uuid.UUID):
 
 @bp.route("/<uuid:victim_id>/preferences", methods=["GET", "POST"])
 def preferences(victim_id: uuid.UUID):
-    victim, case_id, reference = _guard(reads.victim_record, victim_id, purpose="preferences_form")
+    victim, case_id, reference = reads.victim_record(
+        current_user, victim_id, purpose="preferences_form"
+    )
     form = PreferencesForm()
     if request.method == "GET":
         form.wants_updates.data = "yes" if victim.wants_updates else "no"
@@ -194,9 +182,7 @@ def preferences(victim_id: uuid.UUID):
                 preferred_contact=form.preferred_contact.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
-        except NotFound:
-            abort(404)
+            form.apply_service_error(invalid)
         else:
             return _to_view(case_id, "Update preferences saved", "success")
     return (
@@ -213,8 +199,8 @@ def preferences(victim_id: uuid.UUID):
 
 @bp.route("/cases/<uuid:case_id>/survey", methods=["GET", "POST"])
 def survey(case_id: uuid.UUID):
-    reference, status = _guard(reads.case_reference, case_id)
-    victims = _guard(reads.victims_of, case_id, purpose="survey_form")
+    reference, status = reads.case_reference(current_user, case_id)
+    victims = reads.victims_of(current_user, case_id, purpose="survey_form")
     form = SurveyForm()
     form.victim_id.choices = victim_choices(victims)
     if request.method == "GET" and len(victims) == 1:
@@ -230,14 +216,12 @@ def survey(case_id: uuid.UUID):
                 comments=form.comments.data,
             )
         except InvalidInput as invalid:
-            form.add_service_errors(invalid.errors)
+            form.apply_service_error(invalid)
         except Conflict as conflict:
             return _to_view(case_id, conflict.message)
-        except NotFound:
-            abort(404)
         else:
             return _to_view(case_id, "Ending survey recorded", "success")
-    elif request.method == "GET" and status not in CLOSED:
+    elif request.method == "GET" and not liaison.survey_is_taken(status):
         return _to_view(case_id, "The victim's ending survey is taken when the case has closed")
     return (
         render_template(

@@ -6,7 +6,6 @@ from app.cases.models import CaseStatus
 from app.victims.models import ContactMethod
 
 TEXT_MAX = 4000
-COMMENTS_MAX = 2000
 CONSULTABLE = frozenset({CaseStatus.ELIGIBLE, CaseStatus.ALLOCATED, CaseStatus.ACTIVE})
 CONTACT_METHODS = [method.value for method in ContactMethod]
 FREQUENCIES = {

@@ -20,6 +20,7 @@ class Operation:
     roles: tuple[str, ...]
     has_body: bool
     query: frozenset[str]
+    body_types: tuple[str, ...] = ()  # the media types of the request body
 
     @property
     def id(self) -> str:
@@ -53,13 +54,20 @@ def operations() -> tuple[Operation, ...]:
                     roles=tuple(operation["x-roles"]),
                     has_body="requestBody" in operation,
                     query=frozenset(query),
+                    body_types=tuple(operation.get("requestBody", {}).get("content", {})),
                 )
             )
     return tuple(found)
 
 
 def with_body() -> list[Operation]:
-    return [op for op in operations() if op.has_body]
+    """The operations that take a JSON body (nearly all that take a body)."""
+    return [op for op in operations() if op.has_body and "application/json" in op.body_types]
+
+
+def with_csv_body() -> list[Operation]:
+    """The operations that take a CSV file as their body (shared/API.md: the imports)."""
+    return [op for op in operations() if op.has_body and "text/csv" in op.body_types]
 
 
 def paginated() -> list[Operation]:

@@ -13,7 +13,7 @@ import pytest
 
 from app.auth.tokens import issue_token
 from tests import factories
-from tests.api.spec import operations, paginated, with_body
+from tests.api.spec import operations, paginated, with_body, with_csv_body
 from tests.helpers import api_headers
 
 PROBLEM = "application/problem+json"
@@ -98,6 +98,34 @@ def test_an_oversize_body_is_413(client, operation):
         headers=headers_for(operation),
     )
     assert_problem(response, 413)
+
+
+def test_every_body_is_json_or_csv():
+    bodies = [op for op in operations() if op.has_body]
+    assert sorted(op.id for op in bodies) == sorted(op.id for op in with_body() + with_csv_body())
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "statuses"),
+    [
+        ('{"name": "x"}', "application/json", (415,)),
+        ("name=x", "application/x-www-form-urlencoded", (415,)),
+        (b"\xff\xfe\x00not utf-8", "text/csv", (422,)),
+        ("[]", "text/csv", (422,)),
+        ("x" * (1024 * 1024 + 10), "text/csv", (413,)),
+    ],
+    ids=["json", "form", "not-utf-8", "not-a-header", "oversize"],
+)
+@pytest.mark.parametrize("operation", with_csv_body(), ids=lambda op: op.id)
+def test_csv_bodies_are_checked_like_json_ones(client, operation, data, content_type, statuses):
+    response = client.open(
+        operation.url(),
+        method=operation.method.upper(),
+        data=data,
+        content_type=content_type,
+        headers=headers_for(operation),
+    )
+    assert_problem(response, *statuses)
 
 
 @pytest.mark.parametrize(

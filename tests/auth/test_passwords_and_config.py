@@ -16,7 +16,12 @@ from app.auth.passwords import (
     hash_password,
     password_problem,
 )
-from app.config import DEVELOPMENT_SECRET, ConfigurationError, load_config
+from app.config import (
+    DEVELOPMENT_SECRET,
+    DEVELOPMENT_TOTP_KEY,
+    ConfigurationError,
+    load_config,
+)
 
 TOO_SHORT = "Password must be 8 characters or more"
 TOO_COMMON = "Password is too common. Choose a password that is harder to guess"
@@ -74,12 +79,17 @@ def test_hash_is_argon2id_and_verifies():
 
 GOOD_SECRET = "0123456789abcdefghijklmnopqrstuvwxyzABCD"  # noqa: S105 (40 characters)
 POSTGRES_URL = "postgresql+psycopg://hub:secret@db.internal:5432/hub"
+# Two Fernet keys (32 url-safe base64 bytes each): the current one, then an older one.
+KEY_1 = "bXktZmlyc3QtdG90cC1rZXktb2YtMzItYnl0ZXMhISE="
+KEY_2 = "bXktb2xkZXItdG90cC1rZXktb2YtMzItYnl0ZXMhISE="
+GOOD_AUDIT_KEYS = "k1:abcdefghijklmnopqrstuvwxyz0123456789ABCD"  # production needs its own
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("HUB_ENV", "SECRET_KEY", "DATABASE_URL"):
+    for name in ("HUB_ENV", "SECRET_KEY", "DATABASE_URL", "TOTP_ENCRYPTION_KEYS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUDIT_KEYS", GOOD_AUDIT_KEYS)  # tested in tests/audit/test_audit_keys.py
     return monkeypatch
 
 
@@ -118,14 +128,34 @@ def test_production_reads_hub_env_from_the_environment(clean_env, tmp_path):
 def test_production_accepts_a_proper_secret_and_postgresql(clean_env, tmp_path):
     clean_env.setenv("SECRET_KEY", GOOD_SECRET)
     clean_env.setenv("DATABASE_URL", POSTGRES_URL)
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", f"{KEY_1}, {KEY_2}")
     config = load_config(tmp_path, {"HUB_ENV": "production"})
     assert config["HUB_ENV"] == "production"
     assert config["SECRET_KEY"] == GOOD_SECRET
     assert config["SQLALCHEMY_DATABASE_URI"] == POSTGRES_URL
     assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["TOTP_ENCRYPTION_KEYS"] == [KEY_1, KEY_2]
+
+
+def test_production_refuses_to_start_without_totp_encryption_keys(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("DATABASE_URL", POSTGRES_URL)
+    with pytest.raises(ConfigurationError, match="TOTP_ENCRYPTION_KEYS"):
+        load_config(tmp_path, {"HUB_ENV": "production"})
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", f"{KEY_1},{DEVELOPMENT_TOTP_KEY}")
+    with pytest.raises(ConfigurationError, match="TOTP_ENCRYPTION_KEYS"):
+        load_config(tmp_path, {"HUB_ENV": "production"})
+
+
+@pytest.mark.parametrize("keys", ["not-a-key", f"{KEY_1},short", " , "])
+def test_unusable_totp_encryption_keys_are_refused_everywhere(clean_env, tmp_path, keys):
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", keys)
+    with pytest.raises(ConfigurationError, match="TOTP_ENCRYPTION_KEYS"):
+        load_config(tmp_path)
 
 
 def test_production_from_the_environment_has_secure_cookies(clean_env, tmp_path):
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", KEY_1)
     clean_env.setenv("HUB_ENV", "production")
     clean_env.setenv("SECRET_KEY", GOOD_SECRET)
     clean_env.setenv("DATABASE_URL", POSTGRES_URL)
@@ -143,6 +173,7 @@ def test_overrides_win_over_the_environment(clean_env, tmp_path):
             "HUB_ENV": "production",
             "SECRET_KEY": GOOD_SECRET,
             "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
+            "TOTP_ENCRYPTION_KEYS": KEY_1,
         },
     )
     assert config["SECRET_KEY"] == GOOD_SECRET
@@ -154,6 +185,10 @@ def test_development_allows_the_defaults(clean_env, tmp_path):
     assert config["SECRET_KEY"] == DEVELOPMENT_SECRET
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert config["SESSION_COOKIE_SECURE"] is False
-    assert config["LOCKOUT_THRESHOLD"] == 10
+    assert config["TOTP_ENCRYPTION_KEYS"] == [DEVELOPMENT_TOTP_KEY]
+    assert config["SIGN_IN_THROTTLE_ACCOUNT_FAILURES"] == 5
+    assert config["SIGN_IN_THROTTLE_ADDRESS_FAILURES"] == 30
+    assert config["SIGN_IN_THROTTLE_FIRST_DELAY_SECONDS"] == 60
+    assert config["SIGN_IN_THROTTLE_MAX_DELAY_MINUTES"] == 15
     assert config["SESSION_IDLE_MINUTES"] == 30
     assert config["SESSION_ABSOLUTE_HOURS"] == 12

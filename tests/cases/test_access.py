@@ -9,8 +9,13 @@ only) and get 404 for one case, as API.md says.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from app.auth.roles import Role
+from app.cases.models import Case
+from app.cases.policy import can_see_case, case_scope, get_case_for
+from app.errors import NotFound
+from app.extensions import db
 from tests import factories
 from tests.cases.support import browser_for, headers_for
 
@@ -86,6 +91,19 @@ def test_api(app, client, case_and_actors, actor):
         response = client.open(path.format(case=case.id), method=method, headers=headers, **kwargs)
         observed[endpoint] = response.status_code
     assert observed == {endpoint: row[2][actor] for endpoint, row in API.items()}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_one_case_and_the_lists_agree_on_who_sees_it(case_and_actors, actor):
+    """The policy answers the same for one case (can_see_case, get_case_for) as for lists."""
+    case, users = case_and_actors
+    user = users[actor]
+    listed = case.id in set(db.session.scalars(select(Case.id).where(case_scope(user))))
+    try:
+        read = get_case_for(user, case.id) is not None
+    except NotFound:
+        read = False
+    assert can_see_case(user, case) == listed == read == (actor in {OWNER, SUPERVISOR})
 
 
 @pytest.mark.parametrize("actor", [ADMIN, PARTNER, LIAISON, OTHER])

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.roles import Role
+from app.cases import services
 from app.cases.models import CaseAllocation, CaseEvent, CaseStatus
+from app.errors import Conflict
 from app.extensions import db
 from tests import factories
 from tests.cases.support import audit_entries, browser_for, headers_for, text
@@ -145,6 +147,16 @@ def test_an_ineligible_case_cannot_be_allocated(app, supervisor, supervisor_clie
     assert api.json["code"] == "conflict"
     assert reload(case).keyworker_id is None
     assert history(case) == []
+
+
+@pytest.mark.parametrize("status", ["completed", "breached", "opted_out", "withdrawn"])
+def test_a_closed_case_cannot_be_allocated(supervisor, supervisor_client, keyworker, status):
+    case = factories.case(keyworker=False, status=status)
+    path = f"/cases/{case.id}/allocation"
+    assert "This case is closed, so it cannot be allocated" in text(supervisor_client.get(path))
+    with pytest.raises(Conflict, match="This case is closed, so it cannot be allocated"):
+        services.allocate(supervisor, case.id, keyworker.id)
+    assert reload(case).keyworker_id is None
 
 
 def test_the_api_allocates_with_the_version_read(app, supervisor, keyworker):

@@ -49,7 +49,8 @@ def test_the_form_shows_every_section(keyworker_client):
         "Victims",
     ]:
         assert f">{heading}</h2>" in page
-    assert page.count('type="radio"') == 2 * 9 + 3  # 9 yes/no questions and the offence class
+    # 9 yes/no questions, the offence class, sex (3) and ethnic group (6)
+    assert page.count('type="radio"') == 2 * 9 + 3 + 3 + 6
     assert not re.search(r'class="govuk-hint">\s*(None)?\s*</div>', page)  # no empty hints
 
 

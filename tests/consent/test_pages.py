@@ -345,3 +345,32 @@ def test_the_summary_when_nothing_is_shared(signed_in, case):
     page = squash(text(signed_in.get(f"/cases/{case.id}/consents/summary")))
     assert "You have not agreed to share any information" in page
     assert "How to withdraw your consent" in page
+
+
+def test_a_consent_expiring_within_14_days_is_flagged(signed_in, case):
+    now = utcnow()
+    factories.consent(
+        case, factories.organisation(name="Soon Trust"), expires_at=now + timedelta(days=13)
+    )
+    factories.consent(
+        case, factories.organisation(name="Later Trust"), expires_at=now + timedelta(days=15)
+    )
+
+    page = squash(text(signed_in.get(f"/cases/{case.id}/consents")))
+
+    assert re.search(r"Soon Trust .*? Expires soon ", page)
+    assert re.search(r"Later Trust .*? Given ", page)
+    assert page.count("Expires soon") == 1
+
+
+def test_an_expired_consent_cannot_be_withdrawn(signed_in, keyworker, case):
+    expired = factories.consent(case, expires_at=utcnow() - timedelta(minutes=1))
+    path = f"/consents/{expired.id}/withdraw"
+
+    response = signed_in.get(path)
+
+    assert response.status_code == 302
+    assert "This consent has already expired" in text(signed_in.get(response.headers["Location"]))
+    with pytest.raises(services.ConsentExpired):
+        services.withdraw_consent(keyworker, expired.id, "Stop")
+    assert consents_of_case_status(expired) == ConsentStatus.EXPIRED

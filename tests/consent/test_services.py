@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import events
 from app.cases.models import Case, CaseStatus
 from app.consent import services
 from app.consent.models import Consent, ConsentStatus
 from app.consent.rules import can_share
 from app.database import utcnow
 from app.dates import LONDON, add_months, contract_end, end_of_day_utc, today_in_london
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from tests import factories
 from tests.consent.conftest import audit_actions, audit_count, timeline
@@ -192,6 +193,24 @@ def test_a_new_consent_replaces_the_current_one_for_that_organisation(keyworker,
     assert "replaces the earlier consent" in replaced_event.summary
 
 
+def test_a_replaced_consent_is_announced_as_withdrawn_before_the_commit(keyworker, case, org):
+    first = give(keyworker, case, org, ["contact_details", "health"])
+    seen = []
+
+    def receiver(withdrawn, *, replaced_by=None):
+        seen.append((withdrawn.id, withdrawn.withdrawal_reason, replaced_by.id))
+        raise RuntimeError("a referral could not be put on hold")
+
+    with events.consent_withdrawn.connected_to(receiver), pytest.raises(RuntimeError):
+        give(keyworker, case, org, ["contact_details"])
+    db.session.rollback()
+    [(withdrawn_id, reason, replaced_by_id)] = seen
+    assert (withdrawn_id, reason) == (first.id, services.REPLACED_REASON)
+    [stored] = consents_of(case)  # nothing was committed: the old consent stands alone
+    assert (stored.id, stored.status) == (first.id, ConsentStatus.GIVEN)
+    assert replaced_by_id != first.id
+
+
 @pytest.mark.parametrize(
     "status",
     [
@@ -341,16 +360,15 @@ def test_withdrawal_is_audited_and_tells_the_keyworker(keyworker, case, org):
     assert "Asked by phone" not in event.summary  # the reason stays on the consent record
 
 
-def test_the_withdrawal_hook_runs_in_the_same_transaction(keyworker, case, org, monkeypatch):
+def test_the_withdrawal_event_is_sent_in_the_same_transaction(keyworker, case, org):
     consent = give(keyworker, case, org)
     seen = []
 
-    def hook(withdrawn, *, replaced_by=None):
+    def receiver(withdrawn, *, replaced_by=None):
         seen.append((withdrawn.id, withdrawn.withdrawn_at is not None, replaced_by))
         raise RuntimeError("a referral could not be put on hold")
 
-    monkeypatch.setattr(services, "_on_consent_withdrawn", hook)
-    with pytest.raises(RuntimeError):
+    with events.consent_withdrawn.connected_to(receiver), pytest.raises(RuntimeError):
         services.withdraw_consent(keyworker, consent.id, "Stop")
     db.session.rollback()
     assert seen == [(consent.id, True, None)]
@@ -392,7 +410,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written(keyworker, case, org)
     consent = give(keyworker, case, org)
     before = audit_count()
     events = len(timeline(case))
-    with pytest.raises(services.StaleVersion) as raised:
+    with pytest.raises(StaleVersion) as raised:
         services.withdraw_consent(keyworker, consent.id, "Stop", version=consent.version + 1)
     assert raised.value.code == "stale_version"
     [stored] = consents_of(case)
@@ -407,7 +425,7 @@ def test_the_version_read_before_a_replacement_is_stale(keyworker, case, org):
     first = give(keyworker, case, org)
     read_version = first.version
     give(keyworker, case, org, ["housing"])  # replaces (withdraws) the first
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.withdraw_consent(keyworker, first.id, "Stop", version=read_version)
 
 

@@ -287,6 +287,26 @@ def test_conditions_can_only_be_added_to_an_active_contract(keyworker_client, el
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("status", ["completed", "breached", "opted_out", "withdrawn"])
+def test_a_closed_cases_conditions_no_longer_change(keyworker_client, keyworker, status):
+    case, contract = active_case(keyworker)
+    case.status = status
+    db.session.commit()
+    condition = contract.conditions[0]
+
+    page = keyworker_client.get(f"/cases/{case.id}/contract").get_data(as_text=True)
+    assert "Add a condition" not in page
+    assert f"/conditions/{condition.id}/vary" not in page
+    adding = keyworker_client.get(f"/cases/{case.id}/contract/conditions/new")
+    varying = keyworker_client.get(f"/conditions/{condition.id}/vary")
+    assert (adding.status_code, varying.status_code) == (302, 302)
+    shown = text(keyworker_client.get(f"/cases/{case.id}/contract"))
+    assert "Conditions can only be varied while the contract is active" in shown
+    with pytest.raises(services.InvalidState):
+        services.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
+    assert stored() == (1, 2)
+
+
 def test_varying_a_condition(keyworker_client, keyworker):
     case, contract = active_case(keyworker)
     condition = next(c for c in contract.conditions if c.type == "rehabilitative")

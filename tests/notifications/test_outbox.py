@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from app.audit import services as audit
 from app.auth.roles import Role
@@ -17,37 +14,11 @@ from app.notifications import services as notifications
 from app.notifications.models import DeliveryStatus, Notification
 from app.notifications.sender import MAX_ATTEMPTS, SmtpTransport, deliver_pending
 from tests import factories
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.smtp import free_port
 
 
 def _closed_port() -> int:
-    return _free_port()  # nothing listens there
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    return free_port()  # nothing listens there
 
 
 def _queue(user, kind="referral.sent"):

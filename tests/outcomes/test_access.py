@@ -2,7 +2,8 @@
 
 Case pages: the keyworker of the case and supervisors (another keyworker: 404, as if the
 case did not exist; administrators, partners and victim liaison staff: 403). Decisions and
-the list of proposals: supervisors only. Reoffending checks: administrators only.
+the list of proposals: supervisors only. Reoffending checks (pages and API):
+administrators and supervisors.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ COVERED_ENDPOINTS = {
     "outcomes.survey",
     "outcomes.checks",
     "outcomes.record_check",
+    "outcomes.checks_template",
+    "outcomes.upload_checks",
+    "api_reoffending_checks.list_checks",
+    "api_reoffending_checks.record_check",
     "api_outcomes.record_outcome",
     "api_outcomes.get_outcome",
     "api_outcomes.send_back",
@@ -55,7 +60,7 @@ CASE_PAGE = {
     "victim_liaison": 403,
 }
 SUPERVISOR_ONLY = {**dict.fromkeys(WHO, 403), "supervisor": 200}
-ADMIN_ONLY = {**dict.fromkeys(WHO, 403), "admin": 200}
+CHECKERS = {**dict.fromkeys(WHO, 403), "admin": 200, "supervisor": 200}
 
 
 def _form(statuses: dict) -> dict:
@@ -80,8 +85,13 @@ PAGES = {
         {w: (s, None) for w, s in CASE_PAGE.items()},
     ),
     "outcomes.survey": ("/cases/{completed}/ending-survey", _form(CASE_PAGE)),
-    "outcomes.checks": ("/reoffending-checks", {w: (s, None) for w, s in ADMIN_ONLY.items()}),
-    "outcomes.record_check": ("/reoffending-checks/{check}", _form(ADMIN_ONLY)),
+    "outcomes.checks": ("/reoffending-checks", {w: (s, None) for w, s in CHECKERS.items()}),
+    "outcomes.record_check": ("/reoffending-checks/{check}", _form(CHECKERS)),
+    "outcomes.checks_template": (
+        "/reoffending-checks/template.csv",
+        {w: (s, None) for w, s in CHECKERS.items()},
+    ),
+    "outcomes.upload_checks": ("/reoffending-checks/upload", _form(CHECKERS)),
 }
 
 
@@ -195,6 +205,28 @@ def test_a_proposal_of_another_case_is_not_found(client, world):
     assert answer.status_code == 404
 
 
-def test_an_unknown_check_is_not_found(client, world):
-    sign_in(client, factories.user(Role.ADMIN))
+# (GET the list, POST an empty result to a check): checkers get 200 and 422.
+CHECK_API_STATUS = {**dict.fromkeys(WHO, (403, 403)), "admin": (200, 422), "supervisor": (200, 422)}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_check_api(client, world, who):
+    headers = support.headers_for(person(world, who))
+    listed = client.get("/api/v1/reoffending-checks?status=due", headers=headers)
+    recorded = client.post(
+        f"/api/v1/reoffending-checks/{world['ids']['check']}", json={}, headers=headers
+    )
+    assert (listed.status_code, recorded.status_code) == CHECK_API_STATUS[who]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR])
+def test_an_unknown_check_is_not_found(client, world, role):
+    me = factories.user(role)
+    sign_in(client, me)
     assert client.get(f"/reoffending-checks/{uuid.uuid4()}").status_code == 404
+    answer = client.post(
+        f"/api/v1/reoffending-checks/{uuid.uuid4()}",
+        json={"reoffended": False},
+        headers=support.headers_for(me),
+    )
+    assert answer.status_code == 404

@@ -16,6 +16,7 @@ from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.contracts.services import vary_condition
 from app.dates import today_in_london
+from app.errors import AlreadyRecorded
 from app.evidence.models import (
     Appointment,
     AttendanceRecord,
@@ -340,3 +341,72 @@ def test_list_pages_keep_a_flat_query_count(app, count_queries):
     few = counts()
     add_rows(4)
     assert counts() == few
+
+
+def test_a_pending_proposal_is_decided_by_another_supervisor_only(app):
+    world = support.active_case()
+    services.submit_outcome(world.keyworker, world.case.id, "breached", "Missed sessions")
+    proposal = services.pending_proposal(world.case.id)
+    decide = f"/cases/{world.case.id}/outcome/proposals/{proposal.id}"
+    new = f"/cases/{world.case.id}/outcome/new"
+
+    other = signed_in(app, world.supervisor)
+    assert other.get(new).headers["Location"] == decide
+    assert 'data-testid="own-proposal"' not in page(other.get(decide))
+
+    world.keyworker.role = Role.SUPERVISOR.value  # promoted while the proposal waits
+    db.session.commit()
+    own = signed_in(app, world.keyworker)
+    answer = own.get(new)
+    assert answer.headers["Location"] == f"/cases/{world.case.id}"
+    assert "An outcome proposal is already waiting for a supervisor" in page(
+        own.get(answer.headers["Location"])
+    )
+    assert 'data-testid="own-proposal"' in page(own.get(decide))
+    assert services.may_decide(world.supervisor, proposal)
+    assert not services.may_decide(world.keyworker, proposal)
+
+
+def test_the_ending_survey_is_refused_before_completion_and_after_it_is_recorded(app):
+    from app.outcomes import followup
+
+    world = support.active_case(conditions=[])
+    client = signed_in(app, world.keyworker)
+    path = f"/cases/{world.case.id}/ending-survey"
+    answer = {"satisfaction": "4", "police_legitimacy": "5"}
+
+    early = post_form(client, path, answer)
+    assert early.status_code == 302
+    assert "taken once the case has been completed" in page(client.get(early.headers["Location"]))
+    with pytest.raises(followup.InvalidState):
+        followup.record_person_survey(
+            world.keyworker, world.case.id, satisfaction=4, police_legitimacy=5
+        )
+
+    services.submit_outcome(world.supervisor, world.case.id, "completed")
+    assert post_form(client, path, answer).status_code == 302
+    again = post_form(client, path, answer)
+    assert again.status_code == 302
+    assert "The person's ending survey has already been recorded" in page(
+        client.get(again.headers["Location"])
+    )
+    with pytest.raises(AlreadyRecorded):
+        followup.record_person_survey(
+            world.keyworker, world.case.id, satisfaction=4, police_legitimacy=5
+        )
+
+
+def test_a_check_not_yet_due_shows_when_it_is_due_and_cannot_be_recorded(app):
+    from app.errors import InvalidState
+    from app.outcomes import checks
+
+    admin = factories.user(Role.ADMIN)
+    not_yet, due = _check(days_overdue=-10), _check(days_overdue=0)
+
+    client = signed_in(app, admin)
+    assert 'data-testid="check-not-due"' in page(client.get(f"/reoffending-checks/{not_yet.id}"))
+    assert 'data-testid="check-not-due"' not in page(client.get(f"/reoffending-checks/{due.id}"))
+    with pytest.raises(InvalidState, match="not due until"):
+        checks.record_check(admin, not_yet.id, checks.Result(reoffended=False))
+    done = checks.record_check(admin, due.id, checks.Result(reoffended=False))
+    assert done.checked_at is not None

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.cases.models import CaseEvent, CaseStatus
 from app.dates import today_in_london
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, InvalidState, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.models import Notification
 from app.outcomes import services
@@ -178,7 +178,7 @@ def test_the_states_an_outcome_is_open_to(app, status, result, allowed):
         services.submit_outcome(supervisor, case.id, result, "Reason")
         assert case.status == result
     else:
-        with pytest.raises(services.InvalidState):
+        with pytest.raises(InvalidState):
             services.submit_outcome(supervisor, case.id, result, "Reason")
 
 
@@ -249,7 +249,7 @@ def test_the_decision_is_a_key_decision_for_the_victim_and_the_proposal_is_not(a
 
 def test_a_stale_version_is_refused(app):
     world = support.active_case()
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.submit_outcome(
             world.supervisor, world.case.id, "breached", "R", version=world.case.version - 1
         )

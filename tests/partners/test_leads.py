@@ -169,6 +169,20 @@ def test_a_lead_cannot_deactivate_themself(lead_client, the_lead):
         services.deactivate_partner_user(the_lead, the_lead.id, "Leaving")
 
 
+def test_a_deactivated_user_cannot_be_deactivated_again(lead_client, the_lead, org):
+    colleague = partner(org, name="Pat Colleague")
+    services.deactivate_partner_user(the_lead, colleague.id, "Left")
+
+    response = lead_client.get(f"/organisations/my-users/{colleague.id}/deactivate")
+    assert response.status_code == 302
+    assert "Pat Colleague is already deactivated" in text(
+        lead_client.get("/organisations/my-users")
+    )
+    with pytest.raises(Conflict, match="Pat Colleague is already deactivated"):
+        services.deactivate_partner_user(the_lead, colleague.id, "Left again")
+    assert len(audit_entries("user.deactivate", colleague.id)) == 1
+
+
 def test_services_enforce_the_same_rules(the_lead, org, other_org):
     with pytest.raises(NotFound):
         services.deactivate_partner_user(the_lead, partner(other_org).id, "Moved")

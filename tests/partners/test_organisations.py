@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.roles import Role
+from app.errors import StaleVersion
 from app.extensions import db
 from app.partners import services
 from app.partners.models import Organisation
@@ -281,6 +282,33 @@ def test_a_missing_version_counts_as_stale(admin_client):
     assert reload(org).name == org.name
 
 
+def test_a_stale_edit_with_errors_is_reported_as_stale(admin, admin_client):
+    org = factories.organisation(name="Open Door")
+    read_version = org.version
+    services.update_organisation(admin, org.id, {"name": "Open Door Trust"}, version=read_version)
+
+    response = post_form(
+        admin_client, f"/organisations/{org.id}/edit", edit_form(org, name="", version="1")
+    )
+
+    assert response.status_code == 409
+    assert "Someone else changed this organisation" in text(response)
+    assert 'value="Open Door Trust"' in text(response)
+
+
+def test_the_service_refuses_a_version_that_is_not_the_current_one(admin):
+    org = factories.organisation(name="Open Door")
+    services.update_organisation(admin, org.id, {"name": "Open Door Trust"}, version=org.version)
+
+    with pytest.raises(services.StaleVersion) as refused:
+        services.update_organisation(admin, org.id, {"capacity": "not_accepting"}, version=1)
+    assert refused.value.field == "version"
+    services.check_version(reload(org), 2)
+    services.check_version(reload(org), None)
+    with pytest.raises(services.StaleVersion):
+        services.check_version(reload(org), 1)
+
+
 @pytest.mark.committed
 def test_a_concurrent_write_between_read_and_save_is_stale(admin):
     """Two saves racing: the row's version guards the write itself."""
@@ -291,7 +319,7 @@ def test_a_concurrent_write_between_read_and_save_is_stale(admin):
             sa.text("UPDATE organisations SET version = version + 1 WHERE id = :id"),
             {"id": org.id.hex if db.engine.dialect.name == "sqlite" else org.id},
         )
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.update_organisation(admin, org.id, {"capacity": "not_accepting"}, version=None)
     assert reload(org).capacity == "accepting"
 

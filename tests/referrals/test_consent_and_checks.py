@@ -8,12 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from app import events
 from app.consent.models import Consent
 from app.database import utcnow
 from app.dates import today_in_london
 from app.extensions import db
 from app.notifications.models import Notification
-from app.referrals import lifecycle, queries
+from app.referrals import lifecycle, queries, subscribers
 from app.referrals.checks import check_referrals
 from app.referrals.cli import referrals_cli
 from app.referrals.models import Referral
@@ -172,18 +173,13 @@ def test_the_command_runs_the_check(app, world):
     assert "Flagged 1 overdue acknowledgement(s); put 0 referral(s) on hold" in result.output
 
 
-# With the consent service itself (its withdrawal hook wired to ours, as it will be) ------
+# With the consent service itself (its consent_withdrawn event, as every app wires it) ---
 
 
 @pytest.fixture
-def wired(monkeypatch):
+def wired():
     from app.consent import services as consent_services
 
-    monkeypatch.setattr(
-        consent_services,
-        "_on_consent_withdrawn",
-        lambda consent, *, replaced_by=None: lifecycle.hold_referrals_for_consent(consent),
-    )
     return consent_services
 
 
@@ -194,6 +190,23 @@ def test_withdrawing_through_the_consent_service_holds_the_referral(world, wired
     assert support.transitions(referral)[-1].actor_id == world.keyworker.id
     assert _partner_shared(world) == {}
     assert support.notifications_for(world.partner)[-1].kind == "referral.on_hold"
+
+
+def test_connecting_the_receiver_again_still_runs_it_once(world, wired, monkeypatch):
+    calls = []
+
+    def counted(consent, *args, **kwargs):
+        calls.append(consent.id)
+        return lifecycle.hold_referrals_for_consent(consent, *args, **kwargs)
+
+    monkeypatch.setattr(subscribers, "hold_referrals_for_consent", counted)
+    events.consent_withdrawn.connect(subscribers.hold_referrals_on_consent_withdrawn)
+    wired.withdraw_consent(world.keyworker, world.consent.id, "The person asked us to stop")
+    assert calls == [world.consent.id]
+    referral = support.fresh(Referral, world.referral.id)
+    assert [t.to_status for t in support.transitions(referral)].count("on_hold") == 1
+    kinds = [n.kind for n in support.notifications_for(world.partner)]
+    assert kinds.count("referral.on_hold") == 1
 
 
 def test_a_narrower_consent_through_the_service_holds_only_what_it_no_longer_covers(world, wired):

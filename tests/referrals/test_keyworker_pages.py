@@ -246,3 +246,18 @@ def test_the_keyworker_page_read_is_audited_as_a_case_view(keyworker_client, wor
     keyworker_client.get(f"/referrals/{world.referral.id}")
     assert "case.viewed" in support.audit_actions(world.case.id)
     assert support.count(Notification) >= 2
+
+
+@pytest.mark.parametrize("status", ["completed", "breached", "opted_out", "withdrawn"])
+def test_a_closed_case_offers_no_referral(keyworker_client, world, status):
+    world.case.status = status
+    db.session.commit()
+
+    listing = text(keyworker_client.get(f"/cases/{world.case.id}/referrals"))
+    form = keyworker_client.get(f"/cases/{world.case.id}/referrals/new/{world.org.id}")
+
+    assert "Make a referral" not in listing
+    assert form.status_code == 302
+    shown = text(keyworker_client.get(form.headers["Location"]))
+    assert "A referral cannot be made because the case is" in shown
+    assert services.case_refusal(world.case) is not None

@@ -8,11 +8,11 @@ import itertools
 import pytest
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput
+from app.errors import InvalidInput, StaleVersion
 from app.extensions import db
 from app.notifications.models import Notification
 from app.referrals import lifecycle
-from app.referrals.errors import ConsentRequired, InvalidTransition, StaleVersion
+from app.referrals.errors import ConsentRequired, InvalidTransition
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition
 from tests.referrals import support
 
@@ -267,14 +267,15 @@ def test_two_partner_users_accepting_at_once_cannot_both_win(world, monkeypatch)
 def test_a_failure_after_the_notification_leaves_neither_change_nor_message(world, monkeypatch):
     lifecycle.transition(world.partner, world.referral.id, "acknowledged")
     before = support.count(Notification)
-    real_declined = lifecycle.messages.declined
+    real_send = lifecycle.messages.send
 
-    def notify_then_fail(referral):
-        real_declined(referral)
+    def notify_then_fail(referral, kind):
+        real_send(referral, kind)
+        assert kind == "referral.declined"
         assert db.session.new  # the message is in the transaction...
         raise RuntimeError("the database went away")  # ...and then the change fails
 
-    monkeypatch.setattr(lifecycle.messages, "declined", notify_then_fail)
+    monkeypatch.setattr(lifecycle.messages, "send", notify_then_fail)
     with pytest.raises(RuntimeError):
         lifecycle.transition(world.partner, world.referral.id, "declined", reason="no_capacity")
     db.session.rollback()  # what the request's teardown does

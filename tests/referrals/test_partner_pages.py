@@ -6,14 +6,18 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
 from app.audit.models import AuditEntry
+from app.database import utcnow
 from app.dates import today_in_london
+from app.evidence import services as evidence_services
 from app.extensions import db
-from app.referrals import lifecycle
-from app.referrals.models import Referral, ReferralUpdate
+from app.referrals import lifecycle, services
+from app.referrals.errors import ReferralClosed
+from app.referrals.models import Referral, ReferralStatus, ReferralUpdate
 from app.referrals.reference import reference
 from tests.helpers import csrf_token, sign_in
 from tests.referrals import support
@@ -284,3 +288,39 @@ def test_another_organisations_referral_is_not_found(partner_client, world, othe
     assert support.fresh(Referral, theirs).status == "sent"
     assert support.count(ReferralUpdate) == 0
     assert reference(theirs) not in text(partner_client.get("/referrals/inbox"))
+
+
+@pytest.mark.parametrize("status", list(ReferralStatus))
+def test_the_worker_changes_until_closed_and_appointments_are_booked_while_open(
+    partner_client, world, status
+):
+    """The page offers what the services allow: the named worker can change unless the
+    referral is declined, completed or cancelled; appointments are booked only while it is
+    sent, acknowledged, accepted or in progress."""
+    held_from = ReferralStatus.ACCEPTED if status == ReferralStatus.ON_HOLD else None
+    support.set_status(world.referral, status, held_from=held_from)
+    closed = status in {"declined", "completed", "cancelled"}
+    open_now = status in {"sent", "acknowledged", "accepted", "in_progress"}
+
+    page = text(partner_client.get(f"/referrals/{world.referral.id}"))
+
+    assert ('name="assign-worker_id"' in page) is not closed
+    assert (f"/referrals/{world.referral.id}/appointments/new" in page) is open_now
+    assign = partial(services.assign_worker, world.partner, world.referral.id, world.colleague.id)
+    book = partial(
+        evidence_services.book_appointment,
+        world.partner,
+        world.referral.id,
+        starts_at=utcnow() - timedelta(days=1),
+        mode="phone",
+    )
+    if closed:
+        with pytest.raises(ReferralClosed):
+            assign()
+    else:
+        assert assign().assigned_worker_id == world.colleague.id
+    if open_now:
+        assert book().referral_id == world.referral.id
+    else:
+        with pytest.raises(evidence_services.ReferralNotOpen):
+            book()

@@ -13,12 +13,12 @@ from app.cases.models import CaseEvent, CaseStatus
 from app.contracts.models import Condition
 from app.database import utcnow
 from app.dates import today_in_london
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, InvalidState, NotFound
 from app.extensions import db
 from app.notifications.models import Notification
 from app.partners.models import Capacity
 from app.referrals import services
-from app.referrals.errors import ConsentRequired, InvalidState, IsaExpired, NotAccepting
+from app.referrals.errors import ConsentRequired, IsaExpired, NotAccepting
 from app.referrals.models import Referral, ReferralTransition
 from tests import factories
 from tests.helpers import FromNow, resolved

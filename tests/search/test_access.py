@@ -1,5 +1,6 @@
 """Who may search: keyworkers, supervisors, partners and victim liaison staff, each in
-their own scope (tests/search/test_search.py); administrators have no search (403)."""
+their own scope (tests/search/test_search.py); administrators and analysts have no search
+(403)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ MATRIX = {
     "search.index": (
         "GET",
         "/search/?q=smith",
-        {**dict.fromkeys(Role, 200), Role.ADMIN: 403},
+        {**dict.fromkeys(Role, 200), Role.ADMIN: 403, Role.ANALYST: 403},
     ),
 }
 

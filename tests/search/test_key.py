@@ -47,7 +47,7 @@ def test_every_person_keeps_their_key(app):
 def test_the_migration_fills_in_the_key_of_people_already_recorded(scratch_database_url):  # noqa: F811
     app = make_app(scratch_database_url)
     with app.app_context():
-        upgrade(revision="ae71449eac63")
+        upgrade(revision="6c1e0b7a9d42")  # before the search key
         person_id = uuid.uuid4()
         people = sa.table(
             "people",

@@ -131,3 +131,54 @@ def test_a_services_not_found_or_forbidden_is_answered_not_crashed(
     api = client.get("/api/v1/test-only/refuse")
     assert api.status_code == status
     assert api.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "page_text", "api_status", "api_extra"),
+    [
+        ("stale", 409, "Someone else changed this", 409, {"code": "stale_version"}),
+        (
+            "invalid",
+            400,
+            "There is a problem with your request",
+            422,
+            {"code": "validation_failed", "errors": {"name": ["Enter a name"]}},
+        ),
+        (
+            "fields",
+            400,
+            "There is a problem with your request",
+            422,
+            {"code": "validation_failed", "errors": {"a": ["Enter a"], "b": ["Enter b"]}},
+        ),
+    ],
+)
+def test_any_other_domain_error_left_unhandled_is_a_4xx_not_a_crash(
+    fresh_app, error, status, page_text, api_status, api_extra
+):
+    app = fresh_app
+    from app.errors import InvalidInput, StaleVersion, ValidationFailed
+
+    errors = {
+        "stale": StaleVersion("Someone else changed it"),
+        "invalid": ValidationFailed("Enter a name", field="name"),
+        "fields": InvalidInput({"a": "Enter a", "b": "Enter b"}),
+    }
+
+    @public
+    def refuse():
+        raise errors[error]
+
+    app.add_url_rule("/test-only/refuse", "refuse", refuse)
+    app.add_url_rule("/api/v1/test-only/refuse", "api_refuse", refuse)
+    client = app.test_client()
+    page = client.get("/test-only/refuse")
+    assert page.status_code == status
+    assert page_text in page.get_data(as_text=True)
+    api = client.get("/api/v1/test-only/refuse")
+    assert api.status_code == api_status
+    assert api.mimetype == "application/problem+json"
+    body = api.get_json()
+    assert body["detail"] == errors[error].message
+    for key, value in api_extra.items():
+        assert body[key] == value

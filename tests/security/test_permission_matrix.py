@@ -20,11 +20,16 @@ from tests.helpers import api_headers, csrf_token, sign_in
 from tests.security.test_route_security import PUBLIC_ENDPOINTS
 
 K, S, A, P, V = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN, Role.PARTNER, Role.VICTIM_LIAISON
-ALL = (K, S, A, P, V)
+N = Role.ANALYST  # aggregates only: every other route is refused (test_analyst_access)
+ALL = (K, S, A, P, V, N)
 
 
 def only(role: Role, ok: int = 200, other: int = 403) -> dict:
     return {r: (ok if r == role else other) for r in ALL}
+
+
+def roles(*allowed: Role, ok: int = 200, other: int = 403) -> dict:
+    return {r: (ok if r in allowed else other) for r in ALL}
 
 
 def everyone(status: int) -> dict:
@@ -44,6 +49,7 @@ PAGE_MATRIX = {
     "cases.team": ("GET", "/cases/team", only(S)),
     "referrals.inbox": ("GET", "/referrals/inbox", only(P)),
     "victims.home": ("GET", "/victims/", only(V)),
+    "reports.dashboard": ("GET", "/reports/", roles(S, N)),
 }
 
 API_MATRIX = {

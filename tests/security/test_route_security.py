@@ -16,9 +16,12 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "static",
     "health.health",
+    "health.live",
+    "health.ready",
     "auth.sign_in",
     "auth.enter_code",
     "auth.set_up_code",
+    "auth.set_up_account",  # a new user's emailed set-up link (choose a password)
     "auth.signed_out",
     "api-docs.openapi_json",
     "api_reference.reference",

@@ -14,6 +14,7 @@ from app.database import utcnow
 from app.dates import today_in_london
 from app.evidence import compliance, services
 from app.evidence.attendance import AttendanceAnswer, record_attendance
+from app.evidence.models import ComplianceConcern
 from app.extensions import db
 from app.outcomes import services as outcomes
 from app.referrals import lifecycle
@@ -69,7 +70,7 @@ def test_a_keyworker_with_nothing_to_do_is_told_so(app):
 
 def test_a_missed_session_is_a_concern_to_decide_until_decided(app, client, world):
     world.attend(world.book(starts_at=past()), status="did_not_attend")
-    concern_id = db.session.scalar(db.select(compliance.ComplianceConcern.id))
+    concern_id = db.session.scalar(db.select(ComplianceConcern.id))
 
     found = section(app, world.keyworker, "concern_to_decide")
     assert found is not None and world.case.crime_reference in found

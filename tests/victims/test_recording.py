@@ -14,8 +14,10 @@ from app.audit.models import AuditEntry
 from app.cases.models import CaseEvent, CaseStatus
 from app.database import utcnow
 from app.dates import LONDON, today_in_london
+from app.errors import InvalidInput
 from app.extensions import db
 from app.outcomes.models import Survey
+from app.victims import liaison
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from tests import factories
 from tests.helpers import csrf_token, post_form
@@ -336,6 +338,20 @@ def test_no_consultation_once_the_case_has_closed(app, keyworker):
     assert response.headers["Location"] == f"/victims/cases/{planted.case.id}"
 
 
+def test_the_service_refuses_a_consultation_once_the_case_has_closed(app, keyworker):
+    from app.errors import Conflict
+    from app.victims import liaison, reads
+
+    planted = support.planted_case("completed", keyworker=keyworker)
+    details = liaison.ConsultationDetails(
+        victim_id=planted.victim.id, consulted_on=today_in_london(), views="Views"
+    )
+    assert reads.victim_page(keyworker, planted.case.id).can_consult is False
+    with pytest.raises(Conflict, match="A victim is consulted before the contract"):
+        liaison.record_consultation(keyworker, planted.case.id, details)
+    assert db.session.scalar(select(VictimConsultation)) is None
+
+
 # Preferences ------------------------------------------------------------------------
 
 
@@ -449,6 +465,44 @@ def test_the_ending_survey_at_the_close(app, liaison_officer):
     assert "already been recorded" in support.page_text(response)
     db.session.expire_all()
     assert len(db.session.scalars(select(Survey)).all()) == 1
+
+
+def test_the_victim_survey_service_reports_every_problem_at_once(app, liaison_officer):
+    planted = support.planted_case("completed")
+    with pytest.raises(InvalidInput) as refused:
+        liaison.record_survey(
+            liaison_officer,
+            planted.case.id,
+            victim_id=None,
+            satisfaction=0,
+            kept_informed=True,
+            comments="x" * 2001,
+        )
+    assert refused.value.errors == {
+        "victim_id": "Select the victim who answered the survey",
+        "satisfaction": "Select how satisfied they are with the outcome, from 1 to 5",
+        "kept_informed": "Select how satisfied they are with being kept informed, from 1 to 5",
+        "comments": "Comments must be 2000 characters or fewer",
+    }
+    db.session.expire_all()
+    assert db.session.scalar(select(Survey)) is None
+    assert _audit("survey.recorded") == []
+
+    liaison.record_survey(
+        liaison_officer,
+        planted.case.id,
+        victim_id=planted.victim.id,
+        satisfaction=2,
+        kept_informed=3,
+    )
+    [entry] = _audit("survey.recorded")
+    assert entry.details == {
+        "case_id": str(planted.case.id),
+        "respondent": "victim",
+        "victim_id": str(planted.victim.id),
+    }
+    [event] = _events(planted.case, "victim.survey")
+    assert event.summary == "Victim's ending survey recorded"
 
 
 def test_no_survey_before_the_close(app, liaison_officer, case_with_victim):

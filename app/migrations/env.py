@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Without silencing the loggers that already exist (the app's, when tests migrate in-process).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -74,10 +75,13 @@ def run_migrations_offline():
 
 def render_item(type_, obj, autogen_context):
     """Render the app's column types as plain SQLAlchemy ones, so migrations never import app code."""
+    from app.auth.encryption import EncryptedString
     from app.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedString):
+        return f"sa.String(length={obj.impl.length})"  # ciphertext
     return False
 
 

@@ -3,7 +3,7 @@
 partial name and crime reference search, and an index on the date of birth.
 
 Revision ID: fdb2b0c87c5e
-Revises: ae71449eac63
+Revises: 6c1e0b7a9d42
 Create Date: 2026-12-05 22:28:24.366910
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fdb2b0c87c5e'
-down_revision = 'ae71449eac63'
+down_revision = '6c1e0b7a9d42'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,6 @@
-"""Fields and query schemas shared by the API's resources.
+"""Marshmallow fields and query schemas shared by every feature's schemas and the API.
+
+It imports nothing from the app, so any feature's ``schemas.py`` may use it.
 
 - ``UTCDateTime``: times as API.md writes them, ISO 8601 in UTC with a ``Z``
   (``2026-11-22T09:30:00Z``); on input any ISO 8601 time with an offset.

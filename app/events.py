@@ -1,0 +1,35 @@
+"""In-process domain events: how one feature tells others that something happened
+without importing them (blinker signals, as Flask's own signals are).
+
+The rules, for every event here:
+
+- The sender calls ``event.send(obj, **details)`` inside its own transaction, before it
+  commits. Each receiver runs there and then, in that same transaction, and does not
+  commit: the change and its consequences commit together or not at all. An exception
+  in a receiver reaches the sender, whose transaction then rolls back.
+- A receiving package connects its receivers when it is imported (``create_app``
+  imports every feature). Connecting the same function again changes nothing: blinker
+  keeps one connection per receiver, so a receiver never runs twice for one event.
+- This module imports nothing from the app, so every feature may import it.
+
+Events:
+
+``consent_withdrawn``
+    A consent stopped being in force by withdrawal: withdrawn by hand, or replaced by
+    a new consent to the same organisation. Sent by ``app.consent.services`` with the
+    consent (already stamped withdrawn) as the sender and ``replaced_by``: the new
+    consent, or ``None``. Received by ``app.referrals.subscribers``, which puts on hold
+    the open referrals the consents still in force no longer cover.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_events = Namespace()
+
+consent_withdrawn = _events.signal(
+    "consent-withdrawn",
+    doc="A consent stopped being in force by withdrawal; sender: the consent; "
+    "replaced_by: the consent replacing it, or None.",
+)

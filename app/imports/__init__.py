@@ -1,0 +1,1 @@
+"""Importing a force's historic records (the past cohort) into the hub."""

@@ -1,0 +1,1 @@
+"""Operations: backing up the database and restoring it (``flask ops backup|restore``)."""

@@ -1,0 +1,18 @@
+"""What referrals do when another feature announces an event (``app.events``).
+
+Imported by ``app/referrals/__init__.py``, so the receivers are connected in every app
+(pages, API, command line, tests) as soon as anything of the referrals package is.
+"""
+
+from __future__ import annotations
+
+from app import events
+from app.consent.models import Consent
+from app.referrals.lifecycle import hold_referrals_for_consent
+
+
+@events.consent_withdrawn.connect
+def hold_referrals_on_consent_withdrawn(consent: Consent, **_details) -> None:
+    """Consent withdrawn (or replaced): its open referrals that the consents still in
+    force no longer cover go on hold, in the withdrawing transaction."""
+    hold_referrals_for_consent(consent)

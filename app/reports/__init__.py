@@ -1,0 +1,1 @@
+"""The performance framework: aggregate reports for supervisors and analysts."""
