@@ -92,13 +92,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.referrals import views as referral_views
     from app.reports import views as report_views
     from app.retention import views as retention_views
+    from app.search import views as search_views
     from app.subject_access import views as subject_access_views
+    from app.tasks import views as task_views
     from app.victims import views as victim_views
 
     for blueprint in (
         health.bp,
         api_reference.bp,
         auth_views.bp,
+        task_views.bp,
+        search_views.bp,
         admin_views.bp,
         audit_views.bp,
         case_views.bp,

@@ -25,6 +25,7 @@ from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
+from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "PendingSignIn",
     "Person",
     "Referral",
+    "ReferralRead",
     "ReferralTransition",
     "ReferralUpdate",
     "RetentionDecision",

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import Role
+from app.extensions import db
 from app.forms import error_summary
 
 LONDON = ZoneInfo("Europe/London")
@@ -62,6 +64,8 @@ class NavItem:
     # Endpoints (or "blueprint." prefixes) under which this item shows as the current one.
     matches: tuple[str, ...]
     leads_only: bool = False
+    # The kinds of task (app.tasks.kinds) this item counts; "*": every kind counted.
+    counts: tuple[str, ...] = ()
 
 
 NAVIGATION = {
@@ -71,7 +75,12 @@ NAVIGATION = {
     ],
     Role.SUPERVISOR: [
         NavItem("Team caseload", "cases.team", CASE_PAGES + ("referrals.case", "referrals.show")),
-        NavItem("Outcomes to decide", "outcomes.pending", ("outcomes.pending", "outcomes.decide")),
+        NavItem(
+            "Outcomes to decide",
+            "outcomes.pending",
+            ("outcomes.pending", "outcomes.decide"),
+            counts=("outcome_to_decide",),
+        ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
         NavItem("Reports", "reports.dashboard", ("reports.",)),
     ],
@@ -91,6 +100,7 @@ NAVIGATION = {
                 "outcomes.upload_checks",
                 "outcomes.checks_template",
             ),
+            counts=("reoffending_check_due",),
         ),
         NavItem("Historic cases", "imports.historic_cases", ("imports.",)),
         NavItem("Data quality", "reports.data_quality", ("reports.data_quality",)),
@@ -98,21 +108,35 @@ NAVIGATION = {
         NavItem("Retention review", "retention.index", ("retention.",)),
     ],
     Role.PARTNER: [
-        NavItem("Referrals", "referrals.inbox", ("referrals.",)),
+        NavItem(
+            "Referrals",
+            "referrals.inbox",
+            ("referrals.",),
+            counts=("new_referral", "acknowledgement_overdue"),
+        ),
         NavItem(
             "Attendance to record",
             "evidence.to_record",
             ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
+            counts=("attendance_to_record",),
         ),
         NavItem("Directory", "partners.directory", ("partners.directory",)),
         NavItem("Reports", "reports.my_organisation", ("reports.",)),
         NavItem("Users", "partners.my_users", LEAD_PAGES, leads_only=True),
     ],
-    Role.VICTIM_LIAISON: [NavItem("Victim updates", "victims.home", ("victims.",))],
+    Role.VICTIM_LIAISON: [
+        NavItem("Victim updates", "victims.home", ("victims.",), counts=("victim_update_due",))
+    ],
     Role.ANALYST: [NavItem("Reports", "reports.dashboard", ("reports.",))],
 }
-# Every signed-in user manages their own API tokens.
-for _items in NAVIGATION.values():
+# Every case-handling user's home is their work queue, counted; those who see people
+# search (not administrators; analysts see aggregates only: no tasks, no search);
+# everyone manages their own API tokens.
+for _role, _items in NAVIGATION.items():
+    if _role != Role.ANALYST:
+        _items.insert(0, NavItem("Your tasks", "tasks.index", ("tasks.",), counts=("*",)))
+    if _role not in (Role.ADMIN, Role.ANALYST):
+        _items.append(NavItem("Search", "search.index", ("search.",)))
     _items.append(NavItem("API tokens", "auth.tokens", TOKEN_PAGES))
 
 
@@ -125,6 +149,31 @@ def _is_current(item: NavItem, endpoint: str | None) -> bool:
     )
 
 
+def _task_counts() -> dict[str, int]:
+    """The caller's task counts, once a request (the tasks page sets them itself)."""
+    if getattr(g, "task_counts", None) is None:
+        from app.tasks.queue import counts
+
+        try:
+            g.task_counts = counts(current_user)
+        except SQLAlchemyError:
+            # An error page for a failed transaction: show the navigation without counts.
+            db.session.rollback()
+            g.task_counts = {}
+    return g.task_counts
+
+
+def _count(item: NavItem) -> int | None:
+    if not item.counts:
+        return None
+    from app.tasks.kinds import kinds_for
+
+    found = _task_counts()
+    if item.counts == ("*",):
+        return sum(found.get(k.key, 0) for k in kinds_for(current_user) if k.counted)
+    return sum(found.get(key, 0) for key in item.counts)
+
+
 def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
@@ -133,6 +182,7 @@ def navigation_items() -> list[dict]:
             "text": item.text,
             "href": url_for(item.endpoint),
             "active": _is_current(item, request.endpoint),
+            "count": _count(item),
         }
         for item in NAVIGATION[current_user.role_enum]
         if not item.leads_only or current_user.is_organisation_lead

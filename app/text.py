@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date
 
@@ -28,3 +29,31 @@ def and_list(items: list[str]) -> str:
 def long_date(day: date) -> str:
     """'1 March 2027', as GOV.UK writes dates."""
     return f"{day.day} {day:%B %Y}"
+
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_FOLDED = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+# Apostrophes join a name's parts (O'Brien is searched as obrien); other marks separate.
+_APOSTROPHES = frozenset("'’‘`´ʼ")
+
+
+def search_key(text: str | None) -> str:
+    """Text as the search compares it: accents and case removed (NFKD, combining marks
+    dropped, casefolded), apostrophes dropped, any other punctuation a space, spaces
+    collapsed. ``search_key("Zoë O’Brien-Núñez") == "zoe obrien nunez"``."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = plain.casefold().translate(_FOLDED)
+    kept = "".join(ch if ch.isalnum() else " " for ch in folded if ch not in _APOSTROPHES)
+    return " ".join(kept.split())

@@ -7,12 +7,12 @@ from tests.factories import PASSWORD, next_code
 from tests.helpers import post_form, sign_in
 
 
-def test_keyworker_signs_in_and_lands_on_caseload(client):
+def test_keyworker_signs_in_and_lands_on_their_tasks(client):
     user = factories.user("keyworker")
     sign_in(client, user)
     response = client.get("/", follow_redirects=True)
     assert response.status_code == 200
-    assert "Your caseload" in response.get_data(as_text=True)
+    assert "Your tasks" in response.get_data(as_text=True)
 
 
 def test_after_sign_in_the_person_returns_to_the_page_they_asked_for(client):

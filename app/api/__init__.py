@@ -27,6 +27,7 @@ from app.api import (
     referrals,
     reoffending_checks,
     reports,
+    tasks,
     users,
     victims,
 )
@@ -71,6 +72,7 @@ SPEC_KWARGS = {
 
 BLUEPRINTS = (
     me.blp,
+    tasks.blp,
     users.blp,
     organisations.blp,
     cases.blp,

@@ -133,6 +133,8 @@ def list_cases(query):
     `victim_liaison` user gets only the cases that have victims, and of each only `id`,
     `crime_reference` and `status` (schema `CaseReference`). Filter with `status`,
     `keyworker_id` and `updated_since`; page with `page` and `per_page` (at most 200).
+    Search with `q`: the person's name (any part, whatever the case or accents), date of
+    birth, crime reference or a referral's reference (victim liaison: crime reference).
     """
     cases, total = caseload.api_list(current_user, caseload.ApiListQuery(**query))
     body = {"total": total, "page": query["page"], "per_page": query["per_page"]}

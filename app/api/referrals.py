@@ -123,7 +123,8 @@ def list_referrals(query):
 
     A partner: its own organisation's. A keyworker: those of their cases. A supervisor:
     all. `per_page` is at most 200 (default 50). Filters: `status`, `updated_since`,
-    and (case staff) `case_id`.
+    and (case staff) `case_id`. Search with `q`: a referral reference or the person's
+    name (partners: only where the person's contact details are shared with them now).
     """
     items, total = queries.list_referrals(
         current_user,
@@ -132,6 +133,7 @@ def list_referrals(query):
         status=query["status"],
         updated_since=query["updated_since"],
         case_id=query["case_id"],
+        q=query["q"],
     )
     schema = PartnerReferralListSchema() if is_partner(current_user) else StaffReferralListSchema()
     return jsonify(

@@ -43,14 +43,9 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-HOME_ENDPOINTS = {
-    Role.KEYWORKER: "cases.caseload",
-    Role.SUPERVISOR: "cases.team",
-    Role.ADMIN: "users.index",
-    Role.PARTNER: "referrals.inbox",
-    Role.VICTIM_LIAISON: "victims.home",
-    Role.ANALYST: "reports.dashboard",
-}
+# Every role that handles cases lands on its work queue, "Your tasks" (app.tasks); the
+# analyst, who sees aggregates only, on the reports.
+HOME_ENDPOINTS = {**dict.fromkeys(Role, "tasks.index"), Role.ANALYST: "reports.dashboard"}
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -148,7 +148,11 @@ def caseload(user, filters: Filters, sort: Sort, page: int, *, purpose: str) -> 
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     today, now = today_in_london(), utcnow()
-    rows = [_row(case, today, now) for case in cases]
+    from app.tasks.queue import case_kinds  # the work queue's rules, for the same cases
+    from app.tasks.rules import Moment
+
+    kinds = case_kinds([case.id for case in cases], Moment(now, today))
+    rows = [_row(case, today, now, kinds.get(case.id, set())) for case in cases]
     return Caseload(rows=rows, total=total, page=page, per_page=PAGE_SIZE)
 
 
@@ -175,8 +179,8 @@ def week_text(contract: Contract | None, today: date) -> str | None:
     return f"Week {contract_week(contract.start_date, today)} of {CONTRACT_WEEKS}"
 
 
-def _row(case: Case, today: date, now: datetime) -> Row:
-    action, warnings = due(case, today, now)
+def _row(case: Case, today: date, now: datetime, kinds: set[str]) -> Row:
+    action, warnings = due(case, today, now, kinds)
     return Row(
         case=case,
         name=case.person.full_name,
@@ -187,8 +191,32 @@ def _row(case: Case, today: date, now: datetime) -> Row:
     )
 
 
-def due(case: Case, today: date, now: datetime) -> tuple[str | None, list[str]]:
-    """The next action due on a case and its warnings, from its loaded records."""
+# What the caseload says for each kind of task open on a case (app.tasks.queue.case_kinds),
+# in order: the first open one is the next action, after the steps of the case itself.
+DECISIONS = (
+    ("outcome_to_decide", "Outcome proposed: awaiting a supervisor's decision"),
+    ("concern_to_decide", "Decide on the compliance concern"),
+    ("outcome_sent_back", "Outcome sent back: propose it again"),
+)
+FOLLOW_UPS = (
+    ("contract_ending", "Propose the outcome: the contract ends soon"),
+    ("acknowledgement_overdue", "Chase the partner: a referral is not acknowledged in time"),
+    ("attendance_to_record", "Record attendance at a one-to-one"),
+    ("partner_update_unread", "Read the partner's update"),
+    ("victim_consultation_missing", "Record the victim's consultation"),
+    ("consent_expiring", "Renew consent: it expires within 30 days"),
+)
+
+
+def _first(kinds: set[str], actions) -> str | None:
+    return next((text for kind, text in actions if kind in kinds), None)
+
+
+def due(
+    case: Case, today: date, now: datetime, kinds: set[str] | frozenset = frozenset()
+) -> tuple[str | None, list[str]]:
+    """The next action due on a case and its warnings, from its loaded records and the
+    kinds of task open on it (``kinds``, from the work queue's rules)."""
     if case.status == CaseStatus.INELIGIBLE:
         return None, ["Ineligible"]
     if case.status in CLOSED_STATUSES:
@@ -200,6 +228,8 @@ def due(case: Case, today: date, now: datetime) -> tuple[str | None, list[str]]:
     action: str | None = None
     if case.keyworker_id is None:
         action = "Allocate to a keyworker"
+    elif decision := _first(kinds, DECISIONS):
+        action = decision
     elif AssessmentStage.INITIAL not in stages:
         action = "Record the needs assessment"
     elif not current:
@@ -212,6 +242,8 @@ def due(case: Case, today: date, now: datetime) -> tuple[str | None, list[str]]:
         contract_week(contract.start_date, today) or 0
     ) >= EXIT_REASSESSMENT_WEEK and AssessmentStage.EXIT not in stages:
         action = "Exit reassessment due"
+    else:
+        action = _first(kinds, FOLLOW_UPS)
     if contract is not None and today >= contract.end_date:
         warnings.append("Contract ended: record the outcome")
     if any(c.expires_soon_at(now) for c in current):
@@ -252,17 +284,26 @@ class ApiListQuery:
     status: str | None = None
     keyworker_id: uuid.UUID | None = None
     updated_since: datetime | None = None
+    q: str | None = None  # search text (app.search.queries)
 
 
 def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
     """Cases for the API: a keyworker's own, all for a supervisor; a victim liaison user
-    gets the cases that have victims (the caller shows them only id, reference, status)."""
+    gets the cases that have victims (the caller shows them only id, reference, status).
+    With ``q``, only the cases the search finds (victim liaison: by crime reference)."""
+    from app.search.queries import among, case_ids
+    from app.search.services import terms_or_invalid
+
     options = []
-    if user.role == Role.VICTIM_LIAISON:
+    victim_liaison = user.role == Role.VICTIM_LIAISON
+    if victim_liaison:
         where = [exists().where(Victim.case_id == Case.id)]
         options.append(lazyload(Case.person))  # never loaded, so never shown
     else:
         where = [case_scope(user)]
+    if query.q is not None:
+        found = terms_or_invalid(query.q)
+        where.append(among(Case.id, case_ids(found, names=not victim_liaison)))
     if query.status:
         where.append(Case.status == query.status)
     if query.keyworker_id:
@@ -270,7 +311,7 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
     if query.updated_since:
         where.append(Case.updated_at >= query.updated_since)
     total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
-    _audit_listing(user, "api_case_list", query.page, total)
+    _audit_listing(user, "api_case_search" if query.q else "api_case_list", query.page, total)
     cases = db.session.scalars(
         select(Case)
         .where(*where)

@@ -18,12 +18,14 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    event,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
 from app.extensions import db
+from app.text import search_key
 
 
 class CaseStatus(StrEnum):
@@ -98,13 +100,21 @@ class Person(UUIDPrimaryKey, db.Model):
 
     __tablename__ = "people"
     __table_args__ = (
+        # Partial, accent-insensitive name search (app.search): LIKE '%...%' on the key,
+        # answered on PostgreSQL by a trigram index.
+        Index(
+            "ix_people_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
         CheckConstraint(f"sex IN ({_values(Sex)})", name="sex_known"),
         CheckConstraint(f"ethnicity IN ({_values(Ethnicity)})", name="ethnicity_known"),
     )
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    date_of_birth: Mapped[date] = mapped_column(Date)
+    date_of_birth: Mapped[date] = mapped_column(Date, index=True)
     address: Mapped[str | None] = mapped_column(Text)
     postcode: Mapped[str | None] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -118,10 +128,18 @@ class Person(UUIDPrimaryKey, db.Model):
         String(20), default=Ethnicity.NOT_STATED.value, server_default=Ethnicity.NOT_STATED.value
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The name as search compares it (app.text.search_key), kept by the listener below.
+    search_name: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_search_name(_mapper, _connection, person: Person) -> None:
+    person.search_name = search_key(person.full_name)
 
 
 class Case(UUIDPrimaryKey, db.Model):
@@ -130,6 +148,14 @@ class Case(UUIDPrimaryKey, db.Model):
         CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
         CheckConstraint(f"offence_class IN ({_values(OffenceClass)})", name="offence_class_known"),
         Index("ix_cases_keyworker_id_status", "keyworker_id", "status"),
+        # Partial crime reference search (app.search): ILIKE '%...%', a trigram index on
+        # PostgreSQL.
+        Index(
+            "ix_cases_crime_reference_trgm",
+            "crime_reference",
+            postgresql_using="gin",
+            postgresql_ops={"crime_reference": "gin_trgm_ops"},
+        ),
     )
 
     crime_reference: Mapped[str] = mapped_column(String(50), index=True)

@@ -131,6 +131,15 @@ class CaseListQuerySchema(Schema):
         format="iso",
         metadata={"description": "Only cases changed at or after this time (ISO 8601, UTC)"},
     )
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=2, max=100),
+        metadata={
+            "description": "Search: the person's name (any part of it, whatever the case "
+            "or accents), date of birth, crime reference or a referral's reference; "
+            "victim liaison staff search crime references only"
+        },
+    )
 
 
 # Output --------------------------------------------------------------------------------

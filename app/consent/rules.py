@@ -31,7 +31,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.consent.models import Consent, ConsentCategory
@@ -105,6 +105,26 @@ def can_share(
     if value not in _KNOWN_CATEGORIES:
         return False
     return value in shared_categories(case_id, organisation_id, at)
+
+
+def covers_at(case_id, organisation_id, category: ConsentCategory, at: datetime):
+    """A WHERE clause (``EXISTS``) with the same meaning as ``can_share``: a consent in force
+    at ``at`` for the case and organisation (columns or values) covers ``category``. For
+    lists and searches that must decide per row in SQL."""
+    _require_aware(at)
+    # The categories are a JSON list of known names, none of which holds another with
+    # its quotes: the quoted name is in the list's text exactly when it is in the list.
+    quoted = f'%"{ConsentCategory(category).value}"%'
+    return (
+        select(Consent.id)
+        .where(
+            Consent.case_id == case_id,
+            Consent.organisation_id == organisation_id,
+            in_force_at(at),
+            cast(Consent.categories, String).like(quoted),
+        )
+        .exists()
+    )
 
 
 def _require_aware(at: datetime) -> None:

@@ -292,11 +292,24 @@ def list_referrals(
     status: str | None = None,
     updated_since: datetime | None = None,
     case_id: uuid.UUID | None = None,
+    q: str | None = None,
 ) -> tuple[list[dict], int]:
     """The referrals ``user`` may see, oldest change first (``updated_at``, then ``id``),
     so that a partner system can sync with ``updated_since``. Partners get summaries with
-    nothing of the person; case staff get staff summaries."""
+    nothing of the person; case staff get staff summaries. ``q`` searches
+    (``app.search``); a search that finds referrals is audited as a read."""
+    from app.search import queries as search
+
     query = select(Referral).where(referral_scope(user))
+    if q is not None:
+        try:
+            found = search.terms(q)
+        except search.SearchTextInvalid as invalid:
+            raise InvalidInput({"q": str(invalid)}, str(invalid)) from None
+        partner = user.role == Role.PARTNER
+        query = query.where(
+            search.partner_referrals(found) if partner else search.staff_referrals(found)
+        )
     if status is not None:
         query = query.where(Referral.status == status)
     if updated_since is not None:
@@ -312,6 +325,15 @@ def list_referrals(
         .offset((page - 1) * per_page)
     ).all()
     today = london_today()
-    if user.role == Role.PARTNER:
-        return [presenters.partner_summary(r, today) for r in referrals], total
-    return [presenters.staff_summary(r, today) for r in referrals], total
+    present = presenters.partner_summary if user.role == Role.PARTNER else presenters.staff_summary
+    items = [present(r, today) for r in referrals]
+    if q is not None and items:
+        audit.record(
+            "referral.searched",
+            "referral",
+            "*",
+            actor=user,
+            details={"total": total, "page": page, "shown": [str(i["id"]) for i in items]},
+        )
+        db.session.commit()
+    return items, total

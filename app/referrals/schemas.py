@@ -125,6 +125,15 @@ class ReferralListQuerySchema(Schema):
     case_id = fields.UUID(
         load_default=None, metadata={"description": "Case staff only: one case's referrals"}
     )
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=2, max=100),
+        metadata={
+            "description": "Search: a referral reference, or the person's name (partners: "
+            "only where a consent in force shares the person's contact details with them; "
+            "case staff: also the case's crime reference or the person's date of birth)"
+        },
+    )
 
 
 # The partner's view -------------------------------------------------------------------------

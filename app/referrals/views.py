@@ -38,6 +38,7 @@ from app.referrals.models import CLOSED_STATUSES, ReferralStatus
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
+from app.tasks.reads import mark_referral_read
 
 ACTIONS = "any(" + ", ".join(lifecycle.PAGE_ACTIONS) + ")"
 
@@ -203,6 +204,8 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
 def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
     failed = failed or {}
     data = queries.staff_referral(current_user, referral_id)
+    if data.case.keyworker_id == current_user.id:
+        mark_referral_read(current_user, referral_id)  # the work queue's "not yet read"
     view = data.view
     version = {"version": view["version"]}
     actions = {m.action for m in data.moves}

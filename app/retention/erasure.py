@@ -121,6 +121,8 @@ def _erase_person_and_case(case_id: uuid.UUID, counts: dict[str, int], person_to
             counts,
             given_name=given,
             family_name=family,
+            # A Core UPDATE: the model's listener does not keep the search key here.
+            search_name="",
             date_of_birth=age_preserving_birth_date(row.date_of_birth, row.offence_committed_on),
             address=None,
             postcode=postcode_sector(row.postcode),

@@ -182,3 +182,22 @@ def decision_later_that_day(case_id, given_at: datetime) -> datetime | None:
             decisions.c.at < day_ends.astimezone(UTC),
         )
     )
+
+
+def owed(victim=Victim, case=Case) -> ColumnElement[bool]:
+    """``victim`` (with its ``case`` in the query) has a key decision it was not told
+    about: the same test as ``pending_since(victim) IS NOT NULL``, written as ``EXISTS``
+    so that a list can find the victims owed an update for one index look-up each, and
+    work out ``pending_since`` for those alone."""
+    last = func.coalesce(last_update_at(victim), literal(EPOCH, UTCDateTime()))
+    decided_after = (
+        select(CaseEvent.id)
+        .where(
+            CaseEvent.case_id == victim.case_id,
+            key_decision_filter(),
+            CaseEvent.occurred_at > last,
+        )
+        .correlate(victim)
+        .exists()
+    )
+    return or_(decided_after, case.outcome_decided_at > last)

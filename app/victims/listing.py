@@ -77,10 +77,12 @@ def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate
             due_rules.pending_since(Victim).label("pending_at"),
         )
         .join(Case, Case.id == Victim.case_id)
-        .where(Victim.wants_updates.is_(True), victim_case_scope(user))
+        .where(Victim.wants_updates.is_(True), victim_case_scope(user), due_rules.owed())
         .subquery("victim_pending")
     )
-    rows = db.session.execute(select(victims).where(victims.c.pending_at.is_not(None))).all()
+    # ``owed`` is the same test as ``pending_at IS NOT NULL``, cheap enough to run for every
+    # victim; asked for both, PostgreSQL works out ``pending_at`` for every victim first.
+    rows = db.session.execute(select(victims)).all()
     owed: dict[uuid.UUID, list] = defaultdict(list)
     for row in rows:
         owed[row.case_id].append(

@@ -51,7 +51,7 @@ def test_password_then_code_signs_in_and_lands_on_home_page(client):
     assert location(response) == "/"
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
-    assert "Your caseload" in text(home)
+    assert "Your tasks" in text(home)
     assert f"Signed in as {user.name}" in text(home)
     assert len(audit_entries("user.signed_in", user.id)) == 1
 

@@ -28,13 +28,8 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 SERVICE_TITLE = "Virtual offender hub – Exampleshire Police"
 
 # Each role's home: its path, its heading, and its page title (before the service name).
-HOME_PAGES = {
-    Role.KEYWORKER: ("/cases/", "Your caseload", "Your caseload"),
-    Role.SUPERVISOR: ("/cases/team", "Team caseload", "Team caseload"),
-    Role.ADMIN: ("/users/", "Users", "Users"),
-    Role.PARTNER: ("/referrals/inbox", "Referrals", "Referrals – New"),  # the inbox's first tab
-    Role.VICTIM_LIAISON: ("/victims/", "Victim updates", "Victim updates"),
-}
+# Every role lands on its work queue.
+HOME_PAGES = dict.fromkeys(Role, ("/tasks/", "Your tasks", "Your tasks"))
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 WRONG_CODE = "The security code is not correct or has expired: enter the code your app shows now"
@@ -126,8 +121,8 @@ def test_enrolled_keyworker_signs_in_with_password_and_code(page: Page, live_ser
     expect(page.get_by_text("The 6-digit code shown in your authenticator app")).to_be_visible()
     submit_code(page, factories.next_code(keyworker))
 
-    expect(page).to_have_url(re.compile(r"/cases/$"))
-    expect(heading(page, "Your caseload")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/tasks/$"))
+    expect(heading(page, "Your tasks")).to_be_visible()
     expect(page.get_by_text(f"Signed in as {keyworker.name} (Keyworker)")).to_be_visible()
     expect_home_page(page, live_server, keyworker)
 
@@ -275,7 +270,7 @@ def test_a_used_code_cannot_be_used_again(page: Page, live_server):
     submit_code(page, code)  # replayed on purpose: it must be refused
 
     expect_error_summary(page, WRONG_CODE)
-    expect(heading(page, "Your caseload")).to_have_count(0)
+    expect(heading(page, "Your tasks")).to_have_count(0)
 
 
 # 7: keyboard only ----------------------------------------------------------------------

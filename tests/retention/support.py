@@ -77,6 +77,7 @@ PERSONAL_COLUMNS = {
         "email",
         "phone",
         "gender",
+        "search_name",  # the name as search compares it (app.text.search_key)
     },
     "cases": {"crime_reference", "offence_description", "version", "updated_at"},
     "case_allocations": {"reason"},

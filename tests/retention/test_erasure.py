@@ -145,6 +145,22 @@ def test_erasure_is_idempotent_and_only_for_what_is_due(world):
     assert "PLANTED-PERSON-GIVEN" in support.case_text(world.cases["ended_a_day_later"].id)
 
 
+def test_an_erased_person_is_no_longer_found_by_their_name(app, world):
+    from app.cases.models import Person
+
+    erased, kept = world.cases["ended_on_cutoff"], world.cases["ended_a_day_later"]
+    keyworker = _signed_in(app, world.keyworker)
+    before = _page(keyworker, "/search/?q=Planted-Person-Given")
+    assert f"/cases/{erased.id}" in before and f"/cases/{kept.id}" in before
+
+    services.erase(world.admin, erased.id, Scope.CASE)
+
+    db.session.expire_all()
+    assert db.session.get(Person, erased.person_id).search_name == ""
+    after = _page(keyworker, "/search/?q=Planted-Person-Given")
+    assert f"/cases/{erased.id}" not in after and f"/cases/{kept.id}" in after
+
+
 def test_the_coarsened_birth_date_and_postcode_keep_the_age_band_and_district(world):
     from app.cases.models import Person
     from app.dates import age_on

@@ -177,6 +177,8 @@ LIAISON_API = {
     "api_cases.list_cases",
     *(e for e in COVERED_ENDPOINTS if e.startswith("api_")),
 }
+# Their own work queue (ids, kinds and dates): reached, and checked for leaks like the rest.
+OWN_QUEUE = {"api_tasks.list_tasks"}
 
 
 def _sample_path(rule, ids: dict) -> str:
@@ -244,7 +246,7 @@ def test_victim_liaison_users_reach_no_other_case_data_in_the_api(app, world):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             path = _sample_path(rule, ids)
             response = client.open(path, method=method, json={}, headers=headers)
-            if response.status_code not in (403, 404):
+            if response.status_code not in (403, 404) and rule.endpoint not in OWN_QUEUE:
                 reached[(method, rule.endpoint)] = response.status_code
             assert support.leaks(response.get_data(as_text=True)) == []
     assert reached == {}
