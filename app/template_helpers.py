@@ -54,7 +54,6 @@ CASE_PAGES = (
     "outcomes.survey",
 )
 LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user")
-TOKEN_PAGES = ("auth.tokens", "auth.new_token", "auth.revoke_token")
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ NAVIGATION = {
             counts=("new_referral", "acknowledgement_overdue"),
         ),
         NavItem(
-            "Attendance to record",
+            "Attendance",  # short: a partner lead's navigation must fit one row at 1280 px
             "evidence.to_record",
             ("evidence.to_record", "evidence.appointment", "evidence.attendance"),
             counts=("attendance_to_record",),
@@ -131,13 +130,12 @@ NAVIGATION = {
 }
 # Every case-handling user's home is their work queue, counted; those who see people
 # search (not administrators; analysts see aggregates only: no tasks, no search);
-# everyone manages their own API tokens.
+# each user's API tokens are linked beside their name in the header (base.html).
 for _role, _items in NAVIGATION.items():
     if _role != Role.ANALYST:
         _items.insert(0, NavItem("Your tasks", "tasks.index", ("tasks.",), counts=("*",)))
     if _role not in (Role.ADMIN, Role.ANALYST):
         _items.append(NavItem("Search", "search.index", ("search.",)))
-    _items.append(NavItem("API tokens", "auth.tokens", TOKEN_PAGES))
 
 
 def _is_current(item: NavItem, endpoint: str | None) -> bool:

@@ -142,7 +142,7 @@ def test_the_navigation_shows_the_queues_counts_on_every_page(app, client, every
             assert shown["Outcomes to decide"] == counts["outcome_to_decide"] == 2
         if role == "partner":
             assert shown["Referrals"] == counts["new_referral"] + counts["acknowledgement_overdue"]
-            assert shown["Attendance to record"] == counts["attendance_to_record"] == 2
+            assert shown["Attendance"] == counts["attendance_to_record"] == 2
         if role == "victim_liaison":
             assert shown["Victim updates"] == counts["victim_update_due"] == 2
         if role == "admin":
