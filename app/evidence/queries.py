@@ -2,7 +2,7 @@
 
 ``ContractEvidence`` loads everything a contract's conditions need in a fixed number of
 queries (however many conditions, referrals or appointments there are), so pages that show
-every condition's status keep a flat query count. ``app.contracts.services.condition_status``
+every condition's status keep a flat query count. ``app.contracts.progress.condition_status``
 is the one place that turns this evidence into a status.
 
 What counts (decided here, and shown to users on the condition page):

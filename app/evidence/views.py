@@ -18,7 +18,8 @@ from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
 from app.cases.models import Case
 from app.cases.services import view_case
-from app.contracts.services import condition_status, get_condition_for, names_of
+from app.contracts.progress import condition_status, names_of
+from app.contracts.variations import get_condition_for
 from app.errors import Conflict, InvalidInput
 from app.evidence import attendance as attendance_service
 from app.evidence import compliance, policy, queries, services

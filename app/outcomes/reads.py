@@ -28,7 +28,7 @@ from app.cases.caseload import EXIT_REASSESSMENT_WEEK
 from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.services import view_case
 from app.contracts.models import Condition, Contract
-from app.contracts.services import (
+from app.contracts.progress import (
     ConditionProgress,
     ConditionRow,
     condition_rows,

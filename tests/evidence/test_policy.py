@@ -137,7 +137,7 @@ def test_a_concern_is_seen_by_the_case_staff_only(world, other):
 
 
 def test_a_condition_is_found_only_under_its_own_case(client, world):
-    from app.contracts.services import get_condition_for
+    from app.contracts.variations import get_condition_for
 
     another = factories.case(world.keyworker)
     sign_in(client, world.keyworker)
