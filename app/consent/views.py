@@ -22,7 +22,7 @@ from app.consent.models import ConsentStatus
 from app.database import utcnow
 from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
-from app.partners import services as partner_services
+from app.partners import directory as partner_directory
 
 bp = Blueprint("consent", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
@@ -57,7 +57,7 @@ def new(case_id: uuid.UUID):
     default_expiry = services.default_expiry(case)
     form = ConsentForm()
     form.organisation_id.choices = [SelectChoice("", "Select an organisation")] + [
-        SelectChoice(str(o.id), o.name) for o in partner_services.active_organisations()
+        SelectChoice(str(o.id), o.name) for o in partner_directory.active_organisations()
     ]
     form.expires_on.description = (
         f"Leave blank to use the usual expiry: {default_expiry.day} {default_expiry:%B %Y}, "
