@@ -19,7 +19,7 @@ from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.evidence import attendance, compliance, queries, services
+from app.evidence import attendance, compliance, lists, queries, services
 from app.evidence.schemas import (
     AppointmentListSchema,
     AppointmentQuerySchema,
@@ -45,7 +45,7 @@ EVERYONE = (Role.PARTNER, *STAFF)
 def appointment_body(appointment) -> dict:
     history = sorted(appointment.attendance, key=lambda r: r.recorded_at)
     standing = queries.current_record(history)
-    row = queries.AppointmentRow(appointment, standing, "")
+    row = lists.AppointmentRow(appointment, standing, "")
     return {
         "id": appointment.id,
         "referral_id": appointment.referral_id,
@@ -101,7 +101,7 @@ def list_referral_appointments(query, referral_id: uuid.UUID):
     Roles: partner (the referral's organisation), keyworker of the case, supervisor."""
     referral = get_referral_for(current_user, referral_id)
     page, per_page = query["page"], query["per_page"]
-    appointments, total = queries.referral_appointments_for_sync(
+    appointments, total = lists.referral_appointments_for_sync(
         referral.id, updated_since=query["updated_since"], page=page, per_page=per_page
     )
     audit.record(
@@ -190,7 +190,7 @@ def list_concerns(case_id: uuid.UUID):
     """The case's compliance concerns with their decisions, newest first.
     Roles: keyworker of the case, supervisor."""
     case = view_case(current_user, case_id, purpose="compliance_concerns")
-    concerns = queries.case_concerns(case.id)
+    concerns = lists.case_concerns(case.id)
     return {
         "items": [
             {

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.consent import services
+from app.consent import queries, services
 from app.consent.schemas import (
     ConsentListQuerySchema,
     ConsentListSchema,
@@ -66,7 +66,7 @@ def list_consents(query, case_id: uuid.UUID):
     most 200 (default 50). `updated_since` keeps consents given or withdrawn since then;
     `status` keeps those `given` (in force), `withdrawn` or `expired` now.
     """
-    result = services.list_consents(
+    result = queries.list_consents(
         current_user,
         case_id,
         page=query["page"],

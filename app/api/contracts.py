@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.contracts import services
+from app.contracts import progress, services
 from app.contracts.schemas import (
     ConditionListSchema,
     ConditionQuerySchema,
@@ -81,7 +81,7 @@ def create_contract(data, case_id: uuid.UUID):
         "created_at": contract.created_at,
         "case_status": contract.case.status,
         "conditions": [
-            condition_body(c, services.condition_status(c, today, evidence))
+            condition_body(c, progress.condition_status(c, today, evidence))
             for c in contract.conditions
         ],
     }
@@ -100,7 +100,7 @@ def list_conditions(query, case_id: uuid.UUID):
     A case without a contract has none. ``include_superseded=true`` adds the revisions
     that variations replaced. Paginated: ``{"items": [...], "total": n}``.
     """
-    rows, total = services.list_conditions(
+    rows, total = progress.list_conditions(
         current_user,
         case_id,
         include_superseded=query["include_superseded"],

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
+from app.partners import directory as partner_directory
 from app.partners import policy, services
 from app.partners.schemas import (
     NewOrganisationSchema,
@@ -56,7 +57,7 @@ def list_organisations(query):
     """
     if query["include_inactive"] and not policy.is_admin(current_user):
         abort(403, message="Only administrators can list inactive organisations")
-    filters = services.DirectoryFilters(
+    filters = partner_directory.DirectoryFilters(
         service_types=tuple(query["service_type"]),
         area=query["area"],
         capacities=tuple(query["capacity"]),
@@ -64,7 +65,7 @@ def list_organisations(query):
         status="all" if query["include_inactive"] else "active",
         updated_since=query["updated_since"],
     )
-    result = services.directory(
+    result = partner_directory.directory(
         current_user, filters, page=query["page"], per_page=query["per_page"]
     )
     return {

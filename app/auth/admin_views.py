@@ -15,7 +15,7 @@ from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.errors import Conflict
 from app.pagination import Page, page_number
-from app.partners import services as partner_services
+from app.partners import directory as partner_directory
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 blueprint_roles(bp, Role.ADMIN)
@@ -59,7 +59,7 @@ def index():
 def new():
     form = UserForm()
     form.organisation_id.choices = [SelectChoice("", "Select an organisation")] + [
-        SelectChoice(str(o.id), o.name) for o in partner_services.active_organisations()
+        SelectChoice(str(o.id), o.name) for o in partner_directory.active_organisations()
     ]
     if form.validate_on_submit():
         try:

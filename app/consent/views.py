@@ -16,13 +16,13 @@ from wtforms import SelectChoice
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.cases.services import view_case
-from app.consent import services
+from app.consent import queries, services
 from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, method_items
 from app.consent.models import ConsentStatus
 from app.database import utcnow
 from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
-from app.partners import services as partner_services
+from app.partners import directory as partner_directory
 
 bp = Blueprint("consent", __name__)
 blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
@@ -31,7 +31,7 @@ blueprint_roles(bp, Role.KEYWORKER, Role.SUPERVISOR)
 @bp.get("/cases/<uuid:case_id>/consents")
 def index(case_id: uuid.UUID):
     history_page = page_number(request.args.get("page"))
-    overview = services.consent_overview(current_user, case_id, history_page=history_page)
+    overview = queries.consent_overview(current_user, case_id, history_page=history_page)
     page = Page(history_page, overview.per_page, overview.history_total)
     now = utcnow()
     return render_template(
@@ -57,7 +57,7 @@ def new(case_id: uuid.UUID):
     default_expiry = services.default_expiry(case)
     form = ConsentForm()
     form.organisation_id.choices = [SelectChoice("", "Select an organisation")] + [
-        SelectChoice(str(o.id), o.name) for o in partner_services.active_organisations()
+        SelectChoice(str(o.id), o.name) for o in partner_directory.active_organisations()
     ]
     form.expires_on.description = (
         f"Leave blank to use the usual expiry: {default_expiry.day} {default_expiry:%B %Y}, "
@@ -93,7 +93,7 @@ def new(case_id: uuid.UUID):
 
 @bp.route("/consents/<uuid:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw(consent_id: uuid.UUID):
-    consent = services.consent_for_withdrawal(current_user, consent_id)
+    consent = queries.consent_for_withdrawal(current_user, consent_id)
     case_id = consent.case_id
     refused = services.withdrawal_refusal(consent)
     if refused is not None:
@@ -132,7 +132,7 @@ def withdraw(consent_id: uuid.UUID):
 
 @bp.get("/cases/<uuid:case_id>/consents/summary")
 def summary(case_id: uuid.UUID):
-    consent_summary = services.consent_summary(current_user, case_id)
+    consent_summary = queries.consent_summary(current_user, case_id)
     return render_template(
         "consent/summary.html", summary=consent_summary, case=consent_summary.case
     )

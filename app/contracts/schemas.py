@@ -12,6 +12,7 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.contracts.models import RECORDABLE_METHODS, AgreementMethod, ConditionType
+from app.contracts.progress import ConditionStatus
 from app.contracts.services import (
     DESCRIPTION_MAX,
     MAX_CONDITIONS,
@@ -19,7 +20,6 @@ from app.contracts.services import (
     SESSIONS_MIN,
     START_MAX_DAYS_AGO,
     START_MAX_DAYS_AHEAD,
-    ConditionStatus,
 )
 from app.schema_fields import UTCDateTime
 

@@ -1,5 +1,6 @@
-"""Contract use-cases: agree the 16-week contract, add conditions, vary them, and say how
-each condition is going.
+"""Contract use-cases: agree the 16-week contract, add conditions, vary them, and vary
+them in ``app.contracts.variations``; how each condition is going is
+``app.contracts.progress``.
 
 Each public function that changes something owns its transaction: it checks the case
 policy, raises a domain error before anything is written when a rule is broken, then adds
@@ -22,18 +23,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
-from app.auth.models import User
 from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
-from app.cases.services import view_case
 from app.cases.timeline import add_event
 from app.contracts.models import (
     RECORDABLE_METHODS,
@@ -42,10 +39,8 @@ from app.contracts.models import (
     ConditionType,
     Contract,
 )
-from app.database import utcnow
-from app.dates import CONTRACT_WEEKS, contract_end, contract_week, today_in_london
-from app.errors import Conflict, InvalidInput, InvalidState, NotFound
-from app.evidence.queries import ContractEvidence, EvidenceItem
+from app.dates import contract_end, today_in_london
+from app.errors import Conflict, InvalidInput, InvalidState
 from app.extensions import db
 from app.text import long_date
 
@@ -70,7 +65,7 @@ class ConditionSuperseded(Conflict):
 # Validation ---------------------------------------------------------------------------
 
 
-def _validate_condition(
+def validate_condition(
     spec: Mapping, prefix: str, period: tuple[date, date] | None
 ) -> tuple[dict, dict[str, str]]:
     """Clean one condition's fields; errors are keyed ``<prefix><field>``."""
@@ -147,7 +142,7 @@ def check_contract(
 
 def check_condition(contract: Contract, values: Mapping) -> dict[str, str]:
     """What is wrong with a condition's details on ``contract`` (nothing is written)."""
-    return _validate_condition(values, "", (contract.start_date, contract.end_date))[1]
+    return validate_condition(values, "", (contract.start_date, contract.end_date))[1]
 
 
 def _checked_contract(case: Case, start_date, agreed_on, agreement_method, conditions):
@@ -185,7 +180,7 @@ def _checked_contract(case: Case, start_date, agreed_on, agreement_method, condi
             if not isinstance(spec, Mapping):
                 errors[f"conditions.{index}"] = "Each condition must be an object"
                 continue
-            clean, problems = _validate_condition(spec, f"conditions.{index}.", period)
+            clean, problems = validate_condition(spec, f"conditions.{index}.", period)
             cleaned.append(clean)
             errors.update(problems)
     return errors, agreed_on, method, cleaned
@@ -287,7 +282,7 @@ def agree_contract(
     return contract
 
 
-def _active_contract(case: Case) -> Contract:
+def active_contract(case: Case) -> Contract:
     contract = db.session.scalar(select(Contract).where(Contract.case_id == case.id))
     if contract is None:
         raise InvalidState("This case has no contract yet")
@@ -311,8 +306,8 @@ def add_condition(
 ) -> Condition:
     """Add a new condition (revision 1) to the case's active contract."""
     case = get_case_for(actor, case_id, for_update=True)
-    contract = _active_contract(case)
-    clean, errors = _validate_condition(
+    contract = active_contract(case)
+    clean, errors = validate_condition(
         {
             "type": type,
             "description": description,
@@ -344,297 +339,3 @@ def add_condition(
     )
     db.session.commit()
     return condition
-
-
-def get_condition_for(
-    actor, condition_id: uuid.UUID, *, case_id: uuid.UUID | None = None
-) -> tuple[Condition, Case]:
-    """The condition and its case, if ``actor`` may see the case (and, given ``case_id``,
-    it is that case's); otherwise NotFound."""
-    condition = db.session.get(Condition, condition_id)
-    if condition is None or (case_id is not None and condition.contract.case_id != case_id):
-        raise NotFound("No such condition")
-    case = get_case_for(actor, condition.contract.case_id)
-    return condition, case
-
-
-def vary_condition(actor, condition_id: uuid.UUID, reason: str, changes: Mapping) -> Condition:
-    """Vary a condition: a new row with revision + 1 that supersedes the old one.
-
-    ``changes`` holds the fields that change (keys from ``CONDITION_FIELDS``); the others
-    are copied from the current revision. The old row keeps its content and gets
-    ``superseded_at``. A superseded condition cannot be varied again (vary its successor).
-    """
-    condition, case = get_condition_for(actor, condition_id)
-    successor = apply_variation(actor, condition, case, reason, changes)
-    db.session.commit()
-    return successor
-
-
-def apply_variation(actor, condition: Condition, case: Case, reason, changes: Mapping) -> Condition:
-    """``vary_condition``'s change, added to the caller's transaction (the caller commits).
-
-    Used by a compliance decision that varies a condition, so that the decision and the
-    variation are written together or not at all."""
-    if condition.superseded_at is not None:
-        raise ConditionSuperseded(
-            "This condition has already been varied: vary its current version"
-        )
-    contract = _active_contract(case)
-    errors: dict[str, str] = {}
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason:
-        errors["reason"] = "Enter the reason for the variation"
-    elif len(reason) > REASON_MAX:
-        errors["reason"] = f"Reason must be {REASON_MAX} characters or fewer"
-    merged = {name: getattr(condition, name) for name in CONDITION_FIELDS}
-    merged.update(changes)
-    clean, problems = _validate_condition(merged, "", (contract.start_date, contract.end_date))
-    errors.update(problems)
-    changed = [name for name in CONDITION_FIELDS if clean.get(name) != getattr(condition, name)]
-    if not problems and not changed:
-        errors["changes"] = "Change at least one detail of the condition"
-    if errors:
-        db.session.rollback()
-        raise InvalidInput(errors, "The variation is not valid")
-
-    now = utcnow()
-    # Compare-and-set, so two people varying the same condition at once cannot both win.
-    result = db.session.execute(
-        update(Condition)
-        .where(Condition.id == condition.id, Condition.superseded_at.is_(None))
-        .values(superseded_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise ConditionSuperseded(
-            "This condition has already been varied: vary its current version"
-        )
-    successor = Condition(
-        contract_id=contract.id,
-        created_by_id=actor.id,
-        revision=condition.revision + 1,
-        supersedes_id=condition.id,
-        variation_reason=reason,
-        created_at=now,
-        **clean,
-    )
-    db.session.add(successor)
-    db.session.flush()
-    audit.record(
-        "condition.varied",
-        "condition",
-        successor.id,
-        actor=actor,
-        details={
-            "case_id": str(case.id),
-            "supersedes_id": str(condition.id),
-            "revision": successor.revision,
-            "changed": changed,
-        },
-    )
-    add_event(
-        case,
-        "condition.varied",
-        f"{ConditionType(clean['type']).label} condition varied (revision {successor.revision})",
-        actor=actor,
-    )
-    return successor
-
-
-# Progress -----------------------------------------------------------------------------
-
-
-class ConditionStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    MET = "met"
-    NOT_MET = "not_met"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-    @property
-    def tag_class(self) -> str:
-        return {
-            "not_started": "govuk-tag--grey",
-            "in_progress": "govuk-tag--light-blue",
-            "met": "govuk-tag--green",
-            "not_met": "govuk-tag--red",
-        }[self.value]
-
-
-@dataclass(frozen=True)
-class ConditionProgress:
-    status: ConditionStatus
-    sessions_attended: int
-    required_sessions: int | None
-    deadline: date
-    items: tuple[EvidenceItem, ...] = ()
-
-    @property
-    def evidence(self) -> dict:
-        return {
-            "sessions_attended": self.sessions_attended,
-            "required_sessions": self.required_sessions,
-            "items": list(self.items),
-        }
-
-    @property
-    def progress_text(self) -> str:
-        if self.required_sessions:
-            return f"{self.sessions_attended} of {self.required_sessions} sessions attended"
-        return "No sessions required"
-
-
-def sessions_attended(condition: Condition, on: date | None = None) -> int:
-    """Sessions attended toward ``condition`` (see ``app.evidence.queries`` for what counts)."""
-    return ContractEvidence(condition.contract).for_condition(condition, on).sessions_attended
-
-
-def condition_status(
-    condition: Condition, on: date | None = None, evidence: ContractEvidence | None = None
-) -> ConditionProgress:
-    """How a condition is going on ``on`` (default: today in the UK), with its evidence.
-
-    This is the single place the status is decided. ``evidence`` is the contract's
-    evidence loaded once (``ContractEvidence``), for callers that show many conditions;
-    without it, it is loaded here.
-
-    * ``met``: the required sessions have all been attended; or, for a condition that needs
-      no sessions, a linked referral was completed as achieved; or the keyworker recorded
-      an entry marking this revision of the condition met.
-    * ``not_met``: the deadline (the due date, or else the contract's end date, both
-      inclusive) has passed without it being met.
-    * ``in_progress``: some evidence so far (an acknowledgement, an acceptance, an
-      attendance record or a keyworker entry), deadline not passed.
-    * ``not_started``: no evidence yet, deadline not passed.
-    """
-    on = on or today_in_london()
-    evidence = evidence or ContractEvidence(condition.contract)
-    found = evidence.for_condition(condition, on)
-    attended = found.sessions_attended
-    required = condition.required_sessions
-    deadline = condition.due_date or condition.contract.end_date
-    met = (
-        (required is not None and attended >= required)
-        or found.marked_met
-        or (required is None and found.referral_achieved)
-    )
-    if met:
-        status = ConditionStatus.MET
-    elif on > deadline:
-        status = ConditionStatus.NOT_MET
-    elif found.items:
-        status = ConditionStatus.IN_PROGRESS
-    else:
-        status = ConditionStatus.NOT_STARTED
-    return ConditionProgress(status, attended, required, deadline, tuple(found.items))
-
-
-@dataclass(frozen=True)
-class ContractTiming:
-    """Where a contract is on ``on``: not started, week N of 16, or ended."""
-
-    contract: Contract
-    on: date
-
-    @property
-    def state(self) -> str:
-        if self.on < self.contract.start_date:
-            return "not_started"
-        if self.on > self.contract.end_date:
-            return "ended"
-        return "running"
-
-    @property
-    def week(self) -> int | None:
-        week = contract_week(self.contract.start_date, self.on)
-        return None if week is None else min(week, CONTRACT_WEEKS)
-
-    @property
-    def text(self) -> str:
-        if self.state == "not_started":
-            return f"Not started yet: starts on {long_date(self.contract.start_date)}"
-        if self.state == "ended":
-            return f"Finished: ended on {long_date(self.contract.end_date)}"
-        suffix = ": ends today" if self.on == self.contract.end_date else ""
-        return f"In week {self.week} of {CONTRACT_WEEKS}{suffix}"
-
-
-def contract_timing(contract: Contract, on: date | None = None) -> ContractTiming:
-    return ContractTiming(contract, on or today_in_london())
-
-
-# Reads --------------------------------------------------------------------------------
-
-
-@dataclass
-class ConditionRow:
-    """A current condition with its progress and its older revisions (newest first)."""
-
-    condition: Condition
-    progress: ConditionProgress
-    history: list[Condition] = field(default_factory=list)
-
-
-def condition_rows(contract: Contract, on: date | None = None) -> list[ConditionRow]:
-    """The contract's current conditions, each with its status and variation history."""
-    on = on or today_in_london()
-    everything = contract.conditions
-    evidence = ContractEvidence(contract)
-    by_id = {c.id: c for c in everything}
-    rows = []
-    for condition in everything:
-        if condition.superseded_at is not None:
-            continue
-        history = []
-        previous = by_id.get(condition.supersedes_id) if condition.supersedes_id else None
-        while previous is not None:
-            history.append(previous)
-            previous = by_id.get(previous.supersedes_id) if previous.supersedes_id else None
-        rows.append(ConditionRow(condition, condition_status(condition, on, evidence), history))
-    # A varied condition keeps the place of the condition it first was.
-    rows.sort(key=lambda row: (row.history[-1] if row.history else row.condition).created_at)
-    return rows
-
-
-def names_of(user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    """Staff names for showing who made each revision (one query)."""
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
-def list_conditions(
-    actor,
-    case_id: uuid.UUID,
-    *,
-    include_superseded: bool = False,
-    updated_since: datetime | None = None,
-    page: int = 1,
-    per_page: int = 50,
-    on: date | None = None,
-) -> tuple[list[tuple[Condition, ConditionProgress]], int]:
-    """A page of the case's conditions (current ones unless ``include_superseded``), oldest
-    first, each with its progress; and the total. Policy-checked and audited."""
-    case = view_case(actor, case_id, purpose="condition_list")
-    query = select(Condition).join(Contract).where(Contract.case_id == case.id)
-    if not include_superseded:
-        query = query.where(Condition.superseded_at.is_(None))
-    if updated_since is not None:
-        query = query.where(
-            or_(Condition.created_at >= updated_since, Condition.superseded_at >= updated_since)
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    conditions = db.session.scalars(
-        query.order_by(Condition.created_at, Condition.revision, Condition.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    on = on or today_in_london()
-    evidence = ContractEvidence(case.contract) if conditions else None
-    return [(c, condition_status(c, on, evidence)) for c in conditions], total

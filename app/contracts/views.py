@@ -11,7 +11,7 @@ from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.cases.services import view_case
-from app.contracts import services
+from app.contracts import progress, services, variations
 from app.contracts.forms import TYPE_HINTS, ConditionForm, ContractForm, VaryConditionForm
 from app.contracts.models import AgreementMethod, ConditionType
 from app.dates import today_in_london
@@ -46,9 +46,9 @@ def show(case_id: uuid.UUID):
     contract = case.contract
     rows, names, timing = [], {}, None
     if contract is not None:
-        rows = services.condition_rows(contract)
-        timing = services.contract_timing(contract)
-        names = services.names_of(
+        rows = progress.condition_rows(contract)
+        timing = progress.contract_timing(contract)
+        names = progress.names_of(
             [contract.created_by_id] + [c.created_by_id for c in contract.conditions]
         )
     return render_template(
@@ -146,7 +146,7 @@ def add_condition(case_id: uuid.UUID):
 
 @bp.route("/conditions/<uuid:condition_id>/vary", methods=["GET", "POST"])
 def vary_condition(condition_id: uuid.UUID):
-    condition, case = services.get_condition_for(current_user, condition_id)
+    condition, case = variations.get_condition_for(current_user, condition_id)
     case = view_case(current_user, case.id, purpose="condition_variation_form")
     if condition.superseded_at is not None:
         return _to_contract(
@@ -163,7 +163,7 @@ def vary_condition(condition_id: uuid.UUID):
         form.add_service_errors(problems)
     if valid:
         try:
-            successor = services.vary_condition(
+            successor = variations.vary_condition(
                 current_user, condition_id, form.reason.data, form.condition_values()
             )
         except InvalidInput as invalid:

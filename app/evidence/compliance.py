@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from app.audit import services as audit
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
-from app.contracts.services import apply_variation, get_condition_for
+from app.contracts.variations import apply_variation, get_condition_for
 from app.errors import Conflict, InvalidInput
 from app.evidence.models import (
     ComplianceDecision,

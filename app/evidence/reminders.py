@@ -2,7 +2,7 @@
 attendance recorded two working days later (the appointment's day not counting) reminds
 whoever records it, once: the partner organisation's users for an appointment on an open
 referral, the case's keyworker for a one-to-one. It is the same test as the "attendance
-to record" list (app.evidence.queries.awaiting_attendance_at)."""
+to record" list (app.evidence.lists.awaiting_attendance_at)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from app.auth.models import User
 from app.cases.models import Case
 from app.database import utcnow
 from app.dates import end_of_day_utc, today_in_london
+from app.evidence.lists import awaiting_attendance_at
 from app.evidence.models import Appointment
-from app.evidence.queries import awaiting_attendance_at
 from app.extensions import db
 from app.notifications.reminders import remind_once
 from app.notifications.services import notify, notify_all, organisation_users

@@ -18,10 +18,11 @@ from app.auth.permissions import blueprint_roles, roles_required
 from app.auth.roles import Role
 from app.cases.models import Case
 from app.cases.services import view_case
-from app.contracts.services import condition_status, get_condition_for, names_of
+from app.contracts.progress import condition_status, names_of
+from app.contracts.variations import get_condition_for
 from app.errors import Conflict, InvalidInput
 from app.evidence import attendance as attendance_service
-from app.evidence import compliance, policy, queries, services
+from app.evidence import compliance, lists, policy, queries, services
 from app.evidence.forms import (
     AppointmentForm,
     AttendanceForm,
@@ -106,10 +107,10 @@ def appointment(appointment_id: uuid.UUID):
     return render_template(
         "evidence/appointment.html",
         appointment=found,
-        row=queries.AppointmentRow(found, queries.current_record(records), ""),
+        row=lists.AppointmentRow(found, queries.current_record(records), ""),
         records=records,
-        earlier=queries.appointment_history(found),
-        replacement=queries.replacement_of(found),
+        earlier=lists.appointment_history(found),
+        replacement=lists.replacement_of(found),
         names=names_of([r.recorded_by_id for r in records] + [found.created_by_id]),
         can_record=policy.can_record(current_user, found),
         started=services.has_started(found),
@@ -221,7 +222,7 @@ def cancel(appointment_id: uuid.UUID):
 @roles_required(Role.PARTNER, *STAFF)
 def to_record():
     page = page_number(request.args.get("page"))
-    rows, total = queries.awaiting_attendance(current_user, page=page, per_page=PER_PAGE)
+    rows, total = lists.awaiting_attendance(current_user, page=page, per_page=PER_PAGE)
     _audit_read("appointments.awaiting_listed", "user", current_user.id, count=len(rows))
     return render_template(
         "evidence/to_record.html",
@@ -241,8 +242,8 @@ def to_record():
 def case_evidence(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="evidence_page")
     page = page_number(request.args.get("page"))
-    rows, total = queries.case_appointments(case.id, page=page, per_page=PER_PAGE)
-    concerns = queries.case_concerns(case.id)
+    rows, total = lists.case_appointments(case.id, page=page, per_page=PER_PAGE)
+    concerns = lists.case_concerns(case.id)
     names = names_of(
         [d.decided_by_id for c in concerns for d in c.decisions]
         + [r.record.recorded_by_id for r in rows if r.record]

@@ -28,7 +28,7 @@ from app.cases.caseload import EXIT_REASSESSMENT_WEEK
 from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.services import view_case
 from app.contracts.models import Condition, Contract
-from app.contracts.services import (
+from app.contracts.progress import (
     ConditionProgress,
     ConditionRow,
     condition_rows,
@@ -38,13 +38,13 @@ from app.contracts.services import (
 )
 from app.dates import CONTRACT_WEEKS, contract_week, today_in_london
 from app.errors import Forbidden
+from app.evidence.lists import case_concerns
 from app.evidence.models import (
     Appointment,
     AttendanceRecord,
     ComplianceConcern,
     ConditionEvidence,
 )
-from app.evidence.queries import case_concerns
 from app.extensions import db
 from app.outcomes import completion, policy, services
 from app.outcomes.completion import Warning

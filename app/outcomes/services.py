@@ -48,7 +48,7 @@ from app.cases.models import Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.contracts.models import Condition
-from app.contracts.services import ConditionStatus, condition_status
+from app.contracts.progress import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import age_on, today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion

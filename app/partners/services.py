@@ -1,4 +1,6 @@
-"""Partner organisations: managing them, the directory, and the users of each organisation.
+"""Partner organisations: managing them (administrators), and the information-sharing
+agreement. The directory is ``app.partners.directory``; the users of each organisation
+(partner leads' user management) are ``app.partners.users``.
 
 Each use-case owns its transaction: it checks the actor through ``policy``, raises a
 domain error before anything is written when the input breaks a rule, and commits once
@@ -9,20 +11,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
-from app.auth import users as user_service
-from app.auth.models import User
-from app.auth.roles import Role
 from app.dates import today_in_london
-from app.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from app.errors import InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.partners import policy
 from app.partners.models import Capacity, Organisation, ServiceType
@@ -330,247 +328,3 @@ def update_organisation(
         db.session.rollback()
         raise _name_clash() from None
     return organisation
-
-
-# The directory ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DirectoryFilters:
-    service_types: tuple[str, ...] = ()  # any of them
-    area: str | None = None  # one of its areas, in any case
-    capacities: tuple[str, ...] = ()  # any of them
-    name: str | None = None  # part of the name, in any case
-    status: str = "active"  # active, inactive or all (administrators)
-    updated_since: datetime | None = None
-
-    @property
-    def any_set(self) -> bool:
-        return bool(self.service_types or self.area or self.capacities or self.name)
-
-
-@dataclass(frozen=True)
-class DirectoryEntry:
-    organisation: Organisation
-    isa_state: str
-
-    @property
-    def isa_current(self) -> bool:
-        return self.isa_state != "expired"
-
-
-@dataclass
-class DirectoryPage:
-    entries: list[DirectoryEntry] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = PAGE_SIZE
-
-
-def _json_array_has(column, value: str, *, ignore_case: bool = False):
-    """EXISTS over the elements of a JSON array column (SQLite and PostgreSQL)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        elements = func.json_array_elements_text(column).table_valued("value")
-    else:
-        elements = func.json_each(column).table_valued("value")
-    element = elements.c.value
-    if ignore_case:
-        return exists(select(1).select_from(elements).where(func.lower(element) == value.lower()))
-    return exists(select(1).select_from(elements).where(element == value))
-
-
-def _directory_query(filters: DirectoryFilters):
-    errors = {}
-    if any(t not in {s.value for s in ServiceType} for t in filters.service_types):
-        errors["service_type"] = "Select service types from the list"
-    if any(c not in {s.value for s in Capacity} for c in filters.capacities):
-        errors["capacity"] = "Select a capacity from the list"
-    if filters.status not in {"active", "inactive", "all"}:
-        errors["status"] = "Select active, inactive or all"
-    if errors:
-        raise InvalidInput(errors, "The filters are not valid")
-    query = select(Organisation)
-    if filters.status != "all":
-        query = query.where(Organisation.active.is_(filters.status == "active"))
-    if filters.service_types:
-        query = query.where(
-            or_(*[_json_array_has(Organisation.service_types, t) for t in filters.service_types])
-        )
-    area = " ".join((filters.area or "").split())
-    if area:
-        query = query.where(_json_array_has(Organisation.areas, area, ignore_case=True))
-    if filters.capacities:
-        query = query.where(Organisation.capacity.in_(filters.capacities))
-    name = " ".join((filters.name or "").split())
-    if name:
-        query = query.where(func.lower(Organisation.name).contains(name.lower(), autoescape=True))
-    if filters.updated_since is not None:
-        query = query.where(Organisation.updated_at >= filters.updated_since)
-    return query
-
-
-def directory(
-    actor,
-    filters: DirectoryFilters | None = None,
-    *,
-    page: int = 1,
-    per_page: int = PAGE_SIZE,
-    on: date | None = None,
-) -> DirectoryPage:
-    """Organisations matching ``filters``, in name order, one page of them. Only
-    administrators may ask for inactive ones; everyone else sees active ones only."""
-    policy.require_directory(actor)
-    filters = filters or DirectoryFilters()
-    if filters.status != "active" and not policy.is_admin(actor):
-        filters = replace(filters, status="active")
-    if not 1 <= per_page <= MAX_PER_PAGE or page < 1:
-        raise InvalidInput({"per_page": f"Choose between 1 and {MAX_PER_PAGE} a page"})
-    query = _directory_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    organisations = db.session.scalars(
-        query.order_by(Organisation.name, Organisation.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    on = on or today_in_london()
-    return DirectoryPage(
-        entries=[DirectoryEntry(o, isa_state(o, on)) for o in organisations],
-        total=total,
-        page=page,
-        per_page=per_page,
-    )
-
-
-def known_areas() -> list[str]:
-    """Every area an active organisation covers, for the directory's area filter."""
-    areas: dict[str, str] = {}
-    for listed in db.session.scalars(select(Organisation.areas).where(Organisation.active)):
-        for area in listed or []:
-            areas.setdefault(area.casefold(), area)
-    return sorted(areas.values(), key=str.casefold)
-
-
-def active_organisations() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation).where(Organisation.active).order_by(Organisation.name)
-        )
-    )
-
-
-# An organisation's users -----------------------------------------------------------------
-
-
-@dataclass
-class UserPage:
-    users: list[User]
-    total: int
-    page: int
-    per_page: int
-
-
-def org_users(
-    actor, organisation_id: uuid.UUID, *, page: int = 1, per_page: int = PAGE_SIZE
-) -> UserPage:
-    """The partner users of an organisation, by name: for administrators, and for the
-    organisation's own lead (any other organisation is not found to a lead)."""
-    if not policy.is_admin(actor):
-        policy.require_lead(actor)
-    if not policy.can_see_organisation_users(actor, organisation_id):
-        raise NotFound("No such organisation")
-    if db.session.get(Organisation, organisation_id) is None:
-        raise NotFound("No such organisation")
-    in_org = (User.organisation_id == organisation_id, User.role == Role.PARTNER.value)
-    total = db.session.scalar(select(func.count()).select_from(User).where(*in_org))
-    users = db.session.scalars(
-        select(User)
-        .where(*in_org)
-        .order_by(User.active.desc(), User.name, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    audit.record(
-        "organisation.users_listed",
-        "organisation",
-        organisation_id,
-        actor=actor,
-        details={"page": page},
-    )
-    db.session.commit()
-    return UserPage(list(users), total, page, per_page)
-
-
-def add_partner_user(actor, *, name: str, email: str, password: str | None = None) -> User:
-    """A lead adds a partner user to their own organisation (never another one). Without
-    a password they are emailed a link to choose their own."""
-    organisation_id = policy.require_lead(actor)
-    return user_service.create_user(
-        user_service.NewUser(
-            email=email or "",
-            name=name or "",
-            role=Role.PARTNER.value,
-            password=password or None,
-            organisation_id=organisation_id,
-        ),
-        actor=actor,
-    )
-
-
-def find_partner_user(organisation_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
-    """A partner user of that organisation, or None."""
-    user = db.session.get(User, user_id)
-    if user is None or user.role != Role.PARTNER.value or user.organisation_id != organisation_id:
-        return None
-    return user
-
-
-def user_for_lead(actor, user_id: uuid.UUID) -> User:
-    """One user of the lead's own organisation; any other user is not found."""
-    return policy.user_of_lead_organisation(actor, user_id)
-
-
-def check_can_deactivate(actor, user: User) -> None:
-    """A lead cannot deactivate themself (an administrator can), nor a user who is
-    already deactivated: Conflict, with the message to show."""
-    if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account. Ask an administrator")
-    if not user.active:
-        raise Conflict(f"{user.name} is already deactivated")
-
-
-def deactivate_partner_user(actor, user_id: uuid.UUID, reason: str) -> User:
-    """A lead deactivates a user of their own organisation; their sessions end at once."""
-    user = policy.user_of_lead_organisation(actor, user_id)
-    check_can_deactivate(actor, user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput({"reason": "Enter a reason"})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput({"reason": f"Reason must be {REASON_MAX} characters or fewer"})
-    return user_service.deactivate_user(user.id, actor=actor, reason=reason)
-
-
-def set_lead(actor, user_id: uuid.UUID, is_lead: bool) -> User:
-    """An administrator makes a partner user their organisation's lead, or stops it."""
-    policy.require_admin(actor)
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user")
-    if user.role != Role.PARTNER.value:
-        raise Conflict("Only partner users can be an organisation's lead")
-    if user.is_organisation_lead == is_lead:
-        raise Conflict(
-            "This user is already their organisation's lead"
-            if is_lead
-            else "This user is not their organisation's lead"
-        )
-    user.is_organisation_lead = is_lead
-    audit.record(
-        "user.lead_granted" if is_lead else "user.lead_removed",
-        "user",
-        user.id,
-        actor=actor,
-        details={"organisation_id": str(user.organisation_id), "fields": ["is_organisation_lead"]},
-    )
-    db.session.commit()
-    return user

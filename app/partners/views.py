@@ -21,7 +21,9 @@ from app.auth.roles import Role
 from app.auth.users import UserInvalid
 from app.errors import Conflict, InvalidInput, StaleVersion
 from app.pagination import Page, page_number
+from app.partners import directory as partner_directory
 from app.partners import policy, services
+from app.partners import users as partner_users
 from app.partners.forms import (
     AdminFilterForm,
     DeactivateForm,
@@ -59,11 +61,13 @@ def lead_required(view):
     return wrapped
 
 
-def _filters(form: DirectoryFilterForm, status: str = "active") -> services.DirectoryFilters:
+def _filters(
+    form: DirectoryFilterForm, status: str = "active"
+) -> partner_directory.DirectoryFilters:
     """The filters asked for, with unknown values dropped (a filter never gives an error)."""
     known_types = {t.value for t in ServiceType}
     known_capacities = {c.value for c in Capacity}
-    return services.DirectoryFilters(
+    return partner_directory.DirectoryFilters(
         service_types=tuple(t for t in form.service_type.data or [] if t in known_types),
         area=(form.area.data or "")[:100] or None,
         capacities=(form.capacity.data,) if form.capacity.data in known_capacities else (),
@@ -74,11 +78,11 @@ def _filters(form: DirectoryFilterForm, status: str = "active") -> services.Dire
 
 def _list_page(endpoint: str, form: DirectoryFilterForm, template: str, status: str = "active"):
     form.area.choices = [SelectChoice("", "Any area")] + [
-        SelectChoice(a, a) for a in services.known_areas()
+        SelectChoice(a, a) for a in partner_directory.known_areas()
     ]
     filters = _filters(form, status)
     page = page_number(request.args.get("page"))
-    result = services.directory(current_user, filters, page=page)
+    result = partner_directory.directory(current_user, filters, page=page)
     page_info = Page(page, result.per_page, result.total)
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
@@ -95,7 +99,9 @@ def _list_page(endpoint: str, form: DirectoryFilterForm, template: str, status: 
     )
 
 
-def _selected_filters(endpoint: str, filters: services.DirectoryFilters, status: str) -> list:
+def _selected_filters(
+    endpoint: str, filters: partner_directory.DirectoryFilters, status: str
+) -> list:
     """The MOJ filter's "Selected filters": each a tag whose link removes it."""
     args = {
         "name": filters.name or "",
@@ -160,7 +166,7 @@ def new():
 @admin_only
 def show(organisation_id: uuid.UUID):
     organisation = services.get_organisation(current_user, organisation_id)
-    users = services.org_users(
+    users = partner_users.org_users(
         current_user, organisation_id, page=page_number(request.args.get("page"))
     )
     page_info = Page(users.page, users.per_page, users.total)
@@ -222,11 +228,11 @@ def set_lead(organisation_id: uuid.UUID, user_id: uuid.UUID):
     form = LeadForm()
     if not form.validate_on_submit() or form.lead.data not in {"yes", "no"}:
         abort(400)
-    user = services.find_partner_user(organisation_id, user_id)
+    user = partner_users.find_partner_user(organisation_id, user_id)
     if user is None:
         abort(404)
     try:
-        services.set_lead(current_user, user_id, form.lead.data == "yes")
+        partner_users.set_lead(current_user, user_id, form.lead.data == "yes")
     except Conflict as conflict:
         flash(conflict.message, "error")
     else:
@@ -252,7 +258,7 @@ def directory():
 @bp.get("/my-users")
 @lead_required
 def my_users():
-    result = services.org_users(
+    result = partner_users.org_users(
         current_user, current_user.organisation_id, page=page_number(request.args.get("page"))
     )
     page_info = Page(result.page, result.per_page, result.total)
@@ -270,7 +276,7 @@ def add_user():
     form = PartnerUserForm()
     if form.validate_on_submit():
         try:
-            user = services.add_partner_user(
+            user = partner_users.add_partner_user(
                 current_user,
                 name=form.name.data,
                 email=form.email.data,
@@ -292,16 +298,16 @@ def add_user():
 @bp.route("/my-users/<uuid:user_id>/deactivate", methods=["GET", "POST"])
 @lead_required
 def deactivate_user(user_id: uuid.UUID):
-    user = services.user_for_lead(current_user, user_id)
+    user = partner_users.user_for_lead(current_user, user_id)
     try:
-        services.check_can_deactivate(current_user, user)
+        partner_users.check_can_deactivate(current_user, user)
     except Conflict as refused:
         flash(refused.message, "error")
         return redirect(url_for("partners.my_users"))
     form = DeactivateForm()
     if form.validate_on_submit():
         try:
-            services.deactivate_partner_user(current_user, user_id, form.reason.data)
+            partner_users.deactivate_partner_user(current_user, user_id, form.reason.data)
         except InvalidInput as invalid:
             form.apply_service_error(invalid)
         except Conflict as conflict:

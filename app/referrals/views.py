@@ -19,6 +19,7 @@ from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.consent.models import CATEGORY_LABELS
 from app.errors import Forbidden, InvalidInput, StaleVersion
+from app.evidence import lists as evidence_lists
 from app.evidence import queries as evidence_queries
 from app.evidence import services as evidence_services
 from app.evidence.attendance import still_booked
@@ -181,7 +182,7 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         ]
     update_form = failed.get("update") or UpdateForm(prefix="update", formdata=None)
     failed_form = next(iter(failed.values()), None)
-    appointment_rows = evidence_queries.referral_appointments_by_id(view["id"])
+    appointment_rows = evidence_lists.referral_appointments_by_id(view["id"])
     closed = view["status"] in CLOSED_STATUSES
     return render_template(
         "referrals/partner_show.html",
@@ -220,7 +221,7 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
             prefix="resume", formdata=None, data=version
         )
     failed_form = next(iter(failed.values()), None)
-    appointment_rows = evidence_queries.referral_appointments(data.referral)
+    appointment_rows = evidence_lists.referral_appointments(data.referral)
     closed = view["status"] in CLOSED_STATUSES
     return render_template(
         "referrals/staff_show.html",

@@ -247,7 +247,7 @@ def partner_appointments_today(scope: ColumnElement, moment: Moment) -> Select:
 
 
 def partner_attendance_to_record(scope: ColumnElement, moment: Moment) -> Select:
-    """As ``app.evidence.queries.awaiting_attendance`` lists them: on open referrals."""
+    """As ``app.evidence.lists.awaiting_attendance`` lists them: on open referrals."""
     return _partner_appointments(scope).where(
         Referral.status.in_([s.value for s in OPEN_STATUSES]),
         rules.attendance_to_record(moment),

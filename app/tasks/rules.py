@@ -6,7 +6,7 @@ from these clauses, so they cannot disagree. Every clause is worked out from the
 as they are at a ``Moment``: nothing here is a stored flag.
 
 Where a rule belongs to another feature, the clause is that feature's own: attendance
-awaited is ``app.evidence.queries.awaiting_attendance_at``, a consent in force is
+awaited is ``app.evidence.lists.awaiting_attendance_at``, a consent in force is
 ``app.consent.rules.in_force_at``, a victim owed an update is ``app.victims.due``.
 
 The rules:
@@ -49,8 +49,8 @@ from app.consent.models import Consent
 from app.contracts.models import Contract
 from app.database import utcnow
 from app.dates import LONDON, today_in_london
+from app.evidence.lists import awaiting_attendance_at
 from app.evidence.models import Appointment, ComplianceConcern
-from app.evidence.queries import awaiting_attendance_at
 from app.outcomes.checks import CheckStatus, status_clause
 from app.outcomes.models import OutcomeProposal, ProposalDecision, Survey
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition, ReferralUpdate

@@ -11,7 +11,7 @@ an appointment or a rehabilitative condition is ever handed on, so none of their
 fields can reach the victim's side by accident.
 
 The overall picture ("on track" or "concerns") looks at every current condition's
-status (through ``app.contracts.services.condition_status``, the one place that decides
+status (through ``app.contracts.progress.condition_status``, the one place that decides
 it) and at open compliance concerns and breach proposals, but only the resulting word
 leaves this module: the text of a rehabilitative condition is never even selected.
 """
@@ -28,7 +28,7 @@ from sqlalchemy.orm import load_only
 from app.auth.models import User
 from app.cases.models import Case, CaseStatus
 from app.contracts.models import Condition, ConditionType, Contract
-from app.contracts.services import ConditionStatus, condition_status
+from app.contracts.progress import ConditionStatus, condition_status
 from app.dates import today_in_london
 from app.errors import NotFound
 from app.evidence.models import ComplianceConcern, ComplianceDecision

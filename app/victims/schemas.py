@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.contracts.services import ConditionStatus
+from app.contracts.progress import ConditionStatus
 from app.schema_fields import UTCDateTime
 from app.victims.stages import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
 from app.victims.vocabulary import CONTACT_METHODS, FREQUENCIES, TEXT_MAX

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.contracts.services import ConditionStatus
+from app.contracts.progress import ConditionStatus
 from app.text import long_date
 
 if TYPE_CHECKING:

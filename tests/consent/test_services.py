@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import events
 from app.cases.models import Case, CaseStatus
-from app.consent import services
+from app.consent import queries, services
 from app.consent.models import Consent, ConsentStatus
 from app.consent.rules import can_share
 from app.database import utcnow
@@ -489,10 +489,10 @@ def test_history_is_kept_and_listed(keyworker, case, org):
     first = give(keyworker, case, org)
     services.withdraw_consent(keyworker, first.id, "Stop")
     second = give(keyworker, case, org, ["housing"])
-    listed = services.list_consents(keyworker, case.id)
+    listed = queries.list_consents(keyworker, case.id)
     assert [c.id for c in listed.items] == [second.id, first.id]
     assert listed.total == 2
-    overview = services.consent_overview(keyworker, case.id)
+    overview = queries.consent_overview(keyworker, case.id)
     assert [c.id for c in overview.current] == [second.id]
     assert [c.id for c in overview.history] == [first.id]
 
@@ -500,9 +500,9 @@ def test_history_is_kept_and_listed(keyworker, case, org):
 def test_reads_are_audited_with_their_purpose(keyworker, case, org):
     from app.audit.models import AuditEntry
 
-    services.list_consents(keyworker, case.id)
-    services.consent_overview(keyworker, case.id)
-    services.consent_summary(keyworker, case.id)
+    queries.list_consents(keyworker, case.id)
+    queries.consent_overview(keyworker, case.id)
+    queries.consent_summary(keyworker, case.id)
     db.session.expire_all()
     purposes = [
         entry.details["purpose"]
@@ -520,7 +520,7 @@ def test_the_summary_holds_only_consents_in_force(keyworker, case, org):
     withdrawn = give(keyworker, case, org)
     services.withdraw_consent(keyworker, withdrawn.id, "Stop")
     kept = give(keyworker, case, other, ["health", "contact_details"])
-    summary = services.consent_summary(keyworker, case.id)
+    summary = queries.consent_summary(keyworker, case.id)
     assert [c.id for c in summary.consents] == [kept.id]
     assert summary.categories_for_person[str(kept.id)] == [
         "your address, phone number and email address",

@@ -46,6 +46,7 @@ def today(monkeypatch):
 
     def set_today(day: date) -> date:
         monkeypatch.setattr("app.contracts.services.today_in_london", lambda now=None: day)
+        monkeypatch.setattr("app.contracts.progress.today_in_london", lambda now=None: day)
         monkeypatch.setattr("app.api.contracts.today_in_london", lambda now=None: day)
         monkeypatch.setattr("app.contracts.views.today_in_london", lambda now=None: day)
         return day

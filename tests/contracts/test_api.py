@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
 from app.cases.models import CaseStatus
-from app.contracts import services
+from app.contracts import variations
 from app.contracts.models import Condition, Contract
 from app.database import utcnow
 from app.extensions import db
@@ -197,7 +197,7 @@ def test_another_keyworkers_case_and_a_missing_case_are_not_found(client, eligib
 
 def _vary(keyworker, condition_id, **changes):
     db.session.expire_all()  # the API changed the case in its own session
-    return services.vary_condition(
+    return variations.vary_condition(
         keyworker, uuid.UUID(str(condition_id)), "Agreed at review", changes
     )
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.contracts import services
+from app.contracts import progress
 from app.contracts.models import Contract
 from app.dates import contract_end, contract_week
 
@@ -63,4 +63,4 @@ def _contract(start: date) -> Contract:
     ],
 )
 def test_the_page_says_where_the_contract_is(on, text):
-    assert services.contract_timing(_contract(date(2026, 10, 1)), on).text == text
+    assert progress.contract_timing(_contract(date(2026, 10, 1)), on).text == text

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.cases.models import CaseStatus
-from app.contracts import services
+from app.contracts import services, variations
 from app.contracts.models import Condition, Contract
 from app.extensions import db
 from tests import factories
@@ -133,10 +133,10 @@ def test_the_page_says_when_the_contract_starts_or_ended(keyworker_client, keywo
 def test_the_page_shows_each_conditions_variation_history(keyworker_client, keyworker):
     case, contract = active_case(keyworker)
     first = contract.conditions[0]
-    second = services.vary_condition(
+    second = variations.vary_condition(
         keyworker, first.id, "Sessions moved to evenings", {"required_sessions": 6}
     )
-    services.vary_condition(
+    variations.vary_condition(
         keyworker, second.id, "Agreed a shorter course", {"required_sessions": 3}
     )
     page = text(keyworker_client.get(f"/cases/{case.id}/contract"))
@@ -338,7 +338,7 @@ def test_a_closed_cases_conditions_no_longer_change(keyworker_client, keyworker,
     shown = text(keyworker_client.get(f"/cases/{case.id}/contract"))
     assert "Conditions can only be varied while the contract is active" in shown
     with pytest.raises(services.InvalidState):
-        services.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
+        variations.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
     assert stored() == (1, 2)
 
 
@@ -394,7 +394,7 @@ def test_a_variation_needs_a_reason_and_a_change(keyworker_client, keyworker):
 def test_a_superseded_condition_sends_you_back_to_the_contract(keyworker_client, keyworker):
     case, contract = active_case(keyworker)
     condition = contract.conditions[0]
-    services.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
+    variations.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
     response = keyworker_client.get(f"/conditions/{condition.id}/vary")
     assert response.status_code == 302
     assert "Vary its current version" in text(keyworker_client.get(response.headers["Location"]))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.auth.roles import Role
 from app.cases.models import CaseEvent, CaseStatus
-from app.contracts import services
+from app.contracts import progress, services, variations
 from app.contracts.models import Condition, Contract
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
@@ -290,7 +290,7 @@ def test_a_variation_is_a_new_revision_and_the_old_row_is_unchanged(keyworker, e
     old = next(c for c in contract.conditions if c.type == "rehabilitative")
     old_id, before = old.id, (old.type, old.description, old.required_sessions, old.due_date)
 
-    new = services.vary_condition(
+    new = variations.vary_condition(
         keyworker,
         old_id,
         "  Moved to a weekly group that suits their working hours  ",
@@ -322,11 +322,11 @@ def test_a_variation_is_a_new_revision_and_the_old_row_is_unchanged(keyworker, e
 def test_a_superseded_condition_cannot_be_varied(keyworker, eligible_case):
     contract = agree(keyworker, eligible_case)
     old_id = contract.conditions[0].id
-    second = services.vary_condition(keyworker, old_id, "Agreed change", {"description": "New"})
+    second = variations.vary_condition(keyworker, old_id, "Agreed change", {"description": "New"})
     with pytest.raises(Conflict) as raised:
-        services.vary_condition(keyworker, old_id, "Again", {"description": "Newer"})
+        variations.vary_condition(keyworker, old_id, "Again", {"description": "Newer"})
     assert raised.value.code == "superseded"
-    third = services.vary_condition(keyworker, second.id, "Again", {"description": "Newer"})
+    third = variations.vary_condition(keyworker, second.id, "Again", {"description": "Newer"})
     assert (third.revision, third.supersedes_id) == (3, second.id)
     assert counts() == (1, 4)
 
@@ -354,7 +354,7 @@ def test_a_variation_is_checked_and_nothing_is_written(
     contract = agree(keyworker, eligible_case)
     condition_id = contract.conditions[0].id
     with pytest.raises(InvalidInput) as raised:
-        services.vary_condition(keyworker, condition_id, reason, changes)
+        variations.vary_condition(keyworker, condition_id, reason, changes)
     assert raised.value.errors == errors
     assert counts() == (1, 2)
     db.session.expire_all()
@@ -364,7 +364,7 @@ def test_a_variation_is_checked_and_nothing_is_written(
 def test_another_keyworker_cannot_vary_a_condition(keyworker, eligible_case):
     contract = agree(keyworker, eligible_case)
     with pytest.raises(NotFound):
-        services.vary_condition(
+        variations.vary_condition(
             factories.user(Role.KEYWORKER), contract.conditions[0].id, "Why", {"description": "x"}
         )
     assert counts() == (1, 2)
@@ -381,14 +381,14 @@ def test_condition_status_before_and_after_the_deadline(keyworker, eligible_case
     )
     rehab, apology = sorted(contract.conditions, key=lambda c: c.type)
 
-    on_day_one = services.condition_status(rehab, START)
+    on_day_one = progress.condition_status(rehab, START)
     assert on_day_one.status == "not_started"
     assert on_day_one.evidence == {"sessions_attended": 0, "required_sessions": 4, "items": []}
-    assert services.condition_status(apology, date(2026, 12, 1)).status == "not_started"
-    assert services.condition_status(apology, date(2026, 12, 2)).status == "not_met"
-    assert services.condition_status(rehab, date(2027, 2, 22)).status == "not_started"
-    assert services.condition_status(rehab, date(2027, 2, 23)).status == "not_met"
-    assert services.condition_status(apology, START).evidence == {
+    assert progress.condition_status(apology, date(2026, 12, 1)).status == "not_started"
+    assert progress.condition_status(apology, date(2026, 12, 2)).status == "not_met"
+    assert progress.condition_status(rehab, date(2027, 2, 22)).status == "not_started"
+    assert progress.condition_status(rehab, date(2027, 2, 23)).status == "not_met"
+    assert progress.condition_status(apology, START).evidence == {
         "sessions_attended": 0,
         "required_sessions": None,
         "items": [],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.auth.roles import Role
-from app.evidence.queries import case_concerns
+from app.evidence.lists import case_concerns
 from tests import factories
 from tests.auth.support import signed_in_csrf_token
 from tests.evidence.support import World, past

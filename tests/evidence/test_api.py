@@ -320,7 +320,7 @@ def test_a_keyworker_decides_on_a_concern_and_can_vary_the_condition(client, wor
 
 
 def test_sessions_before_a_variation_still_count(client, world):
-    from app.contracts.services import vary_condition
+    from app.contracts.variations import vary_condition
 
     appointment = book(client, world).json
     attend(client, world, appointment["id"], status="attended")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.evidence.lists import case_concerns
 from app.evidence.models import Appointment, AttendanceRecord, ComplianceConcern
-from app.evidence.queries import case_concerns
 from tests.dom import parse
 from tests.evidence.support import World, past
 from tests.helpers import post_form, sign_in

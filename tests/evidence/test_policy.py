@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.errors import Forbidden, NotFound
-from app.evidence import policy, queries, services
+from app.evidence import lists, policy, services
 from app.evidence.models import Appointment
 from app.extensions import db
 from app.referrals.models import ReferralStatus
@@ -101,7 +101,7 @@ def test_only_the_side_that_runs_an_appointment_records_it(scene):
 def test_the_list_to_record_is_what_the_user_may_see_and_record(scene, who):
     people, ids = scene
     user = people[who]
-    rows, total = queries.awaiting_attendance(user, page=1, per_page=25)
+    rows, total = lists.awaiting_attendance(user, page=1, per_page=25)
     recordable = {
         name
         for name in _readable(user, ids)
@@ -116,14 +116,14 @@ def test_appointments_on_a_closed_referral_no_longer_wait_for_attendance(scene, 
     people, _ = scene
     set_status(world.referral, ReferralStatus.CANCELLED)
 
-    rows, total = queries.awaiting_attendance(people["partner"], page=1, per_page=25)
+    rows, total = lists.awaiting_attendance(people["partner"], page=1, per_page=25)
 
     assert (rows, total) == ([], 0)
 
 
 def test_a_concern_is_seen_by_the_case_staff_only(world, other):
     world.attend(world.book(starts_at=past(days=2)), status="did_not_attend")
-    concern = queries.case_concerns(world.case.id)[0]
+    concern = lists.case_concerns(world.case.id)[0]
     supervisor = factories.user(Role.SUPERVISOR)
 
     for user in (world.keyworker, supervisor):
@@ -137,7 +137,7 @@ def test_a_concern_is_seen_by_the_case_staff_only(world, other):
 
 
 def test_a_condition_is_found_only_under_its_own_case(client, world):
-    from app.contracts.services import get_condition_for
+    from app.contracts.variations import get_condition_for
 
     another = factories.case(world.keyworker)
     sign_in(client, world.keyworker)

@@ -11,8 +11,8 @@ import pytest
 from app.database import utcnow
 from app.errors import InvalidInput
 from app.evidence.attendance import cancel_appointment
+from app.evidence.lists import referral_appointments
 from app.evidence.models import AttendanceRecord, ComplianceConcern
-from app.evidence.queries import referral_appointments
 from app.evidence.services import AttendanceRecorded
 from app.referrals import lifecycle
 from app.referrals.models import Referral

@@ -14,7 +14,7 @@ from app.assessments.models import AssessmentStage, NeedDomain, NeedLevel
 from app.audit.models import AuditEntry
 from app.auth.roles import Role
 from app.cases.models import CaseStatus
-from app.contracts.services import vary_condition
+from app.contracts.variations import vary_condition
 from app.dates import today_in_london
 from app.errors import AlreadyRecorded
 from app.evidence.models import (

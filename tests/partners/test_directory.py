@@ -8,8 +8,10 @@ import pytest
 
 from app.auth.roles import Role
 from app.dates import today_in_london
+from app.partners import directory as partner_directory
 from app.partners import services
-from app.partners.services import DirectoryFilters, isa_current, isa_state
+from app.partners.directory import DirectoryFilters
+from app.partners.services import isa_current, isa_state
 from tests import factories
 from tests.helpers import sign_in
 from tests.partners.support import headers_for, partner, text
@@ -84,7 +86,7 @@ def keyworker(app):
     ],
 )
 def test_directory_filters_combine(orgs, keyworker, filters, expected):
-    result = services.directory(keyworker, filters)
+    result = partner_directory.directory(keyworker, filters)
     assert names(result) == expected
     assert result.total == len(expected)
 
@@ -92,25 +94,25 @@ def test_directory_filters_combine(orgs, keyworker, filters, expected):
 def test_inactive_organisations_are_for_administrators_only(orgs, keyworker):
     admin = factories.user(Role.ADMIN)
     inactive = DirectoryFilters(status="inactive")
-    assert names(services.directory(admin, inactive)) == ["D Closed Housing"]
-    assert len(services.directory(admin, DirectoryFilters(status="all")).entries) == 4
+    assert names(partner_directory.directory(admin, inactive)) == ["D Closed Housing"]
+    assert len(partner_directory.directory(admin, DirectoryFilters(status="all")).entries) == 4
     # Anyone else asking gets the active ones only.
-    assert "D Closed Housing" not in names(services.directory(keyworker, inactive))
+    assert "D Closed Housing" not in names(partner_directory.directory(keyworker, inactive))
 
 
 def test_victim_liaison_cannot_search_the_directory(orgs):
     from app.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.directory(factories.user(Role.VICTIM_LIAISON))
+        partner_directory.directory(factories.user(Role.VICTIM_LIAISON))
 
 
 def test_pages_are_stable_in_name_order(app, keyworker):
     for n in (5, 3, 1, 4, 2):
         factories.organisation(name=f"Org {n}")
-    first = services.directory(keyworker, page=1, per_page=2)
-    second = services.directory(keyworker, page=2, per_page=2)
-    third = services.directory(keyworker, page=3, per_page=2)
+    first = partner_directory.directory(keyworker, page=1, per_page=2)
+    second = partner_directory.directory(keyworker, page=2, per_page=2)
+    third = partner_directory.directory(keyworker, page=3, per_page=2)
     assert names(first) + names(second) + names(third) == [f"Org {n}" for n in range(1, 6)]
     assert first.total == 5
 

@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
-from app.partners import services
+from app.partners import users as partner_users
 from tests import factories
 from tests.auth.support import location, sessions_of
 from tests.helpers import csrf_token, post_form, sign_in
@@ -166,12 +166,12 @@ def test_a_lead_cannot_deactivate_themself(lead_client, the_lead):
         lead_client.get("/organisations/my-users")
     )
     with pytest.raises(Conflict):
-        services.deactivate_partner_user(the_lead, the_lead.id, "Leaving")
+        partner_users.deactivate_partner_user(the_lead, the_lead.id, "Leaving")
 
 
 def test_a_deactivated_user_cannot_be_deactivated_again(lead_client, the_lead, org):
     colleague = partner(org, name="Pat Colleague")
-    services.deactivate_partner_user(the_lead, colleague.id, "Left")
+    partner_users.deactivate_partner_user(the_lead, colleague.id, "Left")
 
     response = lead_client.get(f"/organisations/my-users/{colleague.id}/deactivate")
     assert response.status_code == 302
@@ -179,20 +179,22 @@ def test_a_deactivated_user_cannot_be_deactivated_again(lead_client, the_lead, o
         lead_client.get("/organisations/my-users")
     )
     with pytest.raises(Conflict, match="Pat Colleague is already deactivated"):
-        services.deactivate_partner_user(the_lead, colleague.id, "Left again")
+        partner_users.deactivate_partner_user(the_lead, colleague.id, "Left again")
     assert len(audit_entries("user.deactivate", colleague.id)) == 1
 
 
 def test_services_enforce_the_same_rules(the_lead, org, other_org):
     with pytest.raises(NotFound):
-        services.deactivate_partner_user(the_lead, partner(other_org).id, "Moved")
+        partner_users.deactivate_partner_user(the_lead, partner(other_org).id, "Moved")
     with pytest.raises(NotFound):
-        services.org_users(the_lead, other_org.id)
+        partner_users.org_users(the_lead, other_org.id)
     not_lead = partner(org)
     with pytest.raises(Forbidden):
-        services.add_partner_user(not_lead, name="X", email="x@x.example", password=NEW_PASSWORD)
+        partner_users.add_partner_user(
+            not_lead, name="X", email="x@x.example", password=NEW_PASSWORD
+        )
     with pytest.raises(Forbidden):
-        services.deactivate_partner_user(not_lead, the_lead.id, "Coup")
+        partner_users.deactivate_partner_user(not_lead, the_lead.id, "Coup")
 
 
 def test_a_partner_who_is_not_the_lead_gets_403(client, org):
@@ -253,9 +255,9 @@ def test_lead_of_another_organisations_user_is_not_found(admin_client, org, othe
 
 def test_only_partner_users_can_be_leads(admin):
     with pytest.raises(Conflict):
-        services.set_lead(admin, factories.user(Role.KEYWORKER).id, True)
+        partner_users.set_lead(admin, factories.user(Role.KEYWORKER).id, True)
     with pytest.raises(NotFound):
-        services.set_lead(admin, uuid.uuid4(), True)
+        partner_users.set_lead(admin, uuid.uuid4(), True)
 
 
 def test_setting_the_same_value_again_is_refused_plainly(admin, admin_client, the_lead, org):
