@@ -21,6 +21,7 @@ check failed. Nothing is left behind but the database, which the caller drops.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import secrets
@@ -145,6 +146,9 @@ class Rehearsal:
             **{key: value for key, value in os.environ.items() if key in keep},
             "HUB_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
+            # Production's other keys: two-factor secrets at rest, and the audit chain's HMAC.
+            "TOTP_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "AUDIT_KEYS": f"rehearsal:{secrets.token_urlsafe(48)}",
             "DATABASE_URL": self.options.database_url,
             "CELERY_BROKER_URL": self.options.redis_url,
             "CELERY_QUEUE": self.queue,
