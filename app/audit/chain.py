@@ -26,7 +26,8 @@ from flask import current_app
 from app.audit.models import AuditEntry
 
 
-def _content(entry: AuditEntry, *, keyed: bool) -> bytes:
+def canonical_content(entry: AuditEntry, *, keyed: bool) -> bytes:
+    """The bytes an entry's hash covers (the tamper tests forge with these too)."""
     content = {
         "occurred_at": entry.occurred_at.isoformat(),
         "actor_id": str(entry.actor_id) if entry.actor_id else None,
@@ -66,11 +67,11 @@ def signature_matches(key_id: str, message: bytes, signature: str) -> bool:
 def seal(entry: AuditEntry) -> None:
     """Set ``key_id`` and ``entry_hash`` of a new entry (its ``prev_hash`` already set)."""
     entry.key_id = current_key_id()
-    entry.entry_hash = sign(entry.key_id, _content(entry, keyed=True))
+    entry.entry_hash = sign(entry.key_id, canonical_content(entry, keyed=True))
 
 
 def legacy_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(_content(entry, keyed=False)).hexdigest()
+    return hashlib.sha256(canonical_content(entry, keyed=False)).hexdigest()
 
 
 def seal_problem(entry: AuditEntry, *, after_keyed: bool) -> str | None:
@@ -84,6 +85,6 @@ def seal_problem(entry: AuditEntry, *, after_keyed: bool) -> str | None:
         return None
     if entry.key_id not in audit_keys():
         return f"entry {entry.id}: signed with audit key {entry.key_id!r}, not in AUDIT_KEYS"
-    if not signature_matches(entry.key_id, _content(entry, keyed=True), entry.entry_hash):
+    if not signature_matches(entry.key_id, canonical_content(entry, keyed=True), entry.entry_hash):
         return f"entry {entry.id}: content does not match its hash (altered)"
     return None

@@ -36,7 +36,7 @@ def app_config():
 
 def _hmac_under(key: str):
     def rehash(entry) -> str:
-        message = content(entry, key_id=entry.key_id)
+        message = content(entry, keyed=True)
         return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
     return rehash
