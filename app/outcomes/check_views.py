@@ -13,7 +13,6 @@ from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.cases.models import OffenceClass
 from app.csv_files import RowProblems
-from app.dates import today_in_london
 from app.errors import Conflict, InvalidInput
 from app.outcomes import check_upload, checks
 from app.outcomes.checks import CheckStatus
@@ -76,7 +75,7 @@ def record_check(check_id: uuid.UUID):
         case=check.case,
         window_start=start,
         window_end=end,
-        due=check.due_on <= today_in_london(),
+        due=checks.status_of(check) != checks.CheckStatus.NOT_YET_DUE,
         offence_class_labels={c.value: c.label for c in OffenceClass},
     ), 400 if form.errors else 200
 

@@ -25,6 +25,7 @@ from sqlalchemy import and_, case, func, select
 from app.cases.models import Case, CaseStatus, Person, Sex
 from app.dates import today_in_london
 from app.extensions import db
+from app.outcomes.checks import CheckStatus, status_clause
 from app.outcomes.models import ReoffendingCheck
 from app.reports.filters import AgeBand, DateBasis, ReportFilters, age_band_of
 from app.reports.sql import count_where
@@ -99,9 +100,9 @@ class Evaluation:
 def evaluation(filters: ReportFilters) -> Evaluation:
     today = today_in_london()
     check = ReoffendingCheck
-    has_result = check.reoffended.is_not(None)
-    no_result = and_(check.id.is_not(None), check.reoffended.is_(None))
-    reoffended = check.reoffended.is_(True)
+    # Done, due and not yet due as the checkers' work list says (app.outcomes.checks).
+    has_result = status_clause(CheckStatus.DONE, today)
+    reoffended = and_(has_result, check.reoffended.is_(True))
     band = age_band_of()
     rows = db.session.execute(
         select(
@@ -111,8 +112,8 @@ def evaluation(filters: ReportFilters) -> Evaluation:
             func.count(Case.id).label("cases"),
             count_where(has_result).label("checked"),
             count_where(reoffended).label("reoffended"),
-            count_where(and_(no_result, check.due_on > today)).label("not_yet_due"),
-            count_where(and_(no_result, check.due_on <= today)).label("due_unrecorded"),
+            count_where(status_clause(CheckStatus.NOT_YET_DUE, today)).label("not_yet_due"),
+            count_where(status_clause(CheckStatus.DUE, today)).label("due_unrecorded"),
             count_where(check.id.is_(None)).label("without_check"),
             func.coalesce(func.sum(case((reoffended, check.harm_days))), 0).label("harm_total"),
             count_where(and_(reoffended, check.harm_days.is_not(None))).label("harm_scored"),

@@ -27,6 +27,7 @@ from app.dates import today_in_london
 from app.evidence.models import Appointment, AttendanceRecord
 from app.evidence.queries import COUNTING
 from app.extensions import db
+from app.outcomes.checks import CheckStatus, status_of
 from app.outcomes.models import ReoffendingCheck
 from app.reports.filters import ReportFilters, age_band_of
 from app.reports.funnel import first_allocations
@@ -154,6 +155,7 @@ def _statement(filters: ReportFilters):
             distance.c.travelled,
             ReoffendingCheck.id.label("check_id"),
             ReoffendingCheck.due_on,
+            ReoffendingCheck.checked_at,
             ReoffendingCheck.reoffended,
             ReoffendingCheck.offence_class.label("reoffence_class"),
             ReoffendingCheck.harm_days,
@@ -174,11 +176,10 @@ def _statement(filters: ReportFilters):
 def _check_result(row, today) -> str:
     if row.check_id is None:
         return "no_check"
-    if row.reoffended is True:
-        return "reoffended"
-    if row.reoffended is False:
-        return "did_not_reoffend"
-    return "not_yet_due" if row.due_on > today else "due_not_recorded"
+    status = status_of(row, today)
+    if status == CheckStatus.DONE:
+        return "reoffended" if row.reoffended else "did_not_reoffend"
+    return "not_yet_due" if status == CheckStatus.NOT_YET_DUE else "due_not_recorded"
 
 
 def _month(day) -> str:

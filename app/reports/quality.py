@@ -21,6 +21,7 @@ from app.cases.models import Case, CaseStatus, Ethnicity, Person, Sex
 from app.contracts.models import Contract
 from app.dates import today_in_london
 from app.extensions import db
+from app.outcomes.checks import CheckStatus, status_clause
 from app.outcomes.models import ReoffendingCheck
 from app.reports.outcomes import ENDED
 from app.reports.sql import count_where
@@ -75,9 +76,7 @@ def quality() -> Quality:
                 "ethnicity_not_stated"
             ),
             count_where(and_(ended, check.id.is_(None))).label("ended_without_check"),
-            count_where(
-                and_(check.id.is_not(None), check.reoffended.is_(None), check.due_on <= today)
-            ).label("checks_overdue"),
+            count_where(status_clause(CheckStatus.DUE, today)).label("checks_overdue"),
             count_where(
                 and_(Case.status == CaseStatus.ACTIVE.value, start_done.c.case_id.is_(None))
             ).label("active_without_start_assessment"),
