@@ -81,7 +81,9 @@ def _second_factor(pending: PendingSignIn, secret: str | None, code: str, addres
         _register_failure(keys, user, "mfa")
         raise SignInFailed(WRONG_CODE, field="code")
     user.totp_last_step = step
-    throttle.clear(keys)
+    # Only the account's count: the address's would let an insider reset it between
+    # rounds of guessing at other accounts by signing in to their own.
+    throttle.clear([throttle.account_key(user.email)])
     return user
 
 

@@ -206,6 +206,17 @@ def test_a_successful_sign_in_clears_the_count(client, clock):
     assert is_signed_in(client)
 
 
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, clock):
+    """An insider cannot guess at other accounts, sign in to their own, and guess again."""
+    insider = factories.user("keyworker")
+    for n in range(29):
+        assert refused(attempt(client, f"guess{n}@hub.example", address="127.0.0.1"))
+    sign_in(client, insider)
+    sign_out(client)
+    assert refused(attempt(client, "guess29@hub.example", address="127.0.0.1"))
+    assert waiting_minutes(attempt(client, "guess30@hub.example", address="127.0.0.1")) == 1
+
+
 # An administrator locks and unlocks ------------------------------------------------------
 
 
