@@ -59,11 +59,12 @@ def create_app(config: dict | None = None) -> Flask:
     # After init_auth, so an anonymous request is sent to sign in before its CSRF token is checked.
     csrf.init_app(app)
     _register_blueprints(app)
-    apply_view_limits(app)
 
     from app.api import init_api
 
     init_api(app)
+    # After every view is registered (pages and API), so no declared limit is missed.
+    apply_view_limits(app)
 
     from app.web_errors import init_error_handlers
 

@@ -16,6 +16,7 @@ DEVELOPMENT_TOTP_KEY = "ZGV2LW9ubHktdG90cC1rZXktbm90LWZvci1wcm9kISE="
 DEVELOPMENT_AUDIT_KEYS = "dev:dev-only-audit-key-not-for-production"
 AUDIT_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
 MINIMUM_SECRET_LENGTH = 32
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -90,7 +91,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "MINIMUM_AGE": _int("MINIMUM_AGE", 18),
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": os.environ.get("BASE_URL", DEVELOPMENT_BASE_URL),
         "NOTIFY_TRANSPORT": os.environ.get("NOTIFY_TRANSPORT", "console"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "hub@localhost"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
@@ -159,6 +160,11 @@ def check_config(config: dict) -> None:
             )
         if key == secret:
             raise ConfigurationError(f"AUDIT_KEYS: key {key_id!r} must not be the SECRET_KEY")
+    if config["NOTIFY_TRANSPORT"] != "smtp":
+        # The console transport prints every email, set-up links included, to the log.
+        raise ConfigurationError("NOTIFY_TRANSPORT must be smtp in production")
+    if config["BASE_URL"] == DEVELOPMENT_BASE_URL:
+        raise ConfigurationError("BASE_URL must be set to the hub's address in production")
 
 
 def parse_audit_keys(raw: str) -> dict[str, str]:

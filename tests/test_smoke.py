@@ -46,6 +46,8 @@ def test_production_always_uses_secure_cookies(tmp_path, monkeypatch):
             "AUDIT_KEYS": "k1:" + "y" * 40,
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://hub@db/hub",
             "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "NOTIFY_TRANSPORT": "smtp",
+            "BASE_URL": "https://hub.example.police.uk",
         },
     )
     assert config["SESSION_COOKIE_SECURE"] is True

@@ -163,6 +163,8 @@ def clean_env(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
     # Production's other key, set properly, so each test meets only the audit keys' rules.
     monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("NOTIFY_TRANSPORT", "smtp")
+    monkeypatch.setenv("BASE_URL", "https://hub.example.police.uk")
     return monkeypatch
 
 

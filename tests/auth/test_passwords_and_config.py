@@ -90,7 +90,29 @@ def clean_env(monkeypatch):
     for name in ("HUB_ENV", "SECRET_KEY", "DATABASE_URL", "TOTP_ENCRYPTION_KEYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AUDIT_KEYS", GOOD_AUDIT_KEYS)  # tested in tests/audit/test_audit_keys.py
+    monkeypatch.setenv("NOTIFY_TRANSPORT", "smtp")
+    monkeypatch.setenv("BASE_URL", "https://hub.example.police.uk")
     return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("NOTIFY_TRANSPORT", "console", "NOTIFY_TRANSPORT must be smtp"),
+        ("BASE_URL", "http://127.0.0.1:5000", "BASE_URL must be set"),
+    ],
+)
+def test_production_refuses_the_development_mail_settings(
+    clean_env, tmp_path, setting, value, message
+):
+    """The console transport would print every email, set-up links included, to the log;
+    the development address would send people links to localhost."""
+    clean_env.setenv("DATABASE_URL", POSTGRES_URL)
+    clean_env.setenv("SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", KEY_1)
+    clean_env.setenv(setting, value)
+    with pytest.raises(ConfigurationError, match=message):
+        load_config(tmp_path, {"HUB_ENV": "production"})
 
 
 def test_production_refuses_the_development_secret(clean_env, tmp_path):
