@@ -71,7 +71,7 @@ def issue_link(user: User, now: datetime | None = None) -> IssuedLink:
     )
     db.session.add(link)
     db.session.flush()
-    return IssuedLink(path=f"/set-up/{token}", link=link)
+    return IssuedLink(path=f"/set-up?token={token}", link=link)
 
 
 def find_link(token: str, now: datetime | None = None) -> SetUpLink:

@@ -199,10 +199,13 @@ SET_UP_LINK_PROBLEMS = {
 }
 
 
-@bp.route("/set-up/<token>", methods=["GET", "POST"])
+@bp.route("/set-up", methods=["GET", "POST"])
 @public
 @rate_limited(_sign_in_limit, methods=["POST"])
-def set_up_account(token: str):
+def set_up_account():
+    # The token rides in the query string, which the access log leaves out (a path would
+    # put every unclaimed account's set-up link in the log for 72 hours).
+    token = request.args.get("token", "")
     try:
         link = set_up.find_link(token)
     except set_up.SetUpLinkInvalid as invalid:
