@@ -20,7 +20,7 @@ from app.assessments.models import AssessmentStage, NeedsAssessment
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import Case, CaseStatus, Person
+from app.cases.models import OPEN_CASE_STATUSES, Case, CaseStatus, Person
 from app.cases.policy import case_scope
 from app.cases.services import CLOSED_STATUSES, active_keyworkers
 from app.consent.models import EXPIRY_WARNING, ConsentStatus
@@ -32,7 +32,6 @@ from app.victims.models import Victim
 
 PAGE_SIZE = 25
 EXIT_REASSESSMENT_WEEK = 14
-OPEN_STATUSES = (CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value)
 UNALLOCATED = "none"
 
 SORT_COLUMNS = {
@@ -204,7 +203,7 @@ FOLLOW_UPS = (
     ("attendance_to_record", "Record attendance at a one-to-one"),
     ("partner_update_unread", "Read the partner's update"),
     ("victim_consultation_missing", "Record the victim's consultation"),
-    ("consent_expiring", "Renew consent: it expires within 30 days"),
+    ("consent_expiring", f"Renew consent: it expires within {EXPIRY_WARNING.days} days"),
 )
 
 
@@ -258,7 +257,7 @@ def keyworker_counts() -> list[KeyworkerCount]:
             Case.keyworker_id,
             User.name,
             func.count(Case.id),
-            func.sum(when((Case.status.in_(OPEN_STATUSES), 1), else_=0)),
+            func.sum(when((Case.status.in_(OPEN_CASE_STATUSES), 1), else_=0)),
         )
         .outerjoin(User, User.id == Case.keyworker_id)
         .group_by(Case.keyworker_id, User.name)

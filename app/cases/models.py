@@ -43,6 +43,14 @@ class CaseStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# A case still being worked: referred, allocated or under contract.
+OPEN_CASE_STATUSES = (
+    CaseStatus.ELIGIBLE.value,
+    CaseStatus.ALLOCATED.value,
+    CaseStatus.ACTIVE.value,
+)
+
+
 class OffenceClass(StrEnum):
     SUMMARY = "summary"
     EITHER_WAY = "either_way"

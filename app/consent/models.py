@@ -59,7 +59,7 @@ class ConsentStatus(StrEnum):
 
 
 # A consent in force that expires within this is flagged to staff ("expires soon").
-EXPIRY_WARNING = timedelta(days=14)
+EXPIRY_WARNING = timedelta(days=30)
 
 
 class Consent(UUIDPrimaryKey, db.Model):

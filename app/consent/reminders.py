@@ -5,12 +5,12 @@ The reminder names neither the person nor the organisation."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases.models import Case, CaseStatus
+from app.cases.models import OPEN_CASE_STATUSES, Case
 from app.consent import rules
 from app.consent.models import Consent
 from app.database import utcnow
@@ -21,8 +21,6 @@ from app.notifications.services import notify
 from app.text import long_date
 
 KIND = "consent.expiring"
-DAYS = 30
-OPEN_CASES = (CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value)
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -31,9 +29,8 @@ def send_reminders(now: datetime | None = None) -> int:
         select(Consent.id, Consent.case_id, Consent.expires_at, Case.keyworker_id)
         .join(Case, Case.id == Consent.case_id)
         .where(
-            rules.in_force_at(now),
-            Consent.expires_at <= now + timedelta(days=DAYS),
-            Case.status.in_(OPEN_CASES),
+            rules.expiring_soon_at(now),
+            Case.status.in_(OPEN_CASE_STATUSES),
             Case.keyworker_id.is_not(None),
         )
     )

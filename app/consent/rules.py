@@ -34,11 +34,17 @@ from datetime import datetime
 from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.consent.models import Consent, ConsentCategory
+from app.consent.models import EXPIRY_WARNING, Consent, ConsentCategory
 from app.database import utcnow
 from app.extensions import db
 
 _KNOWN_CATEGORIES = frozenset(c.value for c in ConsentCategory)
+
+
+def expiring_soon_at(at: datetime) -> ColumnElement[bool]:
+    """A WHERE clause: in force at ``at`` and expiring within ``EXPIRY_WARNING`` (the SQL
+    form of ``Consent.expires_soon_at``): staff are warned, and reminded, to renew it."""
+    return and_(in_force_at(at), Consent.expires_at <= at + EXPIRY_WARNING)
 
 
 def in_force_at(at: datetime) -> ColumnElement[bool]:

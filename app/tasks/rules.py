@@ -23,8 +23,8 @@ The rules:
 * A **contract is ending** when an active case's contract ends within
   ``CONTRACT_ENDING_DAYS`` (or has ended) while the exit reassessment or the outcome
   proposal is still to do.
-* A **consent is expiring** when it is in force and expires within
-  ``CONSENT_EXPIRING_DAYS``.
+* A **consent is expiring** when it is in force and expires within the consent
+  feature's ``EXPIRY_WARNING`` (``app.consent.rules.expiring_soon_at``).
 * A **victim consultation is missing** while a case that can still record one (eligible,
   allocated or active) has a victim with no consultation.
 * A case is **unallocated** while it is open and has no keyworker.
@@ -43,9 +43,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.assessments.models import AssessmentStage, NeedsAssessment
-from app.cases.models import Case, CaseStatus
+from app.cases.models import OPEN_CASE_STATUSES, Case, CaseStatus
 from app.consent import rules as consent_rules
-from app.consent.models import Consent
 from app.contracts.models import Contract
 from app.database import utcnow
 from app.dates import LONDON, today_in_london
@@ -60,10 +59,7 @@ from app.victims.models import Victim, VictimConsultation
 from app.victims.vocabulary import CONSULTABLE
 
 CONTRACT_ENDING_DAYS = 14
-CONSENT_EXPIRING_DAYS = 30
 WEEK_DAYS = 7
-OPEN_CASE = (CaseStatus.ELIGIBLE.value, CaseStatus.ALLOCATED.value, CaseStatus.ACTIVE.value)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _start_of(day: date) -> datetime:
@@ -97,7 +93,7 @@ class Moment:
 
 
 def case_open() -> ColumnElement[bool]:
-    return Case.status.in_(OPEN_CASE)
+    return Case.status.in_(OPEN_CASE_STATUSES)
 
 
 def concern_to_decide() -> ColumnElement[bool]:
@@ -202,8 +198,7 @@ def contract_ending(today: date) -> ColumnElement[bool]:
 def consent_expiring(moment: Moment) -> ColumnElement[bool]:
     """Over ``Consent`` joined to its ``Case``: in force now, and expiring soon."""
     return and_(
-        consent_rules.in_force_at(moment.now),
-        Consent.expires_at <= moment.now + timedelta(days=CONSENT_EXPIRING_DAYS),
+        consent_rules.expiring_soon_at(moment.now),
         case_open(),
     )
 

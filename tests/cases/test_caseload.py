@@ -121,12 +121,12 @@ def test_an_ended_contract_warns_to_record_the_outcome(keyworker, keyworker_clie
 
 def test_a_consent_about_to_expire_is_a_warning(keyworker, keyworker_client):
     soon = factories.case(keyworker)
-    factories.consent(soon, expires_at=utcnow() + timedelta(days=10))
+    factories.consent(soon, expires_at=utcnow() + timedelta(days=25))
     later = factories.case(keyworker)
-    factories.consent(later, expires_at=utcnow() + timedelta(days=20))
+    factories.consent(later, expires_at=utcnow() + timedelta(days=35))
     response = keyworker_client.get("/cases/")
-    assert "Consent expires within 14 days" in row_for(response, soon)
-    assert "Consent expires within 14 days" not in row_for(response, later)
+    assert "Consent expires within 30 days" in row_for(response, soon)
+    assert "Consent expires within 30 days" not in row_for(response, later)
 
 
 def test_withdrawn_and_expired_consents_do_not_count(keyworker, keyworker_client):

@@ -356,13 +356,13 @@ def test_the_summary_when_nothing_is_shared(signed_in, case):
     assert "How to withdraw your consent" in page
 
 
-def test_a_consent_expiring_within_14_days_is_flagged(signed_in, case):
+def test_a_consent_expiring_within_30_days_is_flagged(signed_in, case):
     now = utcnow()
     factories.consent(
-        case, factories.organisation(name="Soon Trust"), expires_at=now + timedelta(days=13)
+        case, factories.organisation(name="Soon Trust"), expires_at=now + timedelta(days=29)
     )
     factories.consent(
-        case, factories.organisation(name="Later Trust"), expires_at=now + timedelta(days=15)
+        case, factories.organisation(name="Later Trust"), expires_at=now + timedelta(days=31)
     )
 
     page = squash(text(signed_in.get(f"/cases/{case.id}/consents")))
