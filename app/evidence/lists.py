@@ -9,8 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.database import utcnow
 from app.evidence.models import Appointment, AttendanceRecord, ComplianceConcern
@@ -141,12 +141,25 @@ class AwaitingRow:
 
 
 def awaiting_attendance_at(moment: datetime):
-    """A WHERE clause: the appointment started by ``moment``, was not rescheduled, and has
-    no attendance recorded (the attendance reminder uses it too: app.evidence.reminders)."""
+    """A WHERE clause: the appointment started by ``moment``, was not rescheduled, has no
+    attendance recorded, and is a one-to-one or on a referral that is still open (a closed
+    referral's appointments wait for nothing). The "to record" list, the work queue and the
+    attendance reminder all use it."""
+    referral = aliased(Referral)
+    on_open_referral = (
+        select(referral.id)
+        .where(
+            referral.id == Appointment.referral_id,
+            referral.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .correlate(Appointment)
+        .exists()
+    )
     return and_(
         Appointment.starts_at <= moment,
         Appointment.rescheduled_at.is_(None),
         ~Appointment.attendance.any(),
+        or_(Appointment.referral_id.is_(None), on_open_referral),
     )
 
 
@@ -157,16 +170,7 @@ def awaiting_attendance(user, *, page: int, per_page: int) -> tuple[list[Awaitin
     Oldest first, so the longest-waiting come first."""
     from app.referrals.reference import reference
 
-    on_open_referral = exists().where(
-        Referral.id == Appointment.referral_id,
-        Referral.status.in_([s.value for s in OPEN_STATUSES]),
-    )
-    query = select(Appointment).where(
-        recorder_scope(user),
-        awaiting_attendance_at(utcnow()),
-        # A referral's appointments wait for attendance only while the referral is open.
-        or_(Appointment.referral_id.is_(None), on_open_referral),
-    )
+    query = select(Appointment).where(recorder_scope(user), awaiting_attendance_at(utcnow()))
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
     appointments = db.session.scalars(
         query.order_by(Appointment.starts_at, Appointment.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.cases.models import Case
@@ -19,7 +19,7 @@ from app.evidence.models import Appointment
 from app.extensions import db
 from app.notifications.reminders import remind_once
 from app.notifications.services import notify, notify_all, organisation_users
-from app.referrals.models import OPEN_STATUSES, Referral
+from app.referrals.models import Referral
 from app.text import long_date
 from app.workdays import add_working_days
 
@@ -49,13 +49,7 @@ def send_reminders(now: datetime | None = None) -> int:
         )
         .join(Case, Case.id == Appointment.case_id)
         .outerjoin(Referral, Referral.id == Appointment.referral_id)
-        .where(
-            awaiting_attendance_at(up_to),
-            or_(
-                Appointment.referral_id.is_(None),
-                Referral.status.in_([status.value for status in OPEN_STATUSES]),
-            ),
-        )
+        .where(awaiting_attendance_at(up_to))
     )
     return remind_once(KIND, query, Appointment.id, _remind)
 
