@@ -99,7 +99,8 @@ def _partners(data: dict):
         organisation_id = current_user.organisation_id
     if organisation_id is not None:
         organisation_id = policy.organisation_for(current_user, organisation_id).id
-    filters = to_query(data).for_basis(DateBasis.REFERRAL)
+    query = policy.visible_query(current_user, to_query(data))
+    filters = query.for_basis(DateBasis.REFERRAL)
     return filters, organisation_id, partner_figures(filters, organisation_id, protect=protect)
 
 

@@ -43,7 +43,8 @@ EACH_REPORTS_DATES = "Each report's own: the outcome decided for the evaluation,
 
 
 def _query() -> tuple[ReportQuery, dict]:
-    return parse(request.args, page=True)
+    query, errors = parse(request.args, page=True)
+    return policy.visible_query(current_user, query), errors
 
 
 def _link_args(query: ReportQuery) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -134,3 +136,32 @@ def test_bad_filters_are_422_and_csv_is_audited(client):
     assert "Sex,Female" in text
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "report.downloaded"))
     assert entry.actor_id == analyst.id and entry.details["filters"]["sex"] == "female"
+
+
+def test_a_partner_cannot_narrow_its_figures_to_reveal_small_numbers(client):
+    """Filters that narrow the cohort are ignored for a partner, and its date range is
+    widened to whole months, so two queries cannot be subtracted to expose a withheld 1-4."""
+    mine = factories.organisation(name="Hillside Housing")
+    woman = world.case(
+        "active", contract_on=date(2026, 5, 1), referred_on=date(2026, 5, 4), sex="female"
+    )
+    man = world.case(
+        "active", contract_on=date(2026, 5, 1), referred_on=date(2026, 5, 20), sex="male"
+    )
+    for case in (woman, man):
+        for _ in range(3):
+            world.referral(case, mine, sent_on=date(2026, 5, 21))
+    partner = headers(Role.PARTNER, organisation_id=mine.id)
+
+    def sent(query: str, who=partner):
+        [row] = client.get(f"/api/v1/reports/partners?{query}", headers=who).get_json()["items"]
+        return row["sent"]
+
+    everything = sent("from=2026-05-01&to=2026-05-31")
+    assert everything == 6
+    assert sent("from=2026-05-01&to=2026-05-31&sex=female") == everything
+    assert sent("from=2026-05-10&to=2026-05-31") == everything  # the month, not from the 10th
+    # A supervisor's filters still apply (whole-scheme figures carry no suppression).
+    supervisor = headers(Role.SUPERVISOR)
+    mine_only = f"organisation_id={mine.id}&from=2026-05-01&to=2026-05-31"
+    assert sent(f"{mine_only}&sex=female", supervisor) == 3
