@@ -118,11 +118,18 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def neutralise_formula(value):
+    """Text a spreadsheet would run as a formula is written as text (CSV injection);
+    anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _safe(value) -> str:
     if value is None:
         return ""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return neutralise_formula(value.isoformat() if isinstance(value, date) else str(value))
 
 
 def write_csv(header: list[str], rows: Iterable[Iterable]) -> str:

@@ -10,6 +10,7 @@ import re
 import uuid
 
 from app.audit import services as audit
+from app.csv_files import neutralise_formula
 from app.database import utcnow
 from app.extensions import db
 from app.reports.filters import ReportFilters
@@ -17,15 +18,7 @@ from app.reports.presenting import Table, cell_value, download_label
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def _safe(value):
-    """Text a spreadsheet would run as a formula is written as text (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def heading_rows(title: str, described: list[tuple[str, str]]) -> list[list[str]]:
@@ -36,20 +29,27 @@ def heading_rows(title: str, described: list[tuple[str, str]]) -> list[list[str]
 def _table_rows(table: Table) -> list[list]:
     rows = [[download_label(c) for c in table.columns]]
     for row in table.rows:
-        rows.append([_safe(cell_value(v, c.kind)) for v, c in zip(row, table.columns, strict=True)])
+        rows.append(
+            [
+                neutralise_formula(cell_value(v, c.kind))
+                for v, c in zip(row, table.columns, strict=True)
+            ]
+        )
     return rows
 
 
 def to_csv(title: str, described: list[tuple[str, str]], tables: tuple[Table, ...]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows([[_safe(v) for v in row] for row in heading_rows(title, described)])
+    writer.writerows(
+        [[neutralise_formula(v) for v in row] for row in heading_rows(title, described)]
+    )
     for table in tables:
         writer.writerow([])
-        writer.writerow([_safe(table.title)])
+        writer.writerow([neutralise_formula(table.title)])
         writer.writerows(_table_rows(table))
         if table.caption:
-            writer.writerow([_safe(table.caption)])
+            writer.writerow([neutralise_formula(table.caption)])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read UTF-8
 
 
@@ -74,9 +74,9 @@ def to_xlsx(title: str, described: list[tuple[str, str]], tables: tuple[Table, .
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
         for row in heading_rows(title, described):
-            sheet.append([_safe(v) for v in row])
+            sheet.append([neutralise_formula(v) for v in row])
         sheet.append([])
-        sheet.append([_safe(table.title)])
+        sheet.append([neutralise_formula(table.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for i, row in enumerate(_table_rows(table)):
             sheet.append(row)
@@ -84,7 +84,7 @@ def to_xlsx(title: str, described: list[tuple[str, str]], tables: tuple[Table, .
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
         if table.caption:
-            sheet.append([_safe(table.caption)])
+            sheet.append([neutralise_formula(table.caption)])
         sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)
