@@ -22,9 +22,10 @@ from app.cases.eligibility import RULES
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.contracts.models import Condition, Contract
 from app.database import UUIDPrimaryKey
-from app.dates import LONDON, age_on, contract_end
+from app.dates import LONDON, contract_end
 from app.demo_referrals import ReferralHistory
 from app.extensions import db
+from app.outcomes.codes import crime_outcome
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from app.workdays import add_working_days
@@ -278,11 +279,12 @@ class _History(ReferralHistory):
     def decide(self, case: Case, result: str, on: date, keyworker: User, victim) -> None:
         rng = self.rng
         decided = _at(on, 15)
-        code = "charge"
-        if result == "completed":
-            code = (
-                "24" if age_on(case.person.date_of_birth, case.offence_committed_on) >= 18 else "23"
-            )
+        code = crime_outcome(
+            result,
+            born=case.person.date_of_birth,
+            committed_on=case.offence_committed_on,
+            decided_on=on,
+        )
         self.add(
             OutcomeProposal(
                 case_id=case.id,

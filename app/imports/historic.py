@@ -35,15 +35,14 @@ from app.cases.models import Case, CaseStatus, Ethnicity, Person
 from app.cases.timeline import add_event
 from app.contracts.models import AgreementMethod, Contract
 from app.csv_files import RowProblems, read_rows
-from app.dates import age_on, today_in_london
+from app.dates import today_in_london
 from app.errors import Forbidden
 from app.extensions import db
 from app.imports.rows import COLUMNS, HistoricCase, check_row
+from app.outcomes.codes import crime_outcome
 from app.outcomes.models import OutcomeResult, ReoffendingCheck
 
 IMPORT_ROLES = frozenset({Role.SUPERVISOR.value, Role.ADMIN.value})
-OUTCOME_24_FROM = date(2026, 4, 1)
-ADULT_AGE = 18
 DESCRIPTION = "Imported historic record (no description imported)"
 ELIGIBLE_ANSWERS = {
     "accepts_responsibility": True,
@@ -74,11 +73,12 @@ def _require_importer(actor) -> None:
 
 
 def outcome_code(row: HistoricCase) -> str:
-    if row.result != OutcomeResult.COMPLETED.value:
-        return "charge"
-    if row.outcome_date < OUTCOME_24_FROM:
-        return "22"
-    return "24" if age_on(row.date_of_birth, row.committed_on) >= ADULT_AGE else "23"
+    return crime_outcome(
+        row.result,
+        born=row.date_of_birth,
+        committed_on=row.committed_on,
+        decided_on=row.outcome_date,
+    )
 
 
 def _at(day: date) -> datetime:

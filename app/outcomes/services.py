@@ -24,8 +24,8 @@ Rules decided here (who and on which cases: app.outcomes.policy):
   supervisor's reason when some current condition is not ``met`` on the *check date*:
   the contract's end date, or today if that is earlier (completing before the end is
   allowed when everything is already met). Both are 422 with code ``reason_required``.
-* The code: completed is ``"24"`` if the person was 18 or over on the offence date and
-  ``"23"`` if not (``ADULT_AGE`` is the Home Office's line between adults and children,
+* The code comes from ``app.outcomes.codes.crime_outcome``: a completion is ``"24"`` for
+  an adult and ``"23"`` for a child on the offence date (the Home Office's line,
   deliberately not the scheme's configurable ``MINIMUM_AGE``); breach and opt-out are
   ``"charge"``.
 * On a decision the reoffending check is created (``app.outcomes.checks``), due 365 days
@@ -50,17 +50,17 @@ from app.cases.timeline import add_event
 from app.contracts.models import Condition
 from app.contracts.progress import ConditionStatus, condition_status
 from app.database import utcnow
-from app.dates import age_on, today_in_london
+from app.dates import today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from app.extensions import db
 from app.notifications.services import notify, notify_all
 from app.outcomes.checks import ensure_check
+from app.outcomes.codes import crime_outcome
 from app.outcomes.completion import check_confirmed
 from app.outcomes.models import OutcomeProposal, OutcomeResult, ProposalDecision
 from app.outcomes.policy import check_state, decides_directly, may_decide, require_case_role
 from app.text import long_date
 
-ADULT_AGE = 18
 REASON_MAX = 2000
 CASE_STATUS_OF = {
     OutcomeResult.COMPLETED: CaseStatus.COMPLETED,
@@ -115,12 +115,13 @@ def code_text(code: str | None) -> str | None:
 
 
 def outcome_code_for(case: Case, result: str) -> str:
-    """``"24"`` or ``"23"`` for a completion (adult or child on the offence date), else
-    ``"charge"``."""
-    if result != OutcomeResult.COMPLETED.value:
-        return "charge"
-    age = age_on(case.person.date_of_birth, case.offence_committed_on)
-    return "24" if age >= ADULT_AGE else "23"
+    """The crime outcome of deciding ``result`` on ``case`` today (app.outcomes.codes)."""
+    return crime_outcome(
+        result,
+        born=case.person.date_of_birth,
+        committed_on=case.offence_committed_on,
+        decided_on=today_in_london(),
+    )
 
 
 def check_date(case: Case, today: date | None = None) -> date:

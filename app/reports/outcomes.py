@@ -17,17 +17,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import and_, case, or_, select
 
 from app.cases.models import Case, CaseStatus
 from app.contracts.models import Contract
 from app.extensions import db
+from app.outcomes.codes import OUTCOME_24_FROM
 from app.reports.filters import DateBasis, ReportFilters, start_of_day_utc
 from app.reports.sql import count_where
 
-OUTCOME_22_UNTIL = date(2026, 4, 1)  # completions decided before this day count as 22
 ENDED = (CaseStatus.COMPLETED.value, CaseStatus.BREACHED.value, CaseStatus.OPTED_OUT.value)
 DEFAULT_BASIS = DateBasis.REFERRAL
 
@@ -107,4 +106,4 @@ def outcomes(filters: ReportFilters) -> Outcomes:
 
 def _before_22_end():
     decided = Case.outcome_decided_at
-    return and_(decided.is_not(None), decided < start_of_day_utc(OUTCOME_22_UNTIL))
+    return and_(decided.is_not(None), decided < start_of_day_utc(OUTCOME_24_FROM))

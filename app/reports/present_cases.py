@@ -4,11 +4,12 @@ outcomes, client progress, compliance, and reoffending and evaluation."""
 from __future__ import annotations
 
 from app.cases.eligibility import RULES_BY_CODE
+from app.outcomes.codes import OUTCOME_24_FROM
 from app.reports.charts import Bar, bar_chart
 from app.reports.compliance import DECISION_LABELS, Compliance
 from app.reports.evaluation import MINIMUM_CHECKS, Evaluation
 from app.reports.funnel import Funnel
-from app.reports.outcomes import OUTCOME_22_UNTIL, Outcomes
+from app.reports.outcomes import Outcomes
 from app.reports.presenting import (
     NUMBER,
     PERCENT,
@@ -113,7 +114,7 @@ def present_outcomes(report: Outcomes) -> Presentation:
     rows = [
         ("Outcome 24 (deferred prosecution, adult)", report.outcome_24),
         ("Outcome 23 (deferred prosecution, child)", report.outcome_23),
-        (f"Outcome 22 (completions before {long_date(OUTCOME_22_UNTIL)})", report.outcome_22),
+        (f"Outcome 22 (completions before {long_date(OUTCOME_24_FROM)})", report.outcome_22),
         ("Charge after a breach", report.charged_after_breach),
         ("Charge after opting out", report.charged_after_opt_out),
     ]
@@ -163,7 +164,7 @@ def present_outcomes(report: Outcomes) -> Presentation:
         notes=(
             "The completion rate is completed cases over all cases with a decided outcome "
             "(completed, breached or opted out).",
-            f"Completions decided before {long_date(OUTCOME_22_UNTIL)} count as outcome 22, "
+            f"Completions decided before {long_date(OUTCOME_24_FROM)} count as outcome 22, "
             "the code then in force.",
             "The force's Outcome+ counts positive outcomes and outcome 22, 23 and 24 "
             "resolutions across all crime. The hub counts only its own part: the "

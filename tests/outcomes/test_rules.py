@@ -15,6 +15,7 @@ from app.errors import Forbidden, InvalidInput, InvalidState, NotFound, StaleVer
 from app.extensions import db
 from app.notifications.models import Notification
 from app.outcomes import services
+from app.outcomes.codes import crime_outcome
 from app.outcomes.models import ReoffendingCheck
 from app.victims.due import is_key_decision
 from tests import factories
@@ -253,3 +254,19 @@ def test_a_stale_version_is_refused(app):
         services.submit_outcome(
             world.supervisor, world.case.id, "breached", "R", version=world.case.version - 1
         )
+
+
+@pytest.mark.parametrize(
+    ("result", "born", "decided_on", "code"),
+    [
+        ("completed", date(1999, 5, 1), date(2026, 4, 1), "24"),
+        ("completed", date(2007, 5, 2), date(2026, 4, 1), "23"),  # 17 on the offence date
+        ("completed", date(2007, 5, 1), date(2026, 4, 1), "24"),  # 18 that very day
+        ("completed", date(1999, 5, 1), date(2026, 3, 31), "22"),  # before outcome 24 began
+        ("breached", date(1999, 5, 1), date(2026, 6, 1), "charge"),
+        ("opted_out", date(1999, 5, 1), date(2025, 6, 1), "charge"),
+    ],
+)
+def test_one_crime_outcome_rule_by_result_age_and_decision_date(result, born, decided_on, code):
+    offence = date(2025, 5, 1)
+    assert crime_outcome(result, born=born, committed_on=offence, decided_on=decided_on) == code
