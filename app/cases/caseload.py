@@ -20,9 +20,9 @@ from app.assessments.models import AssessmentStage, NeedsAssessment
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import OPEN_CASE_STATUSES, Case, CaseStatus, Person
+from app.cases.models import CLOSED_STATUSES, OPEN_CASE_STATUSES, Case, CaseStatus, Person
 from app.cases.policy import case_scope
-from app.cases.services import CLOSED_STATUSES, active_keyworkers
+from app.cases.services import active_keyworkers
 from app.consent.models import EXPIRY_WARNING, ConsentStatus
 from app.contracts.models import Contract
 from app.database import utcnow

@@ -49,6 +49,14 @@ OPEN_CASE_STATUSES = (
     CaseStatus.ALLOCATED.value,
     CaseStatus.ACTIVE.value,
 )
+# Ended by an outcome decision: the cases the outcome figures and reoffending checks count.
+DECIDED_STATUSES = (
+    CaseStatus.COMPLETED.value,
+    CaseStatus.BREACHED.value,
+    CaseStatus.OPTED_OUT.value,
+)
+# No longer worked: decided, or withdrawn.
+CLOSED_STATUSES = frozenset({*DECIDED_STATUSES, CaseStatus.WITHDRAWN.value})
 
 
 class OffenceClass(StrEnum):

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.eligibility import DEFAULT_MINIMUM_AGE, assess
 from app.cases.intake import Intake, check_intake
-from app.cases.models import Case, CaseAllocation, CaseStatus, Person
+from app.cases.models import CLOSED_STATUSES, Case, CaseAllocation, CaseStatus, Person
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.dates import today_in_london
@@ -22,9 +22,6 @@ from app.extensions import db
 from app.victims.services import add_victims
 
 REASON_MAX = 1000
-CLOSED_STATUSES = frozenset(
-    {CaseStatus.COMPLETED, CaseStatus.BREACHED, CaseStatus.OPTED_OUT, CaseStatus.WITHDRAWN}
-)
 
 
 def view_case(user, case_id: uuid.UUID, *, purpose: str) -> Case:

@@ -42,7 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import events
 from app.audit import services as audit
-from app.cases.models import Case, CaseStatus
+from app.cases.models import CLOSED_STATUSES, Case, CaseStatus
 from app.cases.policy import get_case_for
 from app.cases.timeline import add_event
 from app.consent.models import (
@@ -69,15 +69,7 @@ REASON_MAX = 1000
 REPLACED_REASON = "Replaced by a new consent"
 
 # Cases that can take no new consent: they have gone no further or have ended.
-CLOSED_STATUSES = frozenset(
-    {
-        CaseStatus.INELIGIBLE,
-        CaseStatus.COMPLETED,
-        CaseStatus.BREACHED,
-        CaseStatus.OPTED_OUT,
-        CaseStatus.WITHDRAWN,
-    }
-)
+NO_NEW_CONSENT = frozenset({*CLOSED_STATUSES, CaseStatus.INELIGIBLE.value})
 
 # What each category holds, for staff (form hints). Health and substance use are special
 # category data, and finances are sensitive: the hints say so.
@@ -124,7 +116,7 @@ class ConsentExpired(Conflict):
 
 
 def can_record_consent(case: Case) -> bool:
-    return CaseStatus(case.status) not in CLOSED_STATUSES
+    return case.status not in NO_NEW_CONSENT
 
 
 def closed_message(case: Case) -> str:

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 
 from app.audit import services as audit
 from app.auth.roles import Role
-from app.cases.models import Case, CaseStatus, OffenceClass
+from app.cases.models import DECIDED_STATUSES, Case, CaseStatus, OffenceClass
 from app.cases.timeline import add_event
 from app.contracts.models import Contract
 from app.database import utcnow
@@ -44,7 +44,6 @@ REOFFENDING_CHECK_DAYS = 365
 OFFENCE_MAX = 1000
 HARM_DAYS_MAX = 100_000  # the index's highest weights are some thousands of days
 CHECK_ROLES = frozenset({Role.ADMIN.value, Role.SUPERVISOR.value})
-ENDED = (CaseStatus.COMPLETED.value, CaseStatus.OPTED_OUT.value, CaseStatus.BREACHED.value)
 OFFENCE_CLASSES = frozenset(c.value for c in OffenceClass)
 
 
@@ -105,7 +104,7 @@ def backfill_checks(batch: int = 1000) -> int:
             .outerjoin(Contract, Contract.case_id == Case.id)
             .outerjoin(ReoffendingCheck, ReoffendingCheck.case_id == Case.id)
             .where(
-                Case.status.in_(ENDED),
+                Case.status.in_(DECIDED_STATUSES),
                 Case.outcome_decided_at.is_not(None),
                 ReoffendingCheck.id.is_(None),
             )

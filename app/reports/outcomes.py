@@ -20,14 +20,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, or_, select
 
-from app.cases.models import Case, CaseStatus
+from app.cases.models import DECIDED_STATUSES, Case, CaseStatus
 from app.contracts.models import Contract
 from app.extensions import db
 from app.outcomes.codes import OUTCOME_24_FROM
 from app.reports.filters import DateBasis, ReportFilters, start_of_day_utc
 from app.reports.sql import count_where
 
-ENDED = (CaseStatus.COMPLETED.value, CaseStatus.BREACHED.value, CaseStatus.OPTED_OUT.value)
 DEFAULT_BASIS = DateBasis.REFERRAL
 
 
@@ -81,8 +80,8 @@ def outcomes(filters: ReportFilters) -> Outcomes:
             count_where(Case.status == CaseStatus.BREACHED.value).label("breached"),
             count_where(Case.status == CaseStatus.OPTED_OUT.value).label("opted_out"),
             count_where(completed).label("completed"),
-            count_where(Case.status.in_(ENDED)).label("ended"),
-            count_where(and_(Case.status.in_(ENDED), Contract.id.is_not(None))).label(
+            count_where(Case.status.in_(DECIDED_STATUSES)).label("ended"),
+            count_where(and_(Case.status.in_(DECIDED_STATUSES), Contract.id.is_not(None))).label(
                 "contracts_ended"
             ),
         )

@@ -16,11 +16,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.assessments.models import AssessmentStage, NeedDomain, NeedsAssessment, NeedScore
-from app.cases.models import Case
+from app.cases.models import DECIDED_STATUSES, Case
 from app.contracts.models import Contract
 from app.extensions import db
 from app.reports.filters import DateBasis, ReportFilters
-from app.reports.outcomes import ENDED
 from app.reports.sql import count_where
 
 DEFAULT_BASIS = DateBasis.REFERRAL
@@ -116,7 +115,7 @@ def progress(filters: ReportFilters) -> Progress:
                 NeedsAssessment.stage == AssessmentStage.EXIT.value,
             ),
         )
-        .where(Case.id.in_(cohort), Case.status.in_(ENDED))
+        .where(Case.id.in_(cohort), Case.status.in_(DECIDED_STATUSES))
     ).one()
     return Progress(
         domains=tuple(domains),

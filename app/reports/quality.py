@@ -17,13 +17,12 @@ from sqlalchemy import and_, func, select
 
 from app.assessments.models import AssessmentStage, NeedsAssessment
 from app.auth.models import User
-from app.cases.models import Case, CaseStatus, Ethnicity, Person, Sex
+from app.cases.models import DECIDED_STATUSES, Case, CaseStatus, Ethnicity, Person, Sex
 from app.contracts.models import Contract
 from app.dates import today_in_london
 from app.extensions import db
 from app.outcomes.checks import CheckStatus, status_clause
 from app.outcomes.models import ReoffendingCheck
-from app.reports.outcomes import ENDED
 from app.reports.sql import count_where
 
 ISSUES = (
@@ -62,7 +61,7 @@ def _stage(stage: AssessmentStage):
 def quality() -> Quality:
     today = today_in_london()
     exit_done, start_done = _stage(AssessmentStage.EXIT), _stage(AssessmentStage.INITIAL)
-    ended = Case.status.in_(ENDED)
+    ended = Case.status.in_(DECIDED_STATUSES)
     check = ReoffendingCheck
     rows = db.session.execute(
         select(

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case
+from app.cases.models import DECIDED_STATUSES, Case
 from app.extensions import db
 from app.outcomes.models import Survey
 from app.reports.filters import DateBasis, ReportFilters
-from app.reports.outcomes import ENDED
 from app.reports.sql import count_where
 
 DEFAULT_BASIS = DateBasis.REFERRAL
@@ -93,6 +92,6 @@ def survey_summary(respondent: str, questions: dict[str, str], cohort) -> Survey
 def voice(filters: ReportFilters) -> Voice:
     cohort = filters.cohort()
     ended = db.session.scalar(
-        select(func.count(Case.id)).where(Case.id.in_(cohort), Case.status.in_(ENDED))
+        select(func.count(Case.id)).where(Case.id.in_(cohort), Case.status.in_(DECIDED_STATUSES))
     )
     return Voice(ended=int(ended or 0), survey=survey_summary("person", PERSON_QUESTIONS, cohort))

@@ -27,14 +27,13 @@ from flask import current_app
 from sqlalchemy import Date, and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.cases.models import Case, CaseStatus
-from app.cases.services import CLOSED_STATUSES
+from app.cases.models import CLOSED_STATUSES, Case, CaseStatus
 from app.contracts.models import Contract
 from app.dates import add_months
 from app.retention.models import Decision, RetentionDecision, Rule, Scope
 from app.victims.models import Victim, VictimUpdate
 
-ENDED = [status.value for status in CLOSED_STATUSES]
+ENDED = sorted(CLOSED_STATUSES)
 ENDED_OR_INELIGIBLE = [*ENDED, CaseStatus.INELIGIBLE.value]
 
 
