@@ -11,8 +11,9 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.outcomes.models import Survey
 from app.subject_access.records import Section, record, section
-from app.victims.models import ContactMethod, Victim, VictimConsultation, VictimUpdate
+from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from app.victims.redacted import build_view
+from app.victims.vocabulary import contact_label
 
 WITHHELD = [
     "About the person responsible: only what victims are told (the victim-update view).",
@@ -21,10 +22,7 @@ WITHHELD = [
 
 
 def _method(value: str | None) -> str | None:
-    try:
-        return ContactMethod(value).label if value else None
-    except ValueError:
-        return value
+    return contact_label(value) if value else None
 
 
 def victim_sections(victim: Victim) -> list[Section]:

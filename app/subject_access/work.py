@@ -23,6 +23,7 @@ from app.evidence.models import (
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS, STATUS_LABELS
 from app.extensions import db
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
+from app.outcomes.services import RESULT_LABELS
 from app.referrals.labels import decline_reason_label, outcome_label, status_label
 from app.referrals.models import ReferralTransition, ReferralUpdate
 from app.subject_access.records import Section, record, section
@@ -295,7 +296,7 @@ def outcome(case_id: uuid.UUID) -> list[Section]:
             "Outcome",
             (
                 record(
-                    ("result", "Proposed outcome", p.result.replace("_", " ").capitalize()),
+                    ("result", "Proposed outcome", RESULT_LABELS.get(p.result, p.result)),
                     ("reason", "Reason", p.reason),
                     ("proposed_at", "Proposed", p.proposed_at),
                     ("decision", "Decision", (p.decision or "").replace("_", " ") or None),
