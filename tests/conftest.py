@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +39,7 @@ from app.extensions import db
 from app.jobs.runner import runner_of
 from app.rate_limits import limiter_of
 from tests import factories
+from tests.smtp import free_port
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -335,7 +335,7 @@ def smtp_server():
     """A real SMTP server on a free port: (inbox, port)."""
     from aiosmtpd.controller import Controller
 
-    from tests.smtp import Inbox, free_port
+    from tests.smtp import Inbox
 
     inbox = Inbox()
     port = free_port()
@@ -348,16 +348,10 @@ def smtp_server():
 # Browser tests -------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 on a free port, sharing the test's database."""
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
