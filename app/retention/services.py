@@ -190,14 +190,14 @@ def _erased_already(case_id: uuid.UUID, scope: Scope) -> bool:
 
 
 def _check_due(case: Case, scope: Scope, today: date) -> Rule:
+    """The rule that makes ``case`` due in ``scope`` today; InvalidState if it is not due."""
     schedule = Schedule.from_config()
-    if not db.session.scalar(
-        select(exists().where(Case.id == case.id, due_clause(scope, schedule, today)))
-    ):
+    rule = db.session.scalar(
+        select(rule_of(scope)).where(Case.id == case.id, due_clause(scope, schedule, today))
+    )
+    if rule is None:
         raise InvalidState("This case is not due for review under the retention schedule")
-    if scope == Scope.VICTIM_CONTACT:
-        return Rule.VICTIM_CONTACT
-    return Rule.INELIGIBLE if case.status == CaseStatus.INELIGIBLE.value else Rule.ENDED
+    return Rule(rule)
 
 
 def _person_needed_elsewhere(case: Case) -> bool:
