@@ -165,6 +165,12 @@ def check_config(config: dict) -> None:
         raise ConfigurationError("NOTIFY_TRANSPORT must be smtp in production")
     if config["BASE_URL"] == DEVELOPMENT_BASE_URL:
         raise ConfigurationError("BASE_URL must be set to the hub's address in production")
+    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        # Each worker process would keep its own counts, multiplying every limit.
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI must name a shared store in production, "
+            "e.g. redis://127.0.0.1:6379/1"
+        )
 
 
 def parse_audit_keys(raw: str) -> dict[str, str]:

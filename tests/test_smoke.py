@@ -48,6 +48,7 @@ def test_production_always_uses_secure_cookies(tmp_path, monkeypatch):
             "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "NOTIFY_TRANSPORT": "smtp",
             "BASE_URL": "https://hub.example.police.uk",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
         },
     )
     assert config["SESSION_COOKIE_SECURE"] is True

@@ -165,6 +165,7 @@ def clean_env(monkeypatch):
     monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv("NOTIFY_TRANSPORT", "smtp")
     monkeypatch.setenv("BASE_URL", "https://hub.example.police.uk")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/1")
     return monkeypatch
 
 

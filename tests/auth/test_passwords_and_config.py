@@ -92,6 +92,7 @@ def clean_env(monkeypatch):
     monkeypatch.setenv("AUDIT_KEYS", GOOD_AUDIT_KEYS)  # tested in tests/audit/test_audit_keys.py
     monkeypatch.setenv("NOTIFY_TRANSPORT", "smtp")
     monkeypatch.setenv("BASE_URL", "https://hub.example.police.uk")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/1")
     return monkeypatch
 
 
@@ -100,11 +101,10 @@ def clean_env(monkeypatch):
     [
         ("NOTIFY_TRANSPORT", "console", "NOTIFY_TRANSPORT must be smtp"),
         ("BASE_URL", "http://127.0.0.1:5000", "BASE_URL must be set"),
+        ("RATELIMIT_STORAGE_URI", "memory://", "RATELIMIT_STORAGE_URI must name a shared"),
     ],
 )
-def test_production_refuses_the_development_mail_settings(
-    clean_env, tmp_path, setting, value, message
-):
+def test_production_refuses_the_development_settings(clean_env, tmp_path, setting, value, message):
     """The console transport would print every email, set-up links included, to the log;
     the development address would send people links to localhost."""
     clean_env.setenv("DATABASE_URL", POSTGRES_URL)
