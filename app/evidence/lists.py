@@ -215,7 +215,3 @@ def case_concerns(case_id: uuid.UUID) -> list[ComplianceConcern]:
             .order_by(ComplianceConcern.raised_at.desc(), ComplianceConcern.id)
         )
     )
-
-
-def open_concern_count(case_id: uuid.UUID) -> int:
-    return sum(1 for concern in case_concerns(case_id) if not concern.decisions)

@@ -50,10 +50,6 @@ def _user(item: dict) -> dict:
     return {"user_id": item["user_id"]}
 
 
-def _referral(item: dict) -> dict:
-    return {"referral_id": item["referral_id"]}
-
-
 def _not_own_proposals(user) -> ColumnElement:
     return and_(case_scope(user), OutcomeProposal.proposed_by_id != user.id)
 

@@ -239,12 +239,6 @@ def counts(user, moment: Moment | None = None) -> dict[str, int]:
     return {kind.key: int(value or 0) for kind, value in zip(kinds, row, strict=True)}
 
 
-def to_do(user, moment: Moment | None = None) -> int:
-    """The number of things waiting for ``user`` (informational kinds left out)."""
-    found = counts(user, moment)
-    return sum(found[kind.key] for kind in kinds_for(user) if kind.counted)
-
-
 # What the caseload and the supervisor's table need ----------------------------------------
 
 # The keyworker's kinds that are about one case, in the caseload's order of importance.
@@ -258,13 +252,6 @@ CASE_KINDS: tuple[tuple[str, object], ...] = (
     ("partner_update_unread", queries.partner_news),
     ("victim_consultation_missing", queries.consultations_missing),
     ("consent_expiring", queries.consents_expiring),
-)
-# A supervisor's table: each keyworker's items that are late.
-OVERDUE_KINDS = (
-    "acknowledgement_overdue",
-    "attendance_to_record",
-    "contract_ended",
-    "concern_to_decide",
 )
 
 
