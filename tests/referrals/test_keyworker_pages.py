@@ -18,7 +18,7 @@ from app.referrals import lifecycle, services
 from app.referrals.models import Referral
 from tests import factories
 from tests.dom import parse
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import assert_redirects, csrf_token, post_form, sign_in
 from tests.referrals import support
 
 
@@ -325,7 +325,7 @@ def test_a_closed_case_offers_no_referral(keyworker_client, world, status):
     form = keyworker_client.get(f"/cases/{world.case.id}/referrals/new/{world.org.id}")
 
     assert "Make a referral" not in listing
-    assert form.status_code == 302
+    assert_redirects(form, f"/cases/{world.case.id}/referrals/new")
     shown = text(keyworker_client.get(form.headers["Location"]))
     assert "A referral cannot be made because the case is" in shown
     assert services.case_refusal(world.case) is not None

@@ -20,7 +20,7 @@ from app.referrals.errors import ReferralClosed
 from app.referrals.models import Referral, ReferralStatus, ReferralUpdate
 from app.referrals.reference import reference
 from tests.dom import parse
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import assert_redirects, csrf_token, sign_in
 from tests.referrals import support
 
 
@@ -60,7 +60,7 @@ def test_the_partner_home_is_the_inbox_with_counts_per_tab(partner_client, world
         support.set_status(support.send(other_org.case, other_org.org, other_org.keyworker), status)
 
     home = partner_client.get("/")
-    assert home.status_code == 302 and home.headers["Location"].endswith("/tasks/")
+    assert_redirects(home, "/tasks/")
     page = text(partner_client.get("/referrals/inbox"))
     assert {
         tab: count_of(page, tab) for tab in ("new", "accepted", "in_progress", "closed", "on_hold")
