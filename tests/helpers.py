@@ -23,15 +23,24 @@ def post_form(client, path: str, data: dict, **kwargs):
     return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
 
 
+def _target(url: str) -> tuple[str, list]:
+    parts = urlsplit(url)
+    return parts.path, sorted(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def redirects_to(response, expected: str, status: int = 302) -> bool:
+    """True if ``response`` redirects to ``expected``: the same path and query (in any order
+    and encoding), whatever scheme and host the Location names."""
+    location = response.headers.get("Location")
+    return response.status_code == status and _target(location or "") == _target(expected)
+
+
 def assert_redirects(response, expected: str, status: int = 302) -> None:
-    """Assert ``response`` redirects to ``expected``: its path and query (in any order and
-    encoding), whatever scheme and host the Location names."""
+    """Assert ``response`` redirects to ``expected`` (path and query, as ``redirects_to``)."""
     assert response.status_code == status, (response.status_code, response.text[:2000])
-    seen, wanted = urlsplit(response.headers["Location"]), urlsplit(expected)
-    assert (seen.path, sorted(parse_qsl(seen.query, keep_blank_values=True))) == (
-        wanted.path,
-        sorted(parse_qsl(wanted.query, keep_blank_values=True)),
-    ), f"redirected to {response.headers['Location']}, expected {expected}"
+    assert redirects_to(response, expected, status), (
+        f"redirected to {response.headers.get('Location')}, expected {expected}"
+    )
 
 
 def sign_in(client, user, password: str = PASSWORD):
