@@ -43,6 +43,16 @@ def assert_redirects(response, expected: str, status: int = 302) -> None:
     )
 
 
+def assert_landed_on(response, expected: str) -> None:
+    """Assert a request made with ``follow_redirects=True`` was redirected and ended, with a
+    200, on ``expected`` (path and query)."""
+    assert response.history, f"not redirected: {response.status_code}"
+    assert response.status_code == 200, (response.status_code, response.text[:2000])
+    final = response.request
+    landed = f"{final.path}?{final.query_string.decode()}"
+    assert _target(landed) == _target(expected), f"landed on {landed}, expected {expected}"
+
+
 def sign_in(client, user, password: str = PASSWORD):
     response = post_form(client, "/sign-in", {"email": user.email, "password": password})
     assert_redirects(response, "/sign-in/code")

@@ -32,7 +32,7 @@ from tests.auth.support import (
     wrong_code,
 )
 from tests.dom import parse
-from tests.helpers import assert_redirects
+from tests.helpers import assert_landed_on, assert_redirects
 
 
 def test_password_then_code_signs_in_and_lands_on_home_page(client):
@@ -51,7 +51,7 @@ def test_password_then_code_signs_in_and_lands_on_home_page(client):
     assert response.status_code == 302
     assert location(response) == "/"
     home = client.get("/", follow_redirects=True)
-    assert home.status_code == 200
+    assert_landed_on(home, "/tasks/")
     assert "Your tasks" in text(home)
     assert f"Signed in as {user.name}" in text(home)
     assert len(audit_entries("user.signed_in", user.id)) == 1

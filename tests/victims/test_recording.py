@@ -21,7 +21,7 @@ from app.victims import liaison
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from tests import factories
 from tests.dom import parse
-from tests.helpers import assert_redirects, csrf_token, post_form
+from tests.helpers import assert_landed_on, assert_redirects, csrf_token, post_form
 from tests.victims import support
 
 
@@ -463,6 +463,7 @@ def test_the_ending_survey_at_the_close(app, liaison_officer):
         {"victim_id": str(planted.victim.id), "satisfaction": "1", "kept_informed": "1"},
         follow_redirects=True,
     )
+    assert_landed_on(response, f"/victims/cases/{planted.case.id}")
     assert "already been recorded" in support.page_text(response)
     db.session.expire_all()
     assert len(db.session.scalars(select(Survey)).all()) == 1
@@ -518,6 +519,7 @@ def test_no_survey_before_the_close(app, liaison_officer, case_with_victim):
         {"victim_id": str(victim.id), "satisfaction": "3", "kept_informed": "3"},
         follow_redirects=True,
     )
+    assert_landed_on(response, f"/victims/cases/{case.id}")
     assert "taken when the case has closed" in support.page_text(response)
     db.session.expire_all()
     assert db.session.scalar(select(Survey)) is None
