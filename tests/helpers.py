@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 from tests.factories import PASSWORD, next_code
 
@@ -22,11 +23,41 @@ def post_form(client, path: str, data: dict, **kwargs):
     return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
 
 
+def _target(url: str) -> tuple[str, list]:
+    parts = urlsplit(url)
+    return parts.path, sorted(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def redirects_to(response, expected: str, status: int = 302) -> bool:
+    """True if ``response`` redirects to ``expected``: the same path and query (in any order
+    and encoding), whatever scheme and host the Location names."""
+    location = response.headers.get("Location")
+    return response.status_code == status and _target(location or "") == _target(expected)
+
+
+def assert_redirects(response, expected: str, status: int = 302) -> None:
+    """Assert ``response`` redirects to ``expected`` (path and query, as ``redirects_to``)."""
+    assert response.status_code == status, (response.status_code, response.text[:2000])
+    assert redirects_to(response, expected, status), (
+        f"redirected to {response.headers.get('Location')}, expected {expected}"
+    )
+
+
+def assert_landed_on(response, expected: str) -> None:
+    """Assert a request made with ``follow_redirects=True`` was redirected and ended, with a
+    200, on ``expected`` (path and query)."""
+    assert response.history, f"not redirected: {response.status_code}"
+    assert response.status_code == 200, (response.status_code, response.text[:2000])
+    final = response.request
+    landed = f"{final.path}?{final.query_string.decode()}"
+    assert _target(landed) == _target(expected), f"landed on {landed}, expected {expected}"
+
+
 def sign_in(client, user, password: str = PASSWORD):
     response = post_form(client, "/sign-in", {"email": user.email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert_redirects(response, "/sign-in/code")
     response = post_form(client, "/sign-in/code", {"code": next_code(user)})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert_redirects(response, "/")
     return response
 
 

@@ -4,14 +4,14 @@ from cryptography.fernet import Fernet
 
 from tests import factories
 from tests.factories import PASSWORD, next_code
-from tests.helpers import post_form, sign_in
+from tests.helpers import assert_landed_on, post_form, sign_in
 
 
 def test_keyworker_signs_in_and_lands_on_their_tasks(client):
     user = factories.user("keyworker")
     sign_in(client, user)
     response = client.get("/", follow_redirects=True)
-    assert response.status_code == 200
+    assert_landed_on(response, "/tasks/")
     assert "Your tasks" in response.get_data(as_text=True)
 
 

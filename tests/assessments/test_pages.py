@@ -11,7 +11,7 @@ from app.assessments.models import NeedDomain, NeedLevel, NeedsAssessment
 from app.cases.models import CaseStatus
 from app.extensions import db
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import assert_redirects, post_form
 
 
 def text(response) -> str:
@@ -55,7 +55,7 @@ def test_an_ineligible_case_can_go_no_further(keyworker_client, keyworker):
     assert "can go no further" in page
     assert "Record the initial assessment" not in page
     response = keyworker_client.get(f"/cases/{case.id}/assessments/initial/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/assessments")
 
 
 def test_recording_the_initial_assessment(keyworker_client, eligible_case):
@@ -73,7 +73,7 @@ def test_recording_the_initial_assessment(keyworker_client, eligible_case):
         path,
         assessment_form(accommodation_level="3", accommodation_notes="Sofa surfing since May"),
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{eligible_case.id}/assessments")
     shown = text(keyworker_client.get(response.headers["Location"]))
     assert "Initial needs assessment recorded" in shown
     assert "Sofa surfing since May" in shown
@@ -110,7 +110,9 @@ def test_the_exit_assessment_shows_the_distance_travelled(keyworker_client, elig
     assert "At the initial assessment: Low" in form
 
     data = assessment_form(level="1", accommodation_level="1", alcohol_level="2")
-    assert post_form(keyworker_client, path, data).status_code == 302
+    assert_redirects(
+        post_form(keyworker_client, path, data), f"/cases/{eligible_case.id}/assessments"
+    )
     response = keyworker_client.get(f"/cases/{eligible_case.id}/assessments")
     body = response.get_data(as_text=True)
     assert re.search(r'data-testid="change-accommodation">\s*Reduced by 2', body)
@@ -124,7 +126,7 @@ def test_the_exit_assessment_shows_the_distance_travelled(keyworker_client, elig
 
 def test_the_exit_assessment_waits_for_the_initial_one(keyworker_client, eligible_case):
     response = keyworker_client.get(f"/cases/{eligible_case.id}/assessments/exit/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{eligible_case.id}/assessments")
     page = text(keyworker_client.get(response.headers["Location"]))
     assert "Record the initial assessment before the exit assessment" in page
 
@@ -132,7 +134,7 @@ def test_the_exit_assessment_waits_for_the_initial_one(keyworker_client, eligibl
 def test_a_recorded_stage_cannot_be_recorded_again(keyworker_client, eligible_case):
     factories.assessment(eligible_case, "initial")
     response = keyworker_client.get(f"/cases/{eligible_case.id}/assessments/initial/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{eligible_case.id}/assessments")
     page = text(keyworker_client.get(response.headers["Location"]))
     assert "The initial assessment has already been recorded" in page
 

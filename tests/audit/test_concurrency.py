@@ -15,7 +15,7 @@ from app.audit import services as audit
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
 from tests import factories
-from tests.helpers import CSRF_PATTERN, api_headers
+from tests.helpers import CSRF_PATTERN, api_headers, assert_redirects
 
 THREADS = 16
 REQUESTS_EACH = 10
@@ -32,10 +32,10 @@ def _signed_in_cookies(live_server: str, user) -> dict:
     http = requests.Session()
     url = f"{live_server}/sign-in"
     form = {"email": user.email, "password": factories.PASSWORD, "csrf_token": _csrf(http, url)}
-    assert http.post(url, data=form, allow_redirects=False).status_code == 302
+    assert_redirects(http.post(url, data=form, allow_redirects=False), "/sign-in/code")
     url = f"{live_server}/sign-in/code"
     form = {"code": factories.next_code(user), "csrf_token": _csrf(http, url)}
-    assert http.post(url, data=form, allow_redirects=False).status_code == 302
+    assert_redirects(http.post(url, data=form, allow_redirects=False), "/")
     return http.cookies.get_dict()
 
 

@@ -32,7 +32,7 @@ from tests.auth.support import (
     text,
     wrong_code,
 )
-from tests.helpers import sign_in
+from tests.helpers import assert_redirects, sign_in
 
 WRONG_PASSWORD = "not the right password"  # noqa: S105
 WAIT = re.compile(r"Too many attempts\. Try again in (\d+) minutes?")
@@ -120,7 +120,7 @@ def test_after_five_failures_each_attempt_waits_twice_as_long_up_to_15_minutes(c
 
     # The wait ends by itself.
     clock.advance(minutes=15, seconds=1)
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
 
 
 def test_known_and_unknown_emails_get_the_same_answers(client, clock):
@@ -167,7 +167,7 @@ def test_the_throttle_keeps_no_email_or_address(client):
 
 def test_wrong_codes_count_towards_the_throttle(client, clock):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     code = wrong_code(user)
     for _ in range(5):
         response = code_step(client, code)
@@ -188,7 +188,7 @@ def test_wrong_codes_count_towards_the_throttle(client, clock):
 def test_wrong_passwords_and_wrong_codes_add_up(client, clock):
     user = factories.user("keyworker")
     fail_passwords(client, user.email, 3, address="127.0.0.1")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     code = wrong_code(user)
     for _ in range(2):
         assert code_step(client, code).status_code == 400

@@ -21,7 +21,7 @@ from tests.auth.support import (
     password_step,
     reload,
 )
-from tests.helpers import sign_in
+from tests.helpers import assert_redirects, sign_in
 
 SECRET_PATTERN = re.compile(r'data-testid="totp-secret">([A-Z2-7]+)<')
 
@@ -48,10 +48,10 @@ def cookie_contents(client) -> str:
 
 
 def enrol(client, user) -> str:
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/set-up-code")
     secret = SECRET_PATTERN.search(client.get("/sign-in/set-up-code").get_data(as_text=True))[1]
     response = code_step(client, mfa.code_for(secret), path="/sign-in/set-up-code")
-    assert response.status_code == 302
+    assert_redirects(response, "/")
     return secret
 
 
@@ -67,7 +67,7 @@ def test_an_enrolled_secret_is_stored_encrypted(app, client):
 
 def test_between_password_and_code_the_cookie_shows_no_user_id_or_secret(client):
     user = factories.user("keyworker", enrolled=False)
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/set-up-code")
     page = client.get("/sign-in/set-up-code").get_data(as_text=True)
     secret = SECRET_PATTERN.search(page)[1]
 
@@ -78,14 +78,14 @@ def test_between_password_and_code_the_cookie_shows_no_user_id_or_secret(client)
     assert user.email not in carried
 
     enrolled = factories.user("keyworker")
-    assert password_step(client, enrolled.email).status_code == 302
+    assert_redirects(password_step(client, enrolled.email), "/sign-in/code")
     carried = cookie_contents(client)
     assert str(enrolled.id) not in carried and enrolled.id.hex not in carried
 
 
 def test_a_pending_sign_in_cannot_be_used_twice(app, client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     with client.session_transaction() as browser_session:
         pending = dict(browser_session["pending"])
     sign_in_response = code_step(client, factories.next_code(user))

@@ -22,7 +22,7 @@ from tests.auth.support import (
     text,
 )
 from tests.factories import PASSWORD, next_code
-from tests.helpers import api_headers, sign_in
+from tests.helpers import api_headers, assert_redirects, sign_in
 
 
 def open_session(user):
@@ -53,7 +53,7 @@ def test_idle_for_31_minutes_ends_the_session(client):
     # Signing in again from that page returns the person to where they were.
     sign_in_page = location(response)
     response = post_form(client, sign_in_page, {"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    assert_redirects(response, "/sign-in/code")
     response = post_form(client, "/sign-in/code", {"code": next_code(user)})
     assert location(response) == "/cases/"
 
@@ -103,7 +103,7 @@ def test_sign_out_ends_the_session_on_the_server(client):
 
     # Replaying the cookie from before sign-out does not authenticate.
     client.set_cookie("session", stolen)
-    sent_to_sign_in(client.get("/cases/"))
+    assert sent_to_sign_in(client.get("/cases/")) == {"expired": "1", "next": "/cases/"}
 
 
 def test_sign_out_needs_post_with_a_csrf_token(client):
@@ -117,7 +117,7 @@ def test_sign_out_needs_post_with_a_csrf_token(client):
     assert open_session(user).ended_at is None
 
     response = client.post("/sign-out", data={"csrf_token": signed_in_csrf_token(client)})
-    assert response.status_code == 302
+    assert_redirects(response, "/signed-out")
     assert not is_signed_in(client)
 
 
@@ -130,10 +130,10 @@ def test_deactivating_a_user_ends_their_sessions_and_api_tokens(client, app, adm
     assert is_signed_in(client)
 
     response = post_form(admin_client, f"/users/{user.id}/deactivate", {"reason": "Left the force"})
-    assert response.status_code == 302
+    assert_redirects(response, f"/users/{user.id}")
     assert "User deactivated" in text(admin_client.get(location(response)))
 
-    sent_to_sign_in(client.get("/cases/"))
+    assert sent_to_sign_in(client.get("/cases/")) == {"expired": "1", "next": "/cases/"}
     assert all(s.ended_at is not None for s in sessions_of(user))
     assert {s.end_reason for s in sessions_of(user)} == {"user_deactivated"}
 

@@ -32,7 +32,7 @@ from tests.auth.support import (
     sign_out,
     text,
 )
-from tests.helpers import api_headers, sign_in
+from tests.helpers import api_headers, assert_redirects, sign_in
 
 CHOSEN = "copper kettle lantern"  # noqa: S105
 LINK = re.compile(r"https?://\S+?(/set-up\?token=[A-Za-z0-9_-]+)")
@@ -157,7 +157,7 @@ def test_before_set_up_no_password_signs_in(client):
 def test_a_link_works_once(client):
     create_through_api(client)
     path = set_up_path(deliver()[0])
-    assert choose(client, path).status_code == 302
+    assert_redirects(choose(client, path), "/sign-in/set-up-code")
 
     elsewhere = client.application.test_client()  # the link opened again, in another browser
     token = csrf_token(elsewhere, "/sign-in")
@@ -233,7 +233,7 @@ def test_admin_creates_a_user_without_a_password(client, admin_client):
         "/users/new",
         {"name": "Priya Sharma", "email": "priya@hub.example", "role": "supervisor"},
     )
-    assert response.status_code == 302, text(response)
+    assert_redirects(response, f"/users/{user_by_email('priya@hub.example').id}")
     page = text(admin_client.get(location(response)))
     assert "They have been emailed a link to set up their account" in page
     assert "Waiting for set-up" in page
@@ -253,14 +253,14 @@ def test_admin_sends_a_new_link_and_any_link_ends_when_a_password_is_chosen(
     response = post_form(
         admin_client, f"/users/{user.id}/send-set-up-link", {"reason": "Their link expired"}
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/users/{user.id}")
     assert "Set-up link sent" in text(admin_client.get(location(response)))
     (entry,) = audit_entries("user.send_set_up_link", user.id)
     assert entry.actor_id == admin.id
     second = set_up_path(deliver()[0])
     assert second != first
 
-    assert choose(client, second).status_code == 302
+    assert_redirects(choose(client, second), "/sign-in/set-up-code")
     assert client.get(first).status_code == 410
 
     # With a password chosen, there is nothing more to send.
@@ -279,11 +279,11 @@ def test_a_partner_lead_adds_a_user_who_is_emailed_a_link(client):
         "/organisations/my-users/new",
         {"name": "Nia New", "email": "nia@harbour.example"},
     )
-    assert response.status_code == 302, text(response)
+    assert_redirects(response, "/organisations/my-users")
     assert "emailed a link to set up their account" in text(lead_browser.get(location(response)))
     [message] = deliver()
     assert message["To"] == "nia@harbour.example"
-    assert choose(client, set_up_path(message)).status_code == 302
+    assert_redirects(choose(client, set_up_path(message)), "/sign-in/set-up-code")
 
 
 def test_the_api_documents_password_as_optional(client):

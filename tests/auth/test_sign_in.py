@@ -32,6 +32,7 @@ from tests.auth.support import (
     wrong_code,
 )
 from tests.dom import parse
+from tests.helpers import assert_landed_on, assert_redirects
 
 
 def test_password_then_code_signs_in_and_lands_on_home_page(client):
@@ -50,7 +51,7 @@ def test_password_then_code_signs_in_and_lands_on_home_page(client):
     assert response.status_code == 302
     assert location(response) == "/"
     home = client.get("/", follow_redirects=True)
-    assert home.status_code == 200
+    assert_landed_on(home, "/tasks/")
     assert "Your tasks" in text(home)
     assert f"Signed in as {user.name}" in text(home)
     assert len(audit_entries("user.signed_in", user.id)) == 1
@@ -104,18 +105,18 @@ def test_deactivated_user_cannot_sign_in(client):
     response = password_step(client, user.email, PASSWORD)
     assert response.status_code == 400
     assert WRONG_CREDENTIALS in text(response)
-    assert client.get("/sign-in/code").status_code == 302  # no pending second step
+    assert_redirects(client.get("/sign-in/code"), "/sign-in")  # no pending second step
     assert sessions_of(user) == []
 
 
 def test_a_code_cannot_be_replayed(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     code = next_code(user)
-    assert code_step(client, code).status_code == 302
+    assert_redirects(code_step(client, code), "/")
     sign_out(client)
 
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     response = code_step(client, code)
     assert response.status_code == 400
     assert ERROR_SUMMARY in text(response)
@@ -126,7 +127,7 @@ def test_a_code_cannot_be_replayed(client):
 
 def test_a_code_from_three_intervals_ago_is_refused(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     old_code = mfa.code_for(user.totp_secret, at=time.time() - 3 * mfa.TOTP_INTERVAL)
     response = code_step(client, old_code)
     assert response.status_code == 400
@@ -136,7 +137,7 @@ def test_a_code_from_three_intervals_ago_is_refused(client):
 
 def test_a_malformed_code_is_refused(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     response = code_step(client, "12ab56")
     assert response.status_code == 400
     assert WRONG_CODE in text(response)
@@ -157,7 +158,7 @@ def _clock_after(monkeypatch, seconds: float) -> None:
 
 def test_pending_password_step_still_valid_within_five_minutes(client, monkeypatch):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     token = csrf_token(client, "/sign-in/code")
     _clock_after(monkeypatch, 290)
     response = client.post("/sign-in/code", data={"code": next_code(user), "csrf_token": token})
@@ -167,7 +168,7 @@ def test_pending_password_step_still_valid_within_five_minutes(client, monkeypat
 
 def test_pending_password_step_expires_after_five_minutes(client, monkeypatch):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     token = csrf_token(client, "/sign-in/code")
     _clock_after(monkeypatch, 301)
 
@@ -217,7 +218,7 @@ def test_first_sign_in_sets_up_the_authenticator(client):
 
 def test_set_up_with_a_wrong_code_does_not_enrol(client):
     user = factories.user("keyworker", enrolled=False)
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/set-up-code")
     body = client.get("/sign-in/set-up-code").get_data(as_text=True)
     secret = SECRET_PATTERN.search(body).group(1)
     other = mfa.new_secret()
@@ -259,15 +260,15 @@ def test_values_planted_in_the_session_before_sign_in_do_not_survive(client):
 
 
 def factories_sign_in(client, user):
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     response = code_step(client, next_code(user))
-    assert response.status_code == 302
+    assert_redirects(response, "/")
     return response
 
 
 def test_next_redirect_to_a_relative_path(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email, next_url="/cases/?page=2").status_code == 302
+    assert_redirects(password_step(client, user.email, next_url="/cases/?page=2"), "/sign-in/code")
     response = code_step(client, next_code(user))
     assert response.status_code == 302
     assert location(response) == "/cases/?page=2"
@@ -284,7 +285,7 @@ def test_next_redirect_to_a_relative_path(client):
 )
 def test_next_redirect_ignores_other_sites(client, target):
     user = factories.user("keyworker")
-    assert password_step(client, user.email, next_url=target).status_code == 302
+    assert_redirects(password_step(client, user.email, next_url=target), "/sign-in/code")
     response = code_step(client, next_code(user))
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -294,9 +295,9 @@ def test_next_redirect_ignores_other_sites(client, target):
 def test_next_redirect_never_names_another_host(client, target):
     """Browsers read a backslash as a slash and drop tabs: the Location must stay on this site."""
     user = factories.user("keyworker")
-    assert password_step(client, user.email, next_url=target).status_code == 302
+    assert_redirects(password_step(client, user.email, next_url=target), "/sign-in/code")
     response = code_step(client, next_code(user))
-    assert response.status_code == 302
+    assert_redirects(response, "/")
     target_seen = response.headers["Location"]
     normalised = (
         target_seen.replace("\\", "/").replace("\t", "").replace("\n", "").replace("\r", "")
@@ -307,7 +308,7 @@ def test_next_redirect_never_names_another_host(client, target):
 
 def test_a_wrong_code_is_called_wrong(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     doc = parse(code_step(client, wrong_code(user)))
     told = "The security code is not correct or has expired: enter the code your app shows now"
     assert doc.error_summary() == [told]
@@ -316,6 +317,6 @@ def test_a_wrong_code_is_called_wrong(client):
 
 def test_an_empty_code_asks_for_the_code(client):
     user = factories.user("keyworker")
-    assert password_step(client, user.email).status_code == 302
+    assert_redirects(password_step(client, user.email), "/sign-in/code")
     doc = parse(code_step(client, ""))
     assert doc.error_summary() == ["Enter the 6-digit code shown in your authenticator app"]

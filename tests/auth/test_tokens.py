@@ -162,4 +162,4 @@ def test_the_token_pages_need_a_signed_in_session_not_a_token(client):
     me = factories.user(Role.KEYWORKER)
     secret = tokens.issue_token(me, days=1).secret
     for path in ("/account/tokens", "/account/tokens/new"):
-        sent_to_sign_in(client.get(path, headers=api_headers(secret)))
+        assert sent_to_sign_in(client.get(path, headers=api_headers(secret))) == {"next": path}

@@ -25,7 +25,7 @@ from tests.auth.support import (
     text,
     user_count,
 )
-from tests.helpers import sign_in
+from tests.helpers import assert_redirects, sign_in
 
 NEW_PASSWORD = "violet tugboat ladder"  # noqa: S105
 PASSWORD_INPUT = re.compile(r'<input[^>]*name="password"[^>]*>')
@@ -84,7 +84,7 @@ def test_admin_creates_a_user_of_each_role(admin, admin_client, role):
 
 def test_new_user_sets_up_two_factor_at_first_sign_in(client, admin_client):
     response = post_form(admin_client, "/users/new", form_data())
-    assert response.status_code == 302
+    assert_redirects(response, f"/users/{user_by_email('priya.sharma@hub.example').id}")
     response = password_step(client, "priya.sharma@hub.example", NEW_PASSWORD)
     assert response.status_code == 302
     assert location(response) == "/sign-in/set-up-code"
@@ -275,7 +275,7 @@ def test_admin_resets_two_factor_sign_in(client, admin, admin_client):
     assert_audited("user.reset_mfa", user, admin, "Lost phone")
     assert {s.end_reason for s in sessions_of(user)} == {"mfa_reset"}
 
-    sent_to_sign_in(client.get("/cases/"))
+    assert sent_to_sign_in(client.get("/cases/")) == {"expired": "1", "next": "/cases/"}
     response = password_step(client, user.email)
     assert response.status_code == 302
     assert location(response) == "/sign-in/set-up-code"

@@ -14,7 +14,7 @@ from app.errors import Conflict
 from app.extensions import db
 from tests import factories
 from tests.cases.support import audit_entries, browser_for, headers_for, text
-from tests.helpers import post_form
+from tests.helpers import assert_redirects, post_form
 
 
 def history(case) -> list[tuple]:
@@ -50,8 +50,7 @@ def test_a_supervisor_allocates_an_eligible_case(supervisor, supervisor_client, 
     assert "Allocate the case of" in page
     assert "Kim Keyworker" in page
     response = post_form(supervisor_client, path, {"keyworker_id": str(keyworker.id), "reason": ""})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert_redirects(response, f"/cases/{case.id}")
     case = reload(case)
     assert case.keyworker_id == keyworker.id
     assert case.status == CaseStatus.ALLOCATED
@@ -68,7 +67,8 @@ def test_reallocation_needs_a_reason_keeps_history_and_moves_the_case(app, super
     second = factories.user(Role.KEYWORKER, name="Second Keyworker")
     case = factories.case(keyworker=False)
     path = f"/cases/{case.id}/allocation"
-    assert post_form(supervisor_client, path, {"keyworker_id": str(first.id)}).status_code == 302
+    allocated = post_form(supervisor_client, path, {"keyworker_id": str(first.id)})
+    assert_redirects(allocated, f"/cases/{case.id}")
 
     refused = post_form(supervisor_client, path, {"keyworker_id": str(second.id), "reason": " "})
     assert refused.status_code == 400
@@ -78,7 +78,7 @@ def test_reallocation_needs_a_reason_keeps_history_and_moves_the_case(app, super
     moved = post_form(
         supervisor_client, path, {"keyworker_id": str(second.id), "reason": "First is on leave"}
     )
-    assert moved.status_code == 302
+    assert_redirects(moved, f"/cases/{case.id}")
     case = reload(case)
     assert case.keyworker_id == second.id
     assert case.status == CaseStatus.ALLOCATED

@@ -23,7 +23,7 @@ from tests.cases.support import (
     intake_json,
     text,
 )
-from tests.helpers import FromNow, post_form, resolved
+from tests.helpers import FromNow, assert_redirects, post_form, resolved
 
 TOMORROW = FromNow(days=1)
 TOMORROW_ISO = FromNow(days=1, iso=True)
@@ -56,9 +56,8 @@ def test_the_form_shows_every_section(keyworker_client):
 
 def test_a_keyworker_records_an_eligible_case_and_holds_it(keyworker, keyworker_client):
     response = post_form(keyworker_client, "/cases/new", intake_form())
-    assert response.status_code == 302
     case = only_case()
-    assert response.headers["Location"].endswith(f"/cases/{case.id}/eligibility")
+    assert_redirects(response, f"/cases/{case.id}/eligibility")
     assert case.status == "eligible"
     assert case.eligibility_failed == []
     assert case.keyworker_id == keyworker.id
@@ -85,8 +84,8 @@ def test_a_keyworker_records_an_eligible_case_and_holds_it(keyworker, keyworker_
 
 def test_a_supervisor_records_a_case_left_for_allocation(supervisor, supervisor_client):
     response = post_form(supervisor_client, "/cases/new", intake_form())
-    assert response.status_code == 302
     case = only_case()
+    assert_redirects(response, f"/cases/{case.id}/eligibility")
     assert case.status == "eligible"
     assert case.keyworker_id is None
     assert db.session.scalars(select(CaseAllocation)).all() == []
@@ -102,8 +101,8 @@ def test_an_ineligible_case_is_kept_and_every_failed_rule_is_listed(keyworker_cl
         has_dvpn_or_dvpo="yes",
     )
     response = post_form(keyworker_client, "/cases/new", form)
-    assert response.status_code == 302
     case = only_case()
+    assert_redirects(response, f"/cases/{case.id}/eligibility")
     assert case.status == "ineligible"
     assert case.eligibility_failed == ["offence_class", "age", "means_of_contact", "dvpn_or_dvpo"]
     page = text(keyworker_client.get(response.headers["Location"]))
@@ -126,8 +125,9 @@ def test_victims_are_recorded_from_the_form(keyworker_client):
             "victim_3-phone": "01632 960 001",
         }
     )
-    assert post_form(keyworker_client, "/cases/new", form).status_code == 302
+    response = post_form(keyworker_client, "/cases/new", form)
     case = only_case()
+    assert_redirects(response, f"/cases/{case.id}/eligibility")
     victims = db.session.scalars(select(Victim).where(Victim.case_id == case.id)).all()
     assert sorted(
         (v.name, v.email, v.phone, v.preferred_contact, v.enhanced_rights) for v in victims

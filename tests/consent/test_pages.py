@@ -18,7 +18,7 @@ from app.extensions import db
 from tests import factories
 from tests.consent.conftest import audit_actions
 from tests.dom import parse
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import assert_redirects, csrf_token, post_form, sign_in
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 EXPIRED_TAG = re.compile(r">\s*Expired\s*<")
@@ -126,7 +126,7 @@ def test_a_closed_case_offers_no_new_consent(signed_in, keyworker):
     assert "New consent cannot be recorded because the case is completed" in page
     assert f"/cases/{closed.id}/consents/new" not in page
     response = signed_in.get(f"/cases/{closed.id}/consents/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{closed.id}/consents")
     follow = text(signed_in.get(response.headers["Location"]))
     assert "Consent cannot be recorded because the case is completed" in follow
 
@@ -175,7 +175,8 @@ def test_recording_consent(signed_in, keyworker, case, org):
 def test_recording_consent_with_an_expiry_date(signed_in, case, org):
     day = today_in_london() + timedelta(days=30)
     data = form(org, expires_on=[str(day.day), str(day.month), str(day.year)])
-    assert post_form(signed_in, f"/cases/{case.id}/consents/new", data).status_code == 302
+    response = post_form(signed_in, f"/cases/{case.id}/consents/new", data)
+    assert_redirects(response, f"/cases/{case.id}/consents")
     [consent] = consents_of(case)
     assert consent.expires_at.astimezone(LONDON).date() == day
 
@@ -256,7 +257,7 @@ def test_withdrawing_on_the_page_takes_effect_at_once(signed_in, keyworker, case
         f"/consents/{consent.id}/withdraw",
         {"reason": "The person phoned to withdraw", "version": "1"},
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/consents")
     assert can_share(case.id, org.id, "housing") is False
     page = text(signed_in.get(response.headers["Location"]))
     assert "govuk-notification-banner--success" in page
@@ -295,12 +296,12 @@ def test_a_consent_withdrawn_meanwhile(signed_in, keyworker, consent):
     token = csrf_token(signed_in, path)
     services.withdraw_consent(keyworker, consent.id, "Someone else did it")
     response = signed_in.post(path, data={"reason": "Stop", "csrf_token": token})
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{consent.case_id}/consents")
     assert "This consent has already been withdrawn" in text(
         signed_in.get(response.headers["Location"])
     )
     again = signed_in.get(path)
-    assert again.status_code == 302
+    assert_redirects(again, f"/cases/{consent.case_id}/consents")
 
 
 def test_an_unknown_consent_is_not_found(signed_in):
@@ -378,7 +379,7 @@ def test_an_expired_consent_cannot_be_withdrawn(signed_in, keyworker, case):
 
     response = signed_in.get(path)
 
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/consents")
     assert "This consent has already expired" in text(signed_in.get(response.headers["Location"]))
     with pytest.raises(services.ConsentExpired):
         services.withdraw_consent(keyworker, expired.id, "Stop")

@@ -16,7 +16,7 @@ from app.contracts.models import Condition, Contract
 from app.extensions import db
 from tests import factories
 from tests.dom import parse
-from tests.helpers import post_form
+from tests.helpers import assert_redirects, post_form
 
 ERROR_SUMMARY = "There is a problem"
 
@@ -80,8 +80,7 @@ def test_an_ineligible_case_can_go_no_further(keyworker_client, keyworker):
     assert "can go no further" in page
     assert "Agree a contract" not in page
     response = keyworker_client.get(f"/cases/{case.id}/contract/new")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/cases/{case.id}/contract")
+    assert_redirects(response, f"/cases/{case.id}/contract")
 
 
 def test_the_page_shows_the_contract_its_week_and_its_conditions(keyworker_client, keyworker):
@@ -167,8 +166,7 @@ def test_agreeing_a_contract_through_the_form(keyworker_client, eligible_case):
     assert form.status_code == 200
     assert "Agree the contract" in text(form)
     response = post_form(keyworker_client, path, contract_form())
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/cases/{eligible_case.id}/contract")
+    assert_redirects(response, f"/cases/{eligible_case.id}/contract")
 
     page = text(keyworker_client.get(f"/cases/{eligible_case.id}/contract"))
     assert "Contract agreed. It runs for 16 weeks, from 2 November 2026 to 22 February 2027" in (
@@ -272,7 +270,7 @@ def test_a_due_date_outside_the_contract_shows_with_the_other_errors(keyworker_c
 def test_a_case_with_a_contract_cannot_get_another(keyworker_client, keyworker):
     case, _ = active_case(keyworker)
     response = keyworker_client.get(f"/cases/{case.id}/contract/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/contract")
     assert "This case already has a contract" in text(
         keyworker_client.get(response.headers["Location"])
     )
@@ -296,7 +294,7 @@ def test_adding_a_condition(keyworker_client, keyworker):
             victim_relevant="no",
         ),
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/contract")
     page = text(keyworker_client.get(response.headers["Location"]))
     assert "Condition added to the contract" in page
     assert "Ten hours of unpaid work" in page
@@ -319,7 +317,7 @@ def test_adding_a_condition_with_bad_input(keyworker_client, keyworker):
 
 def test_conditions_can_only_be_added_to_an_active_contract(keyworker_client, eligible_case):
     response = keyworker_client.get(f"/cases/{eligible_case.id}/contract/conditions/new")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{eligible_case.id}/contract")
 
 
 @pytest.mark.parametrize("status", ["completed", "breached", "opted_out", "withdrawn"])
@@ -334,7 +332,8 @@ def test_a_closed_cases_conditions_no_longer_change(keyworker_client, keyworker,
     assert f"/conditions/{condition.id}/vary" not in page
     adding = keyworker_client.get(f"/cases/{case.id}/contract/conditions/new")
     varying = keyworker_client.get(f"/conditions/{condition.id}/vary")
-    assert (adding.status_code, varying.status_code) == (302, 302)
+    assert_redirects(adding, f"/cases/{case.id}/contract")
+    assert_redirects(varying, f"/cases/{case.id}/contract")
     shown = text(keyworker_client.get(f"/cases/{case.id}/contract"))
     assert "Conditions can only be varied while the contract is active" in shown
     with pytest.raises(services.InvalidState):
@@ -362,7 +361,7 @@ def test_varying_a_condition(keyworker_client, keyworker):
             reason="They asked for more support",
         ),
     )
-    assert response.status_code == 302, text(response)
+    assert_redirects(response, f"/cases/{case.id}/contract")
     page = text(keyworker_client.get(response.headers["Location"]))
     assert "Condition varied. The new version is revision 2" in page
     assert "Attend 6 sessions" in page
@@ -396,5 +395,5 @@ def test_a_superseded_condition_sends_you_back_to_the_contract(keyworker_client,
     condition = contract.conditions[0]
     variations.vary_condition(keyworker, condition.id, "Review", {"description": "Changed"})
     response = keyworker_client.get(f"/conditions/{condition.id}/vary")
-    assert response.status_code == 302
+    assert_redirects(response, f"/cases/{case.id}/contract")
     assert "Vary its current version" in text(keyworker_client.get(response.headers["Location"]))

@@ -11,7 +11,7 @@ from app.evidence.lists import case_concerns
 from tests import factories
 from tests.auth.support import signed_in_csrf_token
 from tests.evidence.support import World, past
-from tests.helpers import sign_in
+from tests.helpers import assert_redirects, sign_in
 from tests.referrals.support import headers_for
 from tests.referrals.support import organisation as make_organisation
 from tests.referrals.support import partner as make_partner
@@ -152,6 +152,8 @@ def test_cancelling(client, world, who):
     token = signed_in_csrf_token(client)
     answer = client.post(f"/appointments/{ids['appointment']}/cancel", data={"csrf_token": token})
     assert answer.status_code == CANCEL_EXPECTED[who]
+    if CANCEL_EXPECTED[who] == 302:
+        assert_redirects(answer, f"/referrals/{ids['referral']}")
 
 
 def api_expectation(name: str, who: str) -> int:

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.template_helpers import long_date
 from tests import factories
 from tests.dom import parse
-from tests.helpers import post_form, sign_in
+from tests.helpers import assert_redirects, post_form, sign_in
 from tests.referrals import support as referral_support
 from tests.referrals.support import count, headers_for
 
@@ -181,8 +181,7 @@ def test_the_attendance_form_is_not_offered_before_the_start_time(client, world)
         "Attendance can be recorded once the appointment has started, at"
     )
     form = client.get(f"/appointments/{appointment.id}/attendance")
-    assert form.status_code == 302
-    assert form.headers["Location"].endswith(f"/appointments/{appointment.id}")
+    assert_redirects(form, f"/appointments/{appointment.id}")
 
 
 def test_attendance_is_offered_and_taken_once_it_has_started(client, world):

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.imports.rows import COLUMNS
 from app.outcomes.models import ReoffendingCheck
 from tests import factories
-from tests.helpers import api_headers, csrf_token, sign_in
+from tests.helpers import api_headers, assert_redirects, csrf_token, sign_in
 from tests.reports import practice_note
 
 PATH = "/api/v1/imports/historic-cases"
@@ -268,7 +268,7 @@ def test_the_page_offers_the_template_a_dry_run_and_the_import(app):
     assert case_count() == 0
 
     done = post("submit", body)
-    assert done.status_code == 302
+    assert_redirects(done, "/imports/historic-cases")
     assert "4 historic cases imported" in _page(client.get("/imports/historic-cases"))
     assert case_count() == 4
 

@@ -19,7 +19,7 @@ from app.outcomes.completion import ConfirmationRequired
 from app.outcomes.followup import person_survey
 from app.text import long_date
 from tests.dom import parse
-from tests.helpers import post_form, sign_in
+from tests.helpers import assert_redirects, post_form, sign_in
 from tests.outcomes import support
 
 
@@ -114,7 +114,7 @@ def test_the_page_warns_and_asks_for_confirmation(app):
     done = post_form(
         client, path, {"result": "completed", "reason": "Moving away", "confirmed": "y"}
     )
-    assert done.status_code == 302
+    assert_redirects(done, f"/cases/{world.case.id}")
     assert services.pending_proposal(world.case.id).reason == "Moving away"
 
 
@@ -155,7 +155,7 @@ def test_the_ending_survey_is_taken_from_week_14(app):
     sign_in(client, world.keyworker)
     path = f"/cases/{world.case.id}/ending-survey"
     answer = post_form(client, path, {"satisfaction": "4", "police_legitimacy": "4"})
-    assert answer.status_code == 302
+    assert_redirects(answer, f"/cases/{world.case.id}")
     assert person_survey(world.case.id) is not None
     assert world.contract.start_date + timedelta(weeks=13) <= today_in_london()
 

@@ -28,7 +28,7 @@ from app.extensions import db
 from app.outcomes import reads, services
 from app.outcomes.models import ReoffendingCheck
 from tests import factories
-from tests.helpers import post_form, sign_in
+from tests.helpers import assert_redirects, post_form, sign_in
 from tests.outcomes import support
 
 
@@ -52,7 +52,7 @@ def test_propose_then_approve_through_the_pages(app):
     assert "Enter the reason for the breach" in page(refused)
 
     proposed = post_form(keyworker, path, {"result": "breached", "reason": "Missed three sessions"})
-    assert proposed.status_code == 302
+    assert_redirects(proposed, f"/cases/{world.case.id}")
     assert "Outcome proposed" in page(keyworker.get(proposed.headers["Location"]))
 
     supervisor = signed_in(app, world.supervisor)
@@ -66,7 +66,7 @@ def test_propose_then_approve_through_the_pages(app):
     assert "Charge: the prosecution resumes" in shown
 
     approved = post_form(supervisor, decide, {"decision": "approve", "reason": ""})
-    assert approved.status_code == 302
+    assert_redirects(approved, f"/cases/{world.case.id}")
     assert "Outcome recorded: breached" in page(supervisor.get(approved.headers["Location"]))
     assert "No outcome proposals are waiting" in page(supervisor.get("/outcomes/proposals"))
     assert "was approved by Sam Supervisor" in page(supervisor.get(decide))
@@ -81,7 +81,7 @@ def test_sending_back_needs_a_reason(app):
     assert refused.status_code == 400
     assert "Enter the reason for sending the proposal back" in page(refused)
     sent = post_form(supervisor, decide, {"decision": "send_back", "reason": "Talk first"})
-    assert sent.status_code == 302
+    assert_redirects(sent, f"/cases/{world.case.id}")
     assert "sent back" in page(supervisor.get(decide))
 
 
@@ -95,7 +95,7 @@ def test_a_supervisor_completing_with_unmet_conditions_gives_a_reason(app):
     assert refused.status_code == 400
     assert "some conditions are not met" in page(refused)
     done = post_form(supervisor, path, {"result": "completed", "reason": "Service closed"})
-    assert done.status_code == 302
+    assert_redirects(done, f"/cases/{world.case.id}")
     banner = page(supervisor.get(done.headers["Location"]))
     assert "Crime outcome 24" in banner
 
@@ -105,7 +105,7 @@ def test_the_outcome_form_is_not_offered_for_a_closed_case(app):
     case = factories.case(keyworker, status=CaseStatus.COMPLETED)
     client = signed_in(app, keyworker)
     answer = client.get(f"/cases/{case.id}/outcome/new")
-    assert answer.status_code == 302
+    assert_redirects(answer, f"/cases/{case.id}")
 
 
 def test_the_case_panel_shows_the_outcome_and_its_date(app):
@@ -271,7 +271,7 @@ def test_the_ending_survey_at_the_exit_meeting_or_once_completed(app):
     assert refused.status_code == 400
     assert "police act fairly" in page(refused)
     done = post_form(client, path, {"satisfaction": "4", "police_legitimacy": "5"})
-    assert done.status_code == 302
+    assert_redirects(done, f"/cases/{world.case.id}")
     text = page(client.get(path))
     assert "4: Satisfied" in text
     assert "5: Strongly agree" in text
@@ -315,12 +315,12 @@ def test_the_administrators_task_list(app):
             "reoffence": "Shoplifting, CR/123/27",
         },
     )
-    assert recorded.status_code == 302
+    assert_redirects(recorded, "/reoffending-checks")
     assert due.case.crime_reference not in page(admin.get("/reoffending-checks"))
     assert "Shoplifting, CR/123/27" in page(admin.get(path))
 
     early = post_form(admin, f"/reoffending-checks/{not_yet.id}", {"reoffended": "no"})
-    assert early.status_code == 302
+    assert_redirects(early, "/reoffending-checks")
     db.session.refresh(not_yet)
     assert not_yet.checked_at is None
 
@@ -380,7 +380,7 @@ def test_the_ending_survey_is_refused_before_the_exit_meeting_and_after_it_is_re
     week_6 = support.active_case(conditions=[], started_days_ago=40)
     client = signed_in(app, week_6.keyworker)
     early = post_form(client, f"/cases/{week_6.case.id}/ending-survey", answer)
-    assert early.status_code == 302
+    assert_redirects(early, f"/cases/{week_6.case.id}")
     assert "from week 14 of the contract, or once the case has been completed" in page(
         client.get(early.headers["Location"])
     )
@@ -393,9 +393,9 @@ def test_the_ending_survey_is_refused_before_the_exit_meeting_and_after_it_is_re
     client = signed_in(app, world.keyworker)
     path = f"/cases/{world.case.id}/ending-survey"
     services.submit_outcome(world.supervisor, world.case.id, "completed", "Closed", confirmed=True)
-    assert post_form(client, path, answer).status_code == 302
+    assert_redirects(post_form(client, path, answer), f"/cases/{world.case.id}")
     again = post_form(client, path, answer)
-    assert again.status_code == 302
+    assert_redirects(again, f"/cases/{world.case.id}")
     assert "The person's ending survey has already been recorded" in page(
         client.get(again.headers["Location"])
     )

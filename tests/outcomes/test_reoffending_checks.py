@@ -17,7 +17,7 @@ from app.extensions import db
 from app.outcomes import services
 from app.outcomes.models import ReoffendingCheck
 from tests import factories
-from tests.helpers import post_form, sign_in
+from tests.helpers import assert_landed_on, assert_redirects, post_form, sign_in
 from tests.outcomes import support
 
 
@@ -154,7 +154,7 @@ def test_recording_a_reoffence_with_its_class_and_harm(app):
             "harm_days": "28",
         },
     )
-    assert response.status_code == 302
+    assert_redirects(response, "/reoffending-checks")
     recorded = check_of(check.case)
     assert (recorded.reoffended, recorded.reoffence_date) == (True, offence_day)
     assert (recorded.offence_class, recorded.harm_days, recorded.reoffence) == (
@@ -196,6 +196,7 @@ def test_a_reoffence_can_be_recorded_before_the_check_is_due_but_not_the_opposit
     page = text(client.get(path))
     assert "not due until" in page
     refused = post_form(client, path, {"reoffended": "no"}, follow_redirects=True)
+    assert_landed_on(refused, "/reoffending-checks")
     assert "'did not reoffend' can only be recorded from then" in text(refused)
     assert check_of(check.case).checked_at is None
     offence_day = today_in_london() - timedelta(days=3)
@@ -204,7 +205,7 @@ def test_a_reoffence_can_be_recorded_before_the_check_is_due_but_not_the_opposit
         path,
         {"reoffended": "yes", "reoffence_date": _date_parts(offence_day), "reoffence": "Theft"},
     )
-    assert recorded.status_code == 302
+    assert_redirects(recorded, "/reoffending-checks")
     assert check_of(check.case).reoffended is True
 
 

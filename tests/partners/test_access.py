@@ -15,7 +15,7 @@ import pytest
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
 from tests import factories
-from tests.helpers import api_headers, csrf_token, sign_in
+from tests.helpers import api_headers, assert_redirects, csrf_token, sign_in
 from tests.partners.support import lead, partner, reload
 
 K, S, A, P, V = "keyworker", "supervisor", "admin", "partner", "victim_liaison"
@@ -139,10 +139,11 @@ def test_pages_by_actor(client, world, kind):
     for _endpoint, method, template, statuses in PAGE_CASES:
         path = template.format(**world["values"])
         data = {"csrf_token": token, "lead": "yes"} if method == "POST" else None
-        observed[label((None, method, template))] = client.open(
-            path, method=method, data=data
-        ).status_code
+        response = client.open(path, method=method, data=data)
+        observed[label((None, method, template))] = response.status_code
         expected[label((None, method, template))] = statuses[kind]
+        if statuses[kind] == response.status_code == 302:  # back to the organisation
+            assert_redirects(response, f"/organisations/{world['values']['org']}")
     assert observed == expected
 
 
@@ -179,4 +180,6 @@ def test_a_deactivated_lead_loses_the_lead_pages(client, world):
     the_lead.active = False
     db.session.commit()
     # Deactivated accounts cannot use the service at all.
-    assert client.get("/organisations/my-users").status_code == 302
+    assert_redirects(
+        client.get("/organisations/my-users"), "/sign-in?expired=1&next=/organisations/my-users"
+    )

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.partners import users as partner_users
 from tests import factories
 from tests.auth.support import location, sessions_of
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import assert_redirects, csrf_token, post_form, sign_in
 from tests.partners.support import ERROR_SUMMARY, audit_entries, lead, partner, reload, text
 
 NEW_PASSWORD = "violet tugboat ladder"  # noqa: S105
@@ -90,7 +90,7 @@ def test_a_lead_cannot_choose_another_organisation(lead_client, org, other_org):
             "role": "admin",
         },
     )
-    assert response.status_code == 302
+    assert_redirects(response, "/organisations/my-users")
     created = user_by_email("sly@harbour.example")
     assert (created.role, created.organisation_id) == ("partner", org.id)
 
@@ -124,7 +124,7 @@ def test_lead_deactivates_a_user_of_their_organisation(app, lead_client, the_lea
         f"/organisations/my-users/{colleague.id}/deactivate",
         {"reason": "Left the organisation"},
     )
-    assert response.status_code == 302
+    assert_redirects(response, "/organisations/my-users")
     assert reload(colleague).active is False
     assert all(s.ended_at is not None for s in sessions_of(colleague))
     assert "Pat Colleague deactivated" in text(lead_client.get("/organisations/my-users"))
@@ -160,7 +160,7 @@ def test_a_lead_cannot_deactivate_themself(lead_client, the_lead):
         f"/organisations/my-users/{the_lead.id}/deactivate",
         data={"reason": "Leaving", "csrf_token": token},
     )
-    assert response.status_code == 302
+    assert_redirects(response, "/organisations/my-users")
     assert reload(the_lead).active is True
     assert "You cannot deactivate your own account" in text(
         lead_client.get("/organisations/my-users")
@@ -174,7 +174,7 @@ def test_a_deactivated_user_cannot_be_deactivated_again(lead_client, the_lead, o
     partner_users.deactivate_partner_user(the_lead, colleague.id, "Left")
 
     response = lead_client.get(f"/organisations/my-users/{colleague.id}/deactivate")
-    assert response.status_code == 302
+    assert_redirects(response, "/organisations/my-users")
     assert "Pat Colleague is already deactivated" in text(
         lead_client.get("/organisations/my-users")
     )
@@ -229,7 +229,7 @@ def test_admin_makes_and_removes_a_lead(admin, admin_client, org):
     assert "Pat Colleague is now the organisation's lead" in page
     assert "Remove lead" in page and ">Lead</strong>" in page
 
-    assert set_lead(admin_client, org, user, "no").status_code == 302
+    assert_redirects(set_lead(admin_client, org, user, "no"), f"/organisations/{org.id}")
     assert reload(user).is_organisation_lead is False
 
     granted, removed = audit_entries("user.lead_granted"), audit_entries("user.lead_removed")
@@ -262,7 +262,7 @@ def test_only_partner_users_can_be_leads(admin):
 
 def test_setting_the_same_value_again_is_refused_plainly(admin, admin_client, the_lead, org):
     response = set_lead(admin_client, org, the_lead, "yes")
-    assert response.status_code == 302
+    assert_redirects(response, f"/organisations/{org.id}")
     assert "already their organisation's lead" in text(admin_client.get(f"/organisations/{org.id}"))
     assert audit_entries("user.lead_granted") == []
 

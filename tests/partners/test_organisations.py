@@ -16,7 +16,7 @@ from app.partners import services
 from app.partners.models import Organisation
 from tests import factories
 from tests.auth.support import location
-from tests.helpers import post_form
+from tests.helpers import assert_redirects, post_form
 from tests.partners.support import (
     ERROR_SUMMARY,
     audit_entries,
@@ -87,8 +87,8 @@ def test_the_defaults_are_two_working_days_accepting_and_active(admin, admin_cli
         "/organisations/new",
         {"name": "Plain Org", "service_types": ["other"], "areas": "Central"},
     )
-    assert response.status_code == 302, text(response)
     created = organisation_named("Plain Org")
+    assert_redirects(response, f"/organisations/{created.id}")
     assert (created.acknowledge_within_days, created.capacity, created.active) == (
         2,
         "accepting",
@@ -343,7 +343,7 @@ def test_an_unknown_organisation_is_not_found(admin_client):
 def test_an_inactive_organisation_leaves_the_directory(admin, admin_client):
     org = factories.organisation(name="Closing Org")
     response = post_form(admin_client, f"/organisations/{org.id}/edit", edit_form(org, active="no"))
-    assert response.status_code == 302
+    assert_redirects(response, f"/organisations/{org.id}")
     assert reload(org).active is False
     assert "Closing Org" not in text(admin_client.get("/organisations/directory"))
     assert "Closing Org" in text(admin_client.get("/organisations/?status=inactive"))

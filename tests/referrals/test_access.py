@@ -12,7 +12,7 @@ import pytest
 
 from app.auth.roles import Role
 from tests import factories
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import assert_redirects, csrf_token, sign_in
 from tests.referrals import support
 
 COVERED_ENDPOINTS = {
@@ -147,6 +147,8 @@ def test_pages(client, world, other_org, endpoint, who):
         token = csrf_token(client, "/")
         response = client.post(path, data={**data, "csrf_token": token})
     assert response.status_code == expected[who], response.get_data(as_text=True)[:300]
+    if expected[who] == 302:  # each form answers on the referral's own page
+        assert_redirects(response, f"/referrals/{world.referral.id}")
 
 
 @pytest.mark.parametrize("who", WHO)

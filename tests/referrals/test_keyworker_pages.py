@@ -18,7 +18,7 @@ from app.referrals import lifecycle, services
 from app.referrals.models import Referral
 from tests import factories
 from tests.dom import parse
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import assert_landed_on, assert_redirects, csrf_token, post_form, sign_in
 from tests.referrals import support
 
 
@@ -76,6 +76,7 @@ def test_the_directory_shows_capacity_and_the_agreement(keyworker_client, world)
     followed = keyworker_client.get(
         f"/cases/{world.case.id}/referrals/new/{full.id}", follow_redirects=True
     )
+    assert_landed_on(followed, f"/cases/{world.case.id}/referrals/new")
     assert "is not accepting referrals at the moment" in text(followed)
 
 
@@ -162,10 +163,10 @@ def test_making_a_referral(keyworker_client, world, monkeypatch):
         follow_redirects=True,
     )
     page = text(response)
-    assert response.status_code == 200
     assert "sent to Safe Harbour Housing" in page
     assert "They should acknowledge it by 29 December 2026" in page
     referral = db.session.query(Referral).filter_by(organisation_id=org.id).one()
+    assert_landed_on(response, f"/referrals/{referral.id}")
     assert referral.shared_categories == ["housing"]
     assert referral.introduction_at.isoformat() == "2026-12-29T14:30:00+00:00"
     assert [n.kind for n in support.notifications_for(colleague)] == ["referral.sent"]
@@ -274,6 +275,7 @@ def test_cancelling_needs_a_reason(keyworker_client, world):
         {"cancel-version": version, "cancel-reason": "The person has moved away"},
         follow_redirects=True,
     )
+    assert_landed_on(done, path)
     assert f"Referral {world.ref} cancelled" in text(done)
     assert support.fresh(Referral, world.referral.id).status == "cancelled"
     assert "Cancel this referral" not in text(keyworker_client.get(path))
@@ -293,6 +295,7 @@ def test_resume_is_offered_only_when_consent_covers_again(keyworker_client, worl
     done = post_form(
         keyworker_client, f"{path}/resume", {"resume-version": version}, follow_redirects=True
     )
+    assert_landed_on(done, path)
     assert f"Referral {world.ref} resumed" in text(done)
     assert support.fresh(Referral, world.referral.id).status == "sent"
 
@@ -301,6 +304,7 @@ def test_resume_on_a_referral_not_on_hold_says_so(keyworker_client, world):
     response = post_form(
         keyworker_client, f"/referrals/{world.referral.id}/resume", {}, follow_redirects=True
     )
+    assert_landed_on(response, f"/referrals/{world.referral.id}")
     assert "not on hold" in text(response)
 
 
@@ -325,7 +329,7 @@ def test_a_closed_case_offers_no_referral(keyworker_client, world, status):
     form = keyworker_client.get(f"/cases/{world.case.id}/referrals/new/{world.org.id}")
 
     assert "Make a referral" not in listing
-    assert form.status_code == 302
+    assert_redirects(form, f"/cases/{world.case.id}/referrals/new")
     shown = text(keyworker_client.get(form.headers["Location"]))
     assert "A referral cannot be made because the case is" in shown
     assert services.case_refusal(world.case) is not None

@@ -20,7 +20,7 @@ from app.referrals.errors import ReferralClosed
 from app.referrals.models import Referral, ReferralStatus, ReferralUpdate
 from app.referrals.reference import reference
 from tests.dom import parse
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import assert_landed_on, assert_redirects, csrf_token, sign_in
 from tests.referrals import support
 
 
@@ -60,7 +60,7 @@ def test_the_partner_home_is_the_inbox_with_counts_per_tab(partner_client, world
         support.set_status(support.send(other_org.case, other_org.org, other_org.keyworker), status)
 
     home = partner_client.get("/")
-    assert home.status_code == 302 and home.headers["Location"].endswith("/tasks/")
+    assert_redirects(home, "/tasks/")
     page = text(partner_client.get("/referrals/inbox"))
     assert {
         tab: count_of(page, tab) for tab in ("new", "accepted", "in_progress", "closed", "on_hold")
@@ -183,7 +183,7 @@ def test_acknowledge_accept_start_complete_each_take_one_click(partner_client, w
             {f"{action}-version": str(version), **data},
             follow_redirects=True,
         )
-        assert response.status_code == 200
+        assert_landed_on(response, path)
         assert f"Referral {world.ref} {banner}" in text(response)
     assert support.fresh(Referral, world.referral.id).status == "completed"
     page = text(partner_client.get(path))
@@ -207,6 +207,7 @@ def test_declining_needs_a_reason_from_the_list(partner_client, world):
         {"decline-version": version, "decline-reason": "outside_area"},
         follow_redirects=True,
     )
+    assert_landed_on(done, f"/referrals/{world.referral.id}")
     assert f"Referral {world.ref} declined" in text(done)
     assert support.fresh(Referral, world.referral.id).decline_reason == "outside_area"
 
@@ -218,6 +219,7 @@ def test_a_stale_form_says_someone_else_changed_it(partner_client, world):
     response = post(
         partner_client, f"{path}/acknowledge", {"acknowledge-version": stale}, follow_redirects=True
     )
+    assert_landed_on(response, path)
     assert "Someone else changed this referral" in text(response)
     transitions = support.transitions(world.referral)
     assert [t.actor_id for t in transitions if t.to_status == "acknowledged"] == [
@@ -233,6 +235,7 @@ def test_an_action_not_allowed_now_is_refused_with_a_message(partner_client, wor
         {"start-version": version},
         follow_redirects=True,
     )
+    assert_landed_on(response, f"/referrals/{world.referral.id}")
     assert "cannot be moved to in progress" in text(response)
     assert support.fresh(Referral, world.referral.id).status == "sent"
 
@@ -253,6 +256,7 @@ def test_assigning_a_named_worker(partner_client, world, other_org):
         {"assign-version": version, "assign-worker_id": str(world.colleague.id)},
         follow_redirects=True,
     )
+    assert_landed_on(done, f"/referrals/{world.referral.id}")
     assert f"{world.colleague.name} is now the named worker" in text(done)
     assert support.fresh(Referral, world.referral.id).assigned_worker_id == world.colleague.id
 
@@ -267,6 +271,7 @@ def test_posting_an_update_tells_the_keyworker(partner_client, world):
         {"update-body": "First appointment booked for Monday"},
         follow_redirects=True,
     )
+    assert_landed_on(done, f"/referrals/{world.referral.id}")
     assert "Update posted" in text(done)
     assert "First appointment booked for Monday" in text(done)
     assert support.count(ReferralUpdate) == 1

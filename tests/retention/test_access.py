@@ -12,7 +12,7 @@ from app.auth.roles import Role
 from app.cases.models import CaseStatus
 from app.dates import add_months, today_in_london
 from tests import factories
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import assert_redirects, csrf_token, sign_in
 from tests.victims.support import london_noon
 
 COVERED_ENDPOINTS = {
@@ -61,8 +61,11 @@ def test_each_role(client, due_case, role):
     for endpoint, (method, template, statuses) in MATRIX.items():
         path = template.format(due=due_case.id)
         data = {"data": {"csrf_token": token}} if method == "POST" else {}
-        observed[endpoint, method] = client.open(path, method=method, **data).status_code
+        response = client.open(path, method=method, **data)
+        observed[endpoint, method] = response.status_code
         expected[endpoint, method] = statuses[role]
+        if statuses[role] == response.status_code == 302:  # back to the list
+            assert_redirects(response, "/retention/")
     for endpoint, (template, statuses) in POSTS.items():
         path = template.format(due=due_case.id)
         observed[endpoint, "POST"] = client.post(path, data={"csrf_token": token}).status_code

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.referrals.models import Referral
 from app.retention import services
 from app.retention.models import Rule, Scope
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import assert_redirects, csrf_token, sign_in
 from tests.retention import support
 from tests.retention.support import PERSON_DATA, VICTIM_CONTACT, VICTIM_NAME
 
@@ -73,7 +73,7 @@ def test_approved_erasure_removes_personal_data_and_keeps_every_fact(app, world)
     response = admin.post(
         "/retention/erase", data={"item": items, "confirm": "y", "csrf_token": _token(admin)}
     )
-    assert response.status_code == 302
+    assert_redirects(response, "/retention/")
     assert "Erased the personal data of 6 record(s)" in _page(admin, "/retention/")
     assert _due(world) == {}
 

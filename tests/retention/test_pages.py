@@ -19,7 +19,7 @@ from app.retention import services
 from app.retention.models import Decision, RetentionDecision, Rule, Scope
 from tests import factories
 from tests.cases.support import audit_entries
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import assert_redirects, csrf_token, post_form, sign_in
 from tests.victims.support import london_noon
 
 
@@ -70,7 +70,7 @@ def test_erasing_one_record_needs_a_confirmation(admin_client, admin):
     assert audit_entries("retention.erased") == []
 
     erased = post_form(admin_client, path, {"confirm": "y"})
-    assert erased.status_code == 302
+    assert_redirects(erased, "/retention/")
     listing = _text(admin_client.get("/retention/"))
     assert f"The personal data of case {reference} were erased" in listing
     assert "No records are due for review" in listing
@@ -87,7 +87,7 @@ def test_the_bulk_form_needs_a_selection_and_a_confirmation(admin_client):
     token = csrf_token(admin_client, "/retention/")
     for data in ({"confirm": "y"}, {"item": [f"{due.id}:case"]}):
         response = admin_client.post("/retention/erase", data={**data, "csrf_token": token})
-        assert response.status_code == 302
+        assert_redirects(response, "/retention/")
     page = _text(admin_client.get("/retention/"))
     assert "Select the records to erase, and confirm" in page
     assert due.crime_reference in page
@@ -116,7 +116,7 @@ def test_keeping_a_record_takes_it_off_the_list_until_its_date(admin_client, adm
     assert "Enter why the record is still needed" in page
 
     kept = post_form(admin_client, path, {"months": "12", "reason": "Appeal still open"})
-    assert kept.status_code == 302
+    assert_redirects(kept, "/retention/")
     assert "No records are due for review" in _text(admin_client.get("/retention/"))
     decision = db.session.scalar(sa.select(RetentionDecision))
     assert (decision.decision, decision.reason) == ("kept", "Appeal still open")

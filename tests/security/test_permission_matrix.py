@@ -16,7 +16,7 @@ import pytest
 
 from app.auth.roles import Role
 from tests import factories
-from tests.helpers import api_headers, csrf_token, sign_in
+from tests.helpers import api_headers, assert_redirects, csrf_token, sign_in
 from tests.security.test_route_security import PUBLIC_ENDPOINTS
 
 K, S, A, P, V = Role.KEYWORKER, Role.SUPERVISOR, Role.ADMIN, Role.PARTNER, Role.VICTIM_LIAISON
@@ -89,7 +89,10 @@ def test_pages_by_role(client, role):
         if endpoint == "auth.sign_out":
             continue  # signing out ends the session; checked on its own below
         path = template.format(user=other.id)
-        observed[endpoint] = client.open(path, method=method).status_code
+        response = client.open(path, method=method)
+        observed[endpoint] = response.status_code
+        if endpoint == "auth.home" and response.status_code == 302:  # the role's own home
+            assert_redirects(response, "/reports/" if role == N else "/tasks/")
     expected = {e: row[2][role] for e, row in PAGE_MATRIX.items() if e != "auth.sign_out"}
     assert observed == expected
 
@@ -100,7 +103,8 @@ def test_sign_out_by_role(client, role):
     token = csrf_token(client, "/")
     response = client.post("/sign-out", data={"csrf_token": token})
     assert response.status_code == PAGE_MATRIX["auth.sign_out"][2][role]
-    assert client.get("/").headers["Location"].startswith("/sign-in")
+    assert_redirects(response, "/signed-out")
+    assert_redirects(client.get("/"), "/sign-in?next=/")
 
 
 @pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)

@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 
+from tests.helpers import assert_redirects, redirects_to
+
 # Every endpoint that may be reached without signing in. Adding one is a security
 # decision: it must be added here, deliberately.
 PUBLIC_ENDPOINTS = {
@@ -71,9 +73,10 @@ def test_every_other_rule_refuses_an_anonymous_request(app, client):
         if path.startswith("/api/"):
             ok = response.status_code == 401 and response.mimetype == "application/problem+json"
         else:
-            ok = response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+            # Sent to sign in, and (for a page) back to it afterwards.
+            ok = redirects_to(response, f"/sign-in?next={path}" if method == "GET" else "/sign-in")
         if not ok:
-            refused_wrongly.append((method, path, response.status_code))
+            refused_wrongly.append((method, path, response.status_code, response.location))
     assert checked > 10
     assert refused_wrongly == []
 
@@ -90,4 +93,7 @@ def test_ids_in_urls_use_the_uuid_converter(app):
 
 @pytest.mark.parametrize("path", ["/users/not-a-uuid", "/users/123"])
 def test_malformed_ids_are_not_found(client, path):
-    assert client.get(path).status_code in {302, 404}
+    response = client.get(path)
+    assert response.status_code in {302, 404}
+    if response.status_code == 302:  # sent to sign in first, and back here afterwards
+        assert_redirects(response, f"/sign-in?next={path}")

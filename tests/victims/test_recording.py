@@ -21,7 +21,7 @@ from app.victims import liaison
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from tests import factories
 from tests.dom import parse
-from tests.helpers import csrf_token, post_form
+from tests.helpers import assert_landed_on, assert_redirects, csrf_token, post_form
 from tests.victims import support
 
 
@@ -260,7 +260,7 @@ def test_recording_the_consultation(app, keyworker, case_with_victim):
         },
     )
 
-    assert response.status_code == 302
+    assert_redirects(response, f"/victims/cases/{case.id}")
     page = support.page_text(browser.get(f"/victims/cases/{case.id}"))
     assert "Consultation recorded" in page
     assert "Wants the person to understand the harm done" in page
@@ -370,7 +370,7 @@ def test_changing_update_preferences(app, liaison_officer, case_with_victim):
         path,
         {"wants_updates": "yes", "update_frequency": "monthly", "preferred_contact": "phone"},
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/victims/cases/{case.id}")
     db.session.expire_all()
     victim = db.session.get(Victim, victim.id)
     assert (victim.wants_updates, victim.update_frequency, victim.preferred_contact) == (
@@ -380,7 +380,7 @@ def test_changing_update_preferences(app, liaison_officer, case_with_victim):
     )
 
     response = post_form(browser, path, {"wants_updates": "no", "update_frequency": "monthly"})
-    assert response.status_code == 302
+    assert_redirects(response, f"/victims/cases/{case.id}")
     db.session.expire_all()
     victim = db.session.get(Victim, victim.id)
     assert victim.wants_updates is False and victim.update_frequency is None
@@ -439,7 +439,7 @@ def test_the_ending_survey_at_the_close(app, liaison_officer):
             "comments": "Kept well informed",
         },
     )
-    assert response.status_code == 302
+    assert_redirects(response, f"/victims/cases/{planted.case.id}")
     db.session.expire_all()
     survey = db.session.scalar(select(Survey))
     assert (survey.respondent, survey.victim_id, survey.satisfaction, survey.kept_informed) == (
@@ -463,6 +463,7 @@ def test_the_ending_survey_at_the_close(app, liaison_officer):
         {"victim_id": str(planted.victim.id), "satisfaction": "1", "kept_informed": "1"},
         follow_redirects=True,
     )
+    assert_landed_on(response, f"/victims/cases/{planted.case.id}")
     assert "already been recorded" in support.page_text(response)
     db.session.expire_all()
     assert len(db.session.scalars(select(Survey)).all()) == 1
@@ -510,7 +511,7 @@ def test_no_survey_before_the_close(app, liaison_officer, case_with_victim):
     case, victim = case_with_victim
     browser = support.browser_for(app, liaison_officer)
     response = browser.get(f"/victims/cases/{case.id}/survey")
-    assert response.status_code == 302
+    assert_redirects(response, f"/victims/cases/{case.id}")
     assert case.status == CaseStatus.ELIGIBLE.value
     response = post_form(
         browser,
@@ -518,6 +519,7 @@ def test_no_survey_before_the_close(app, liaison_officer, case_with_victim):
         {"victim_id": str(victim.id), "satisfaction": "3", "kept_informed": "3"},
         follow_redirects=True,
     )
+    assert_landed_on(response, f"/victims/cases/{case.id}")
     assert "taken when the case has closed" in support.page_text(response)
     db.session.expire_all()
     assert db.session.scalar(select(Survey)) is None
@@ -587,7 +589,7 @@ def test_an_update_before_that_days_decision_is_refused_on_the_page(
             "given_time": "4pm",
         },
     )
-    assert response.status_code == 302
+    assert_redirects(response, path)
 
 
 def test_the_time_error_shows_with_the_forms_other_errors(app, liaison_officer, case_with_victim):
