@@ -46,6 +46,7 @@ PAGE_MATRIX = {
     "users.change": ("GET", "/users/{user}/deactivate", only(A)),
     "users.edit": ("GET", "/users/{user}/edit", only(A)),
     "audit.index": ("GET", "/audit/", only(A)),
+    "audit.export": ("GET", "/audit/export.csv", only(A)),
     "cases.caseload": ("GET", "/cases/", only(K)),
     "cases.team": ("GET", "/cases/team", only(S)),
     "referrals.inbox": ("GET", "/referrals/inbox", only(P)),
