@@ -133,6 +133,7 @@ class UserDetailsForm(ServiceErrorsMixin, FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=[SelectChoice(r.value, r.label) for r in Role],
+        validate_choice=False,  # the service's rule: "Select a role"
         validators=[InputRequired(message="Select a role")],
     )
     organisation_id = SelectField(

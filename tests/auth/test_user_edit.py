@@ -295,3 +295,27 @@ def test_patch_is_in_the_openapi_document(client):
     assert {"200", "409", "422"} <= set(operation["responses"])
     schema = document["components"]["schemas"]["UserChanges"]
     assert {"name", "email", "role", "organisation_id", "version"} <= set(schema["properties"])
+
+
+def test_a_lead_moved_out_of_their_organisation_is_warned_of_and_stops_leading(
+    admin_client,
+):
+    lead = factories.user(Role.PARTNER, is_organisation_lead=True)
+    data = answers(lead, role="keyworker")
+    doc = parse(post_edit(admin_client, lead, data))
+    assert "They will no longer be its lead" in doc.by_test_id("lead-warning").text
+    post_edit(admin_client, lead, {**data, "step": "confirm"})
+    after = reloaded(lead)
+    assert (after.role, after.organisation_id, after.is_organisation_lead) == (
+        "keyworker",
+        None,
+        False,
+    )
+    (entry,) = audit_entries("user.updated", lead.id)
+    assert "is_organisation_lead" in entry.details["fields"]
+
+
+def test_a_role_that_is_not_one_of_the_list_is_refused_in_words(admin_client, kim):
+    response = post_edit(admin_client, kim, answers(kim, role="chief"))
+    assert response.status_code == 400
+    assert parse(response).field_error("role") == "Select a role"
