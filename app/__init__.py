@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consent import views as consent_views
     from app.contracts import views as contract_views
     from app.evidence import views as evidence_views
+    from app.help import views as help_views
     from app.imports import views as import_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         health.bp,
         api_reference.bp,
+        help_views.bp,
         auth_views.bp,
         task_views.bp,
         search_views.bp,

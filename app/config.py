@@ -57,6 +57,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Virtual offender hub"),
         "FORCE_NAME": os.environ.get("FORCE_NAME", "Exampleshire Police"),
+        # Who users should contact for help, shown on the help page (a team, not a person).
+        "HELP_CONTACT_TEAM": os.environ.get(
+            "HELP_CONTACT_TEAM", "The out-of-court resolutions team"
+        ),
+        "HELP_CONTACT_EMAIL": os.environ.get("HELP_CONTACT_EMAIL", ""),
+        "HELP_CONTACT_PHONE": os.environ.get("HELP_CONTACT_PHONE", ""),
+        "HELP_CONTACT_HOURS": os.environ.get("HELP_CONTACT_HOURS", ""),
         # Sessions are tracked on the server; the cookie only names one.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -105,6 +105,7 @@ REQUEST_EXAMPLES = {
         "organisation_id": _ORG,
     },
     "api_users.create_token": {"days": 90, "name": "Case system sync"},
+    "api_users.update_user": {"role": "supervisor", "organisation_id": None, "version": 3},
     "api_organisations.create_organisation": {
         "name": "Turning Point Recovery",
         "service_types": ["substance_misuse"],

@@ -8,11 +8,17 @@ from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.auth import tokens
+from app.auth import tokens, user_changes
 from app.auth import users as user_service
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.auth.schemas import NewTokenSchema, NewUserSchema, TokenCreatedSchema, UserSchema
+from app.auth.schemas import (
+    NewTokenSchema,
+    NewUserSchema,
+    TokenCreatedSchema,
+    UserChangesSchema,
+    UserSchema,
+)
 
 blp = Blueprint("api_users", __name__, url_prefix="/users", description="User accounts (admin)")
 
@@ -30,6 +36,28 @@ def create_user(data):
     for 72 hours, to choose one; then they set up two-factor sign-in.
     """
     return user_service.create_user(user_service.NewUser(**data), actor=current_user)
+
+
+@blp.route("/<uuid:user_id>", methods=["PATCH"])
+@roles_required(Role.ADMIN)
+@blp.arguments(UserChangesSchema)
+@blp.response(200, UserSchema)
+@blp.alt_response(403, description="Only administrators change users")
+@blp.alt_response(404, description="No such user")
+@blp.alt_response(
+    409, description="`code: stale_version`: changed since `version` was read; nothing written"
+)
+@blp.alt_response(
+    422,
+    description="Invalid input, with `errors` per field; `code: own_role` when you try to "
+    "change your own role",
+)
+def update_user(data, user_id: uuid.UUID):
+    """Change a user's name, email address or role (and organisation): send only the
+    fields to change, and the `version` you read to be sure of not overwriting someone
+    else's change. Audited as `user.updated`."""
+    version = data.pop("version", None)
+    return user_changes.update_user(user_id, data, actor=current_user, version=version)
 
 
 @blp.route("/<uuid:user_id>/tokens", methods=["POST"])

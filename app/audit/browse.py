@@ -1,34 +1,44 @@
 """The administrator's view of the audit log: entries with the person who acted (name and
-role at the time), the object in words with a link, and filters a person can use (what
-was done, who did it, between which dates) besides the ids that links carry.
+role at the time), the object in words, linked to its page where the viewer may open it
+(the object's own policy decides), and a CSV download of the same filtered list.
 
 One query for the page's entries (joined to the acting user), and one per kind of object
-named on the page (cases, users, organisations): the count of queries does not grow with
-the number of entries shown.
+named on the page (cases, referrals, users, organisations): the count of queries does not
+grow with the number of entries shown. The download reads the list in batches, with the
+same queries per batch.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
+from app.audit import queries
+from app.audit import services as audit
 from app.audit.models import AuditEntry
+from app.audit.queries import Filters
 from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import Case
-from app.dates import LONDON
+from app.cases.policy import case_scope
+from app.csv_files import neutralise_formula
 from app.extensions import db
+from app.partners import policy as partner_policy
 from app.partners.models import Organisation
+from app.referrals.models import Referral
+from app.referrals.policy import referral_scope
 from app.referrals.reference import reference
 
 PAGE_SIZE = 50
+EXPORT_BATCH = 1000
 ACTOR_TEXT_MAX = 100
 
-# Objects with a page of their own that an administrator can open; any other object links
-# to its own history in the log.
+__all__ = ["Filters", "Named", "Row", "browse", "export_rows"]
+
 OBJECT_LABELS = {
     "case": "Case",
     "user": "User",
@@ -44,35 +54,22 @@ OBJECT_LABELS = {
     "victim_update": "Victim update",
     "api_token": "API token",
 }
+ROLE_LABELS = {r.value: r.label for r in Role}
 
 
 @dataclass(frozen=True)
-class Filters:
-    action: str | None = None  # exact, or every action under a prefix ending in "."
-    actor: str | None = None  # part of a name or an email address
-    actor_id: uuid.UUID | None = None
-    object_id: str | None = None
-    from_date: date | None = None
-    to_date: date | None = None
+class Viewer:
+    """Who is reading, as the policies' scope clauses ask: role, id and organisation."""
 
-    @property
-    def any(self) -> bool:
-        return any(
-            (
-                self.action,
-                self.actor,
-                self.actor_id,
-                self.object_id,
-                self.from_date,
-                self.to_date,
-            )
-        )
+    id: uuid.UUID
+    role: str
+    organisation_id: uuid.UUID | None
 
 
 @dataclass(frozen=True)
 class Named:
     text: str
-    endpoint: str | None = None  # a page: (endpoint, {args}); None: the object's history
+    endpoint: str | None = None  # a page the viewer may open; None: the object's history
     args: tuple[tuple[str, str], ...] = ()
     one_object: bool = True  # False: an entry about a list ("*"), with no history of its own
 
@@ -84,58 +81,115 @@ class Row:
     actor_role_label: str | None
     object: Named
 
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LONDON)
-
-
-def _filtered(filters: Filters):
-    query = select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id)
-    if filters.action:
-        action = filters.action.strip()
-        if action.endswith("."):
-            query = query.where(AuditEntry.action.startswith(action, autoescape=True))
-        else:
-            query = query.where(AuditEntry.action == action)
-    if filters.actor_id:
-        query = query.where(AuditEntry.actor_id == filters.actor_id)
-    if filters.actor:
-        pattern = f"%{filters.actor.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
-        )
-    if filters.object_id:
-        query = query.where(AuditEntry.object_id == filters.object_id)
-    if filters.from_date:
-        query = query.where(AuditEntry.occurred_at >= _start_of(filters.from_date))
-    if filters.to_date:
-        query = query.where(AuditEntry.occurred_at < _start_of(filters.to_date + timedelta(1)))
-    return query
+    @property
+    def is_read(self) -> bool:
+        return queries.is_read(self.entry.action)
 
 
-def browse(filters: Filters, page: int = 1, per_page: int = PAGE_SIZE) -> tuple[list[Row], int]:
-    """A page of entries, newest first, and how many match in all."""
-    query = _filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    found = db.session.execute(
-        query.order_by(AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    names = _object_names([entry for entry, _ in found])
-    roles = {r.value: r.label for r in Role}
-    rows = [
+def _rows(found, viewer) -> list[Row]:
+    names = _object_names([entry for entry, _ in found], viewer)
+    return [
         Row(
             entry=entry,
             actor_name=actor_name,
-            actor_role_label=roles.get(entry.actor_role, entry.actor_role),
+            actor_role_label=ROLE_LABELS.get(entry.actor_role, entry.actor_role),
             object=names.get((entry.object_type, entry.object_id)) or _plain(entry),
         )
         for entry, actor_name in found
     ]
-    return rows, total
+
+
+def browse(
+    filters: Filters, viewer, page: int = 1, per_page: int = PAGE_SIZE
+) -> tuple[list[Row], int]:
+    """A page of entries, newest first, and how many match in all."""
+    total = queries.count(filters)
+    found = db.session.execute(
+        queries.filtered(filters)
+        .order_by(AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return _rows(found, viewer), total
 
 
 def actor_name(actor_id: uuid.UUID) -> str | None:
     return db.session.scalar(select(User.name).where(User.id == actor_id))
+
+
+EXPORT_HEADER = [
+    "Entry",
+    "When (UTC)",
+    "Action",
+    "Kind",
+    "Object type",
+    "Object id",
+    "Object",
+    "By",
+    "Role",
+    "User id",
+    "From (IP address)",
+    "Reason",
+    "Details",
+]
+
+
+def export_rows(filters: Filters, viewer) -> Iterator[list]:
+    """The CSV download of ``filters``: an audit entry of its own (``audit.exported``,
+    with the filters as codes and the number of entries; it is committed first, so the
+    download itself is in the log), then the header and every entry, newest first.
+    Every cell a spreadsheet could run as a formula is written as text."""
+    total = queries.count(filters)
+    exported = audit.record(
+        "audit.exported",
+        "audit_entry",
+        "*",
+        actor=viewer,
+        details={"filters": filters.described(), "entries": total},
+    )
+    below = exported.id  # the entries as counted: not this one, nor any written meanwhile
+    # The download is read after the response starts, past the request's own session: it
+    # keeps what the policies ask of the viewer, not the viewer's row.
+    who = Viewer(id=viewer.id, role=viewer.role, organisation_id=viewer.organisation_id)
+    db.session.commit()
+    return _export(filters, who, below)
+
+
+def _export(filters: Filters, viewer, below: int) -> Iterator[list]:
+    yield EXPORT_HEADER
+    while True:
+        query = (
+            queries.filtered(filters)
+            .where(AuditEntry.id < below)
+            .order_by(AuditEntry.id.desc())
+            .limit(EXPORT_BATCH)
+        )
+        found = db.session.execute(query).all()
+        if not found:
+            return
+        for row in _rows(found, viewer):
+            entry = row.entry
+            yield [
+                neutralise_formula(value)
+                for value in (
+                    entry.id,
+                    entry.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.action,
+                    "read" if row.is_read else "change",
+                    entry.object_type,
+                    entry.object_id,
+                    row.object.text,
+                    row.actor_name or ("" if entry.actor_id else "The hub"),
+                    row.actor_role_label or "",
+                    str(entry.actor_id or ""),
+                    entry.ip_address or "",
+                    entry.reason or "",
+                    json.dumps(entry.details or {}, sort_keys=True),
+                )
+            ]
+        below = found[-1][0].id
+        for entry, _name in found:
+            db.session.expunge(entry)  # a long download holds one batch at a time
 
 
 def _plain(entry: AuditEntry) -> Named:
@@ -161,25 +215,50 @@ def _ids_of(entries: list[AuditEntry], object_type: str) -> list[uuid.UUID]:
     return [i for i in ids if i is not None]
 
 
-def _object_names(entries: list[AuditEntry]) -> dict[tuple[str, str], Named]:
-    """Words for the objects that have them, one query per kind of object."""
+def _link(visible, text: str, endpoint: str, arg: str, object_id) -> Named:
+    if visible:
+        return Named(text, endpoint, ((arg, str(object_id)),))
+    return Named(text)
+
+
+def _object_names(entries: list[AuditEntry], viewer) -> dict[tuple[str, str], Named]:
+    """Words for the objects that have them, one query per kind of object; a link where
+    the object's own policy lets ``viewer`` open its page."""
     named: dict[tuple[str, str], Named] = {}
     if ids := _ids_of(entries, "case"):
-        for case_id, crime_reference in db.session.execute(
-            select(Case.id, Case.crime_reference).where(Case.id.in_(ids))
+        for case_id, crime_reference, visible in db.session.execute(
+            select(Case.id, Case.crime_reference, case_scope(viewer)).where(Case.id.in_(ids))
         ):
-            named[("case", str(case_id))] = Named(f"Case {crime_reference}")
+            named[("case", str(case_id))] = _link(
+                visible, f"Case {crime_reference}", "cases.show", "case_id", case_id
+            )
+    if ids := _ids_of(entries, "referral"):
+        for referral_id, visible in db.session.execute(
+            select(Referral.id, referral_scope(viewer)).where(Referral.id.in_(ids))
+        ):
+            named[("referral", str(referral_id))] = _link(
+                visible,
+                f"Referral {reference(referral_id)}",
+                "referrals.show",
+                "referral_id",
+                referral_id,
+            )
     if ids := _ids_of(entries, "user"):
+        may_open = viewer.role == Role.ADMIN  # the users' pages are administrators'
         for user_id, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids))):
-            named[("user", str(user_id))] = Named(
-                f"User {name}", "users.show", (("user_id", str(user_id)),)
+            named[("user", str(user_id))] = _link(
+                may_open, f"User {name}", "users.show", "user_id", user_id
             )
     if ids := _ids_of(entries, "organisation"):
+        may_open = partner_policy.is_admin(viewer)  # partners.show is theirs
         for organisation_id, name in db.session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
         ):
-            args = (("organisation_id", str(organisation_id)),)
-            named[("organisation", str(organisation_id))] = Named(
-                f"Organisation {name}", "partners.show", args
+            named[("organisation", str(organisation_id))] = _link(
+                may_open,
+                f"Organisation {name}",
+                "partners.show",
+                "organisation_id",
+                organisation_id,
             )
     return named

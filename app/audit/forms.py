@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import StringField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import Length, ValidationError
 
+from app.audit import queries
 from app.audit.browse import ACTOR_TEXT_MAX
 from app.forms import GovukDateField, strip
 
@@ -15,6 +16,13 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 
+    kind = RadioField(
+        "Show",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(value, label) for value, label in queries.KINDS.items()],
+        default=queries.CHANGES,
+        validate_choice=False,  # anything else shows the default
+    )
     action = StringField(
         "Action (optional)",
         widget=GovTextInput(),

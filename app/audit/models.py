@@ -28,7 +28,7 @@ class AuditEntry(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     actor_role: Mapped[str | None] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str] = mapped_column(String(64), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(64))

@@ -14,12 +14,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
-from app.audit import chain
+from app.audit import chain, queries
 from app.audit.checkpoints import Checkpoint
 from app.audit.context import current_audit_context
 from app.audit.models import GENESIS_HASH, AuditEntry
+from app.audit.queries import Filters
 from app.database import hold_write_lock, utcnow
 from app.extensions import db
 
@@ -130,23 +131,16 @@ PAGE_SIZE = 50
 
 
 def list_entries(
-    *,
-    object_id: str | None = None,
-    actor_id=None,
-    since=None,
-    page: int = 1,
-    per_page: int = PAGE_SIZE,
+    filters: Filters, *, page: int = 1, per_page: int = PAGE_SIZE
 ) -> tuple[list[AuditEntry], int]:
-    """Entries newest first, filtered by object, by acting user and by time."""
-    query = select(AuditEntry)
-    if since is not None:
-        query = query.where(AuditEntry.occurred_at >= since)
-    if object_id:
-        query = query.where(AuditEntry.object_id == object_id)
-    if actor_id:
-        query = query.where(AuditEntry.actor_id == actor_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    entries = db.session.scalars(
-        query.order_by(AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    """Entries newest first, selected by ``filters`` (app.audit.queries, as the
+    administrators' page selects them)."""
+    total = queries.count(filters)
+    found = db.session.scalars(
+        queries.filtered(filters)
+        .with_only_columns(AuditEntry)
+        .order_by(AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
-    return list(entries), total
+    return list(found), total

@@ -9,11 +9,13 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.auth import tokens as token_service
+from app.auth import user_changes
 from app.auth import users as user_service
-from app.auth.forms import ReasonForm, RevokeTokenForm, UserForm
+from app.auth.forms import ReasonForm, RevokeTokenForm, UserDetailsForm, UserForm
 from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
-from app.errors import Conflict
+from app.errors import Conflict, StaleVersion, ValidationFailed
+from app.extensions import db
 from app.pagination import Page, page_number
 from app.partners import directory as partner_directory
 
@@ -87,6 +89,106 @@ def new():
             )
             return redirect(url_for("users.show", user_id=user.id))
     return render_template("users/new.html", form=form), 200 if not form.errors else 400
+
+
+def _organisation_choices(current_id: uuid.UUID | None = None) -> list[SelectChoice]:
+    organisations = partner_directory.active_organisations()
+    choices = [SelectChoice(str(o.id), o.name) for o in organisations]
+    if current_id is not None and all(o.id != current_id for o in organisations):
+        current = partner_directory.organisation_names([current_id]).get(current_id)
+        if current:
+            choices.append(SelectChoice(str(current_id), f"{current} (inactive)"))
+    return [SelectChoice("", "Select an organisation"), *choices]
+
+
+def _version(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _details_form(user, formdata=None) -> UserDetailsForm:
+    form = UserDetailsForm(formdata=formdata)
+    form.organisation_id.choices = _organisation_choices(user.organisation_id)
+    if formdata is None:
+        form.name.data = user.name
+        form.email.data = user.email
+        form.role.data = user.role
+        form.organisation_id.data = str(user.organisation_id) if user.organisation_id else ""
+        form.version.data = str(user.version)
+    return form
+
+
+def _answers(form: UserDetailsForm) -> dict | None:
+    """The form's answers as the service takes them; None if the organisation posted is
+    not an id (the form then shows why)."""
+    organisation_id = None
+    if form.role.data == Role.PARTNER and form.organisation_id.data:
+        try:
+            organisation_id = uuid.UUID(form.organisation_id.data)
+        except ValueError:
+            form.organisation_id.errors = ["Select the partner organisation"]
+            return None
+    return {
+        "name": form.name.data,
+        "email": form.email.data,
+        "role": form.role.data,
+        "organisation_id": organisation_id,
+    }
+
+
+@bp.route("/<uuid:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: uuid.UUID):
+    """Change a user's details, in two steps: the answers, then "check your answers"
+    (its Change buttons come back here with the answers kept), then save."""
+    user = user_service.get_user(user_id, actor=current_user)
+    if request.method == "GET":
+        return render_template("users/edit.html", form=_details_form(user), user=user)
+    form = _details_form(user, formdata=request.form)
+    step = request.form.get("step")
+    if step == "change":
+        # Back from "check your answers" (CSRF was checked before the view, as for every
+        # POST): the answers come back to be changed, not judged yet.
+        return render_template("users/edit.html", form=form, user=user)
+    form_valid = form.validate_on_submit()
+    answers = _answers(form)
+    if answers is not None:
+        # The service's rules run even when the form has errors, so every error shows at once.
+        version = _version(form.version.data)
+        try:
+            if form_valid and step == "confirm":
+                user_changes.update_user(user_id, answers, actor=current_user, version=version)
+                flash("User details saved", "success")
+                return redirect(url_for("users.show", user_id=user_id))
+            preview = user_changes.preview(user_id, answers, actor=current_user, version=version)
+        except StaleVersion:
+            return _stale(user_id)
+        except ValidationFailed as invalid:
+            form.apply_service_error(invalid)
+        else:
+            if form_valid and preview.changes:
+                return render_template(
+                    "users/check.html",
+                    form=form,
+                    user=user,
+                    preview=preview,
+                    organisation_names=partner_directory.organisation_names(
+                        [user.organisation_id, preview.values["organisation_id"]]
+                    ),
+                )
+            if form_valid:
+                form.form_errors.append(
+                    "You have not changed anything. Change a detail, or go back"
+                )
+    return render_template("users/edit.html", form=form, user=user), 400
+
+
+def _stale(user_id: uuid.UUID):
+    """Someone changed the user meanwhile: their details as saved now, to start again."""
+    db.session.expire_all()
+    user = user_service.find_by_id(user_id)
+    return render_template("users/edit.html", form=_details_form(user), user=user, stale=True), 409
 
 
 @bp.get("/<uuid:user_id>")

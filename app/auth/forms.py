@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -105,6 +106,46 @@ class UserForm(ServiceErrorsMixin, FlaskForm):
         validators=[Optional(), Length(max=256)],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class UserDetailsForm(ServiceErrorsMixin, FlaskForm):
+    """An administrator changes a user's details; the next step checks the answers."""
+
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter the person's full name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter an email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+        ],
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(r.value, r.label) for r in Role],
+        validate_choice=False,  # the service's rule: "Select a role"
+        validators=[InputRequired(message="Select a role")],
+    )
+    organisation_id = SelectField(
+        "Partner organisation",
+        widget=GovSelect(),
+        description="Only for partner users: left out for any other role",
+        choices=[],
+        validate_choice=False,  # the service says whether the organisation exists
+        validators=[Optional()],
+    )
+    version = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ReasonForm(FlaskForm):

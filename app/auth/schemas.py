@@ -17,6 +17,25 @@ class UserSchema(Schema):
     active = fields.Boolean(dump_only=True)
     mfa_enrolled = fields.Boolean(dump_only=True)
     created_at = UTCDateTime(dump_only=True)
+    version = fields.Integer(
+        dump_only=True, metadata={"description": "Send it with a change (`PATCH`)"}
+    )
+
+
+class UserChangesSchema(Schema):
+    """Send only the fields to change. The same rules as creating a user: the email
+    address valid and not another user's; a partner user needs `organisation_id`, any
+    other role must have none (send `null` when moving a partner user to another role);
+    nobody changes their own role."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.String(validate=validate.Length(max=320))
+    role = fields.String(validate=validate.OneOf(ROLES), metadata={"enum": ROLES})
+    organisation_id = fields.UUID(allow_none=True)
+    version = fields.Integer(
+        load_default=None,
+        metadata={"description": "The version you read; 409 `stale_version` if it changed"},
+    )
 
 
 class NewUserSchema(Schema):

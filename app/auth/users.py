@@ -32,10 +32,14 @@ class NewUser:
     organisation_id: uuid.UUID | None = None
 
 
-def _validated(new: NewUser) -> dict:
+def _validated(new: NewUser, *, user_id: uuid.UUID | None = None) -> dict:
+    """The details cleaned, or UserInvalid naming every field at fault. ``user_id``: the
+    account being changed, whose own email address is not a clash."""
     errors: dict[str, str] = {}
     try:
-        email = validate_email(new.email.strip(), check_deliverability=False).normalized.lower()
+        email = validate_email(
+            (new.email or "").strip(), check_deliverability=False
+        ).normalized.lower()
     except EmailNotValidError:
         errors["email"] = "Enter an email address in the correct format, like name@example.com"
         email = None
@@ -59,11 +63,21 @@ def _validated(new: NewUser) -> dict:
     problem = password_problem(new.password) if new.password else None
     if problem:
         errors["password"] = problem
-    if email and db.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = "A user with this email address already exists"
+    if email and _email_taken(email, user_id):
+        errors["email"] = EMAIL_TAKEN
     if errors:
         raise UserInvalid(errors)
     return {"email": email, "name": name, "organisation": organisation}
+
+
+EMAIL_TAKEN = "A user with this email address already exists"
+
+
+def _email_taken(email: str, user_id: uuid.UUID | None) -> bool:
+    query = select(User.id).where(User.email == email)
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    return db.session.scalar(query) is not None
 
 
 class UserInvalid(ValidationFailed):

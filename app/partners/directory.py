@@ -140,3 +140,15 @@ def active_organisations() -> list[Organisation]:
             select(Organisation).where(Organisation.active).order_by(Organisation.name)
         )
     )
+
+
+def organisation_names(ids) -> dict:
+    """Organisation id -> name, active or not, in one query."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted))
+        ).all()
+    )

@@ -15,6 +15,11 @@ from app.extensions import db
 from tests import factories
 from tests.dom import parse
 from tests.helpers import sign_in
+from tests.reports.world import referral as _referral
+
+
+def referral_of(case, organisation):
+    return _referral(case, organisation, sent_on=today_in_london())
 
 
 @pytest.fixture
@@ -33,7 +38,8 @@ def rows(doc) -> list[dict]:
     table = doc.by_test_id("audit-entries")
     return [
         {
-            "action": row.find_all("td")[1].text,
+            "action": row.find("td", data_testid="action").find("code").text,
+            "read": row.find("td", data_testid="action").find(cls="govuk-tag") is not None,
             "object": row.find("td", data_testid="object"),
             "actor": row.find("td", data_testid="actor"),
         }
@@ -51,7 +57,8 @@ def test_entries_name_the_person_and_their_role(client, world):
     doc = parse(signed_in(client, admin).get("/audit/?action=case.viewed"))
     [row] = rows(doc)
     assert row["actor"].lines == ["Kim Keyworker", "Keyworker"]
-    assert row["actor"].find("a").attrs["href"] == f"/audit/?actor_id={keyworker.id}"
+    # The person's entries, of the kind shown (here every kind, as an action was named).
+    assert row["actor"].find("a").attrs["href"] == f"/audit/?actor_id={keyworker.id}&kind=all"
 
 
 def test_objects_are_named_and_linked(client, world):
@@ -60,13 +67,13 @@ def test_objects_are_named_and_linked(client, world):
     [row] = rows(doc)
     link = row["object"].find("a")
     assert link.text == "Case CR/00042/26: its history"
-    assert link.attrs["href"] == f"/audit/?object_id={case.id}"
+    assert link.attrs["href"] == f"/audit/?object_id={case.id}&kind=all"
 
     doc = parse(client.get("/audit/?action=user.viewed"))
     [row] = rows(doc)
     page, history = row["object"].find_all("a")
     assert (page.text, page.attrs["href"]) == ("User Kim Keyworker", f"/users/{keyworker.id}")
-    assert history.attrs["href"] == f"/audit/?object_id={keyworker.id}"
+    assert history.attrs["href"] == f"/audit/?object_id={keyworker.id}&kind=all"
 
 
 def test_filter_by_action_exactly_or_by_its_prefix(client, world):
@@ -129,18 +136,31 @@ def test_the_page_query_count_does_not_grow_with_entries(client, world, count_qu
     admin, keyworker, case = world
     signed_in(client, admin)
 
-    def queries() -> int:
+    organisation = factories.organisation()
+    referral = referral_of(case, organisation)
+    audit.record("referral.sent", "referral", referral.id, actor=keyworker)
+    audit.record("organisation.updated", "organisation", organisation.id, actor=admin)
+    db.session.commit()
+
+    def queries(path: str) -> int:
         with count_queries() as counter:
-            client.get("/audit/")
+            response = client.get(path)
+        assert response.status_code == 200
         return counter.count
 
-    before = queries()
+    paths = ("/audit/", "/audit/?kind=all", "/audit/?kind=reads")
+    before = [queries(path) for path in paths]
     for _ in range(5):
         other = factories.case(keyworker)
         audit.record("case.viewed", "case", other.id, actor=keyworker)
+        audit.record("case.allocated", "case", other.id, actor=keyworker)
         audit.record("user.viewed", "user", factories.user(Role.KEYWORKER).id, actor=admin)
+        another = factories.organisation()
+        audit.record("organisation.updated", "organisation", another.id, actor=admin)
+        audit.record("referral.sent", "referral", referral_of(other, another).id, actor=keyworker)
     db.session.commit()
-    assert queries() == before
+    assert len(rows(parse(client.get("/audit/?kind=all")))) > 20
+    assert [queries(path) for path in paths] == before
 
 
 def test_an_entry_about_a_list_names_it_without_a_link(client, world):

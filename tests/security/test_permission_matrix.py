@@ -44,7 +44,9 @@ PAGE_MATRIX = {
     "users.new": ("GET", "/users/new", only(A)),
     "users.show": ("GET", "/users/{user}", only(A)),
     "users.change": ("GET", "/users/{user}/deactivate", only(A)),
+    "users.edit": ("GET", "/users/{user}/edit", only(A)),
     "audit.index": ("GET", "/audit/", only(A)),
+    "audit.export": ("GET", "/audit/export.csv", only(A)),
     "cases.caseload": ("GET", "/cases/", only(K)),
     "cases.team": ("GET", "/cases/team", only(S)),
     "referrals.inbox": ("GET", "/referrals/inbox", only(P)),
@@ -56,6 +58,8 @@ API_MATRIX = {
     "api_me.me": ("GET", "/api/v1/me", everyone(200)),
     # An empty body is refused with 422 by the role that may create users, 403 for the rest.
     "api_users.create_user": ("POST", "/api/v1/users", only(A, ok=422)),
+    # An empty change changes nothing: 200 with the user, for the role that may change users.
+    "api_users.update_user": ("PATCH", "/api/v1/users/{user}", only(A)),
     "api_users.create_token": ("POST", "/api/v1/users/{user}/tokens", only(A, ok=201)),
     "api_audit.list_audit_entries": ("GET", "/api/v1/audit", only(A)),
 }

@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "auth.signed_out",
     "api-docs.openapi_json",
     "api_reference.reference",
+    "help.index",  # the help page: no personal data, and needed before signing in too
 }
 
 SAMPLE_VALUES = {"UUIDConverter": lambda: str(uuid.uuid4())}
