@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Before the auth hook, so the first request of any kind starts the in-process schedule.
     init_jobs(app)
+    from app.webhooks.capture import listen as watch_webhook_events
+
+    watch_webhook_events()
 
     from app.auth.hooks import init_auth
 

@@ -30,6 +30,7 @@ from app.api import (
     tasks,
     users,
     victims,
+    webhooks,
 )
 from app.api.docs import ProblemSchema, document_operations
 from app.api.errors import check_json_body
@@ -86,6 +87,7 @@ BLUEPRINTS = (
     imports.blp,
     audit.blp,
     reports.blp,
+    webhooks.blp,
 )
 
 

@@ -29,9 +29,7 @@ class Notification(UUIDPrimaryKey, db.Model):
     )
 
     # A user of the hub, or (for a partner organisation's referral address) an address.
-    recipient_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("users.id"), index=True
-    )
+    recipient_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(200))

@@ -69,9 +69,7 @@ class WebhookDelivery(UUIDPrimaryKey, db.Model):
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'delivered', 'failed')", name="status_known"
-        ),
+        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status_known"),
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_id_created_at", "endpoint_id", "created_at"),
     )
