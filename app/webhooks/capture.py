@@ -92,9 +92,12 @@ def _after_flush(session: Session, _context) -> None:
         if isinstance(obj, Referral):
             if any(state.attrs[name].history.has_changes() for name in REFERRAL_FIELDS):
                 _note(session, EventType.REFERRAL_UPDATED, "referral", obj.id)
-        elif isinstance(obj, Appointment) and obj.referral_id is not None:
-            if state.attrs.rescheduled_at.history.has_changes():
-                _note(session, EventType.APPOINTMENT_CHANGED, "appointment", obj.id)
+        elif (
+            isinstance(obj, Appointment)
+            and obj.referral_id is not None
+            and state.attrs.rescheduled_at.history.has_changes()
+        ):
+            _note(session, EventType.APPOINTMENT_CHANGED, "appointment", obj.id)
 
 
 def _before_commit(session: Session) -> None:
