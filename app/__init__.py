@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.subject_access import views as subject_access_views
     from app.tasks import views as task_views
     from app.victims import views as victim_views
+    from app.webhooks import views as webhook_views
 
     for blueprint in (
         health.bp,
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         import_views.bp,
         retention_views.bp,
         subject_access_views.bp,
+        webhook_views.bp,
     ):
         app.register_blueprint(blueprint)
 
