@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.contracts import views as contract_views
     from app.evidence import views as evidence_views
     from app.imports import views as import_views
+    from app.notifications import views as notification_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         retention_views.bp,
         subject_access_views.bp,
         webhook_views.bp,
+        notification_views.bp,
     ):
         app.register_blueprint(blueprint)
 

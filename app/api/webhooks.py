@@ -15,8 +15,8 @@ from app.webhooks.schemas import (
     DeliveryListSchema,
     DeliverySchema,
     NewWebhookSchema,
+    WebhookListQuerySchema,
     WebhookListSchema,
-    WebhookPageQuerySchema,
     WebhookSecretSchema,
 )
 
@@ -39,7 +39,17 @@ def _with_secret(registered: services.Registered) -> dict:
         "events": endpoint.events,
         "created_at": endpoint.created_at,
         "secret_rotated_at": endpoint.secret_rotated_at,
+        "updated_at": endpoint.updated_at,
         "secret": registered.secret,
+    }
+
+
+def _paging(query: dict) -> dict:
+    return {
+        "page": query["page"],
+        "per_page": query["per_page"],
+        "updated_since": query.get("updated_since"),
+        "newest_first": False,
     }
 
 
@@ -76,15 +86,13 @@ def create_webhook(data):
 
 @blp.route("/webhooks", methods=["GET"])
 @roles_required(*MANAGERS)
-@blp.arguments(WebhookPageQuerySchema, location="query")
+@blp.arguments(WebhookListQuerySchema, location="query")
 @blp.response(200, WebhookListSchema)
 @blp.alt_response(403, description=NOT_LEAD)
 def list_webhooks(query):
-    """List your organisation's endpoints (an administrator: every organisation's),
-    newest first. Secrets are never listed."""
-    return _page(
-        services.list_endpoints(current_user, page=query["page"], per_page=query["per_page"])
-    )
+    """List your organisation's endpoints (an administrator: every organisation's).
+    Secrets are never listed."""
+    return _page(services.list_endpoints(current_user, **_paging(query)))
 
 
 @blp.route("/webhooks/<uuid:webhook_id>", methods=["DELETE"])
@@ -120,13 +128,11 @@ def rotate_webhook_secret(webhook_id: uuid.UUID):
 
 @blp.route("/webhooks/<uuid:webhook_id>/deliveries", methods=["GET"])
 @roles_required(*MANAGERS)
-@blp.arguments(WebhookPageQuerySchema, location="query")
+@blp.arguments(WebhookListQuerySchema, location="query")
 @blp.response(200, DeliveryListSchema)
 @blp.alt_response(403, description=NOT_LEAD)
 @blp.alt_response(404, description="No such webhook (or another organisation's)")
 def list_webhook_deliveries(query, webhook_id: uuid.UUID):
-    """The endpoint's deliveries, newest first: status, attempts, your last answer."""
-    _endpoint, result = services.deliveries(
-        current_user, webhook_id, page=query["page"], per_page=query["per_page"]
-    )
+    """The endpoint's deliveries: status, attempts, your endpoint's last answer."""
+    _endpoint, result = services.deliveries(current_user, webhook_id, **_paging(query))
     return _page(result)

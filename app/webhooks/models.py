@@ -47,7 +47,9 @@ class DeliveryStatus(StrEnum):
 
 class WebhookEndpoint(UUIDPrimaryKey, db.Model):
     __tablename__ = "webhook_endpoints"
-    __table_args__ = (Index("ix_webhook_endpoints_organisation_id", "organisation_id"),)
+    __table_args__ = (
+        Index("ix_webhook_endpoints_organisation_id_updated_at", "organisation_id", "updated_at"),
+    )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organisations.id"))
     url: Mapped[str] = mapped_column(String(2000))
@@ -59,6 +61,7 @@ class WebhookEndpoint(UUIDPrimaryKey, db.Model):
     secret_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Deleted endpoints are kept (their deliveries are history) but receive nothing.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class WebhookDelivery(UUIDPrimaryKey, db.Model):
@@ -72,6 +75,7 @@ class WebhookDelivery(UUIDPrimaryKey, db.Model):
         CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status_known"),
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_id_created_at", "endpoint_id", "created_at"),
+        Index("ix_webhook_deliveries_endpoint_id_updated_at", "endpoint_id", "updated_at"),
     )
 
     endpoint_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("webhook_endpoints.id"))
@@ -87,5 +91,6 @@ class WebhookDelivery(UUIDPrimaryKey, db.Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     endpoint = relationship("WebhookEndpoint", lazy="joined")

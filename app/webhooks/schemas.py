@@ -42,6 +42,7 @@ class WebhookSchema(Schema):
     events = fields.List(fields.String(), metadata={"description": "The events it receives"})
     created_at = UTCDateTime()
     secret_rotated_at = UTCDateTime(allow_none=True)
+    updated_at = UTCDateTime()
 
 
 class WebhookSecretSchema(WebhookSchema):
@@ -71,11 +72,11 @@ class DeliverySchema(Schema):
     )
     created_at = UTCDateTime()
     delivered_at = UTCDateTime(allow_none=True)
+    updated_at = UTCDateTime()
 
 
-class WebhookPageQuerySchema(ListQuerySchema):
-    class Meta:
-        exclude = ("updated_since",)
+class WebhookListQuerySchema(ListQuerySchema):
+    """Paging and ``updated_since``, as every list."""
 
 
 WebhookListSchema = list_schema(WebhookSchema, "WebhookList")

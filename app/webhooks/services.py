@@ -175,14 +175,31 @@ def register(user, *, url: str | None, events, organisation_id=None) -> Register
     return Registered(endpoint, secret)
 
 
-def list_endpoints(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> EndpointPage:
+def _ordered(model, newest_first: bool):
+    """The pages list newest first; the API, like every API list, by the time of the
+    last change then id, so that a system can sync with ``updated_since``."""
+    if newest_first:
+        return (model.created_at.desc(), model.id)
+    return (model.updated_at, model.id)
+
+
+def list_endpoints(
+    user,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    updated_since=None,
+    newest_first: bool = True,
+) -> EndpointPage:
     _require_manager(user)
-    where = _scope(user)
-    total = db.session.scalar(select(func.count()).select_from(WebhookEndpoint).where(where))
+    where = [_scope(user)]
+    if updated_since is not None:
+        where.append(WebhookEndpoint.updated_at >= updated_since)
+    total = db.session.scalar(select(func.count()).select_from(WebhookEndpoint).where(*where))
     items = db.session.scalars(
         select(WebhookEndpoint)
-        .where(where)
-        .order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
+        .where(*where)
+        .order_by(*_ordered(WebhookEndpoint, newest_first))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
@@ -190,15 +207,23 @@ def list_endpoints(user, *, page: int = 1, per_page: int = PAGE_SIZE) -> Endpoin
 
 
 def deliveries(
-    user, endpoint_id: uuid.UUID, *, page: int = 1, per_page: int = PAGE_SIZE
+    user,
+    endpoint_id: uuid.UUID,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    updated_since=None,
+    newest_first: bool = True,
 ) -> tuple[WebhookEndpoint, DeliveryPage]:
     endpoint = endpoint_for(user, endpoint_id)
-    mine = WebhookDelivery.endpoint_id == endpoint.id
-    total = db.session.scalar(select(func.count()).select_from(WebhookDelivery).where(mine))
+    where = [WebhookDelivery.endpoint_id == endpoint.id]
+    if updated_since is not None:
+        where.append(WebhookDelivery.updated_at >= updated_since)
+    total = db.session.scalar(select(func.count()).select_from(WebhookDelivery).where(*where))
     items = db.session.scalars(
         select(WebhookDelivery)
-        .where(mine)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+        .where(*where)
+        .order_by(*_ordered(WebhookDelivery, newest_first))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

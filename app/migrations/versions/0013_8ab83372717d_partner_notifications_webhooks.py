@@ -44,13 +44,14 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('secret_rotated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_webhook_endpoints_created_by_id_users')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_webhook_endpoints_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
     )
     with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.create_index('ix_webhook_endpoints_organisation_id', ['organisation_id'], unique=False)
+        batch_op.create_index('ix_webhook_endpoints_organisation_id_updated_at', ['organisation_id', 'updated_at'], unique=False)
 
     op.create_table('webhook_deliveries',
     sa.Column('endpoint_id', sa.Uuid(), nullable=False),
@@ -66,6 +67,7 @@ def upgrade():
     sa.Column('last_error', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'delivered', 'failed')", name=op.f('ck_webhook_deliveries_status_known')),
     sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints')),
@@ -73,16 +75,18 @@ def upgrade():
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_deliveries_endpoint_id_created_at', ['endpoint_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_endpoint_id_updated_at', ['endpoint_id', 'updated_at'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_status_next_attempt_at')
+        batch_op.drop_index('ix_webhook_deliveries_endpoint_id_updated_at')
         batch_op.drop_index('ix_webhook_deliveries_endpoint_id_created_at')
     op.drop_table('webhook_deliveries')
     with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.drop_index('ix_webhook_endpoints_organisation_id')
+        batch_op.drop_index('ix_webhook_endpoints_organisation_id_updated_at')
     op.drop_table('webhook_endpoints')
     op.drop_table('notification_preferences')
 
