@@ -201,3 +201,33 @@ def test_nothing_about_the_person_is_ever_in_a_delivery(app, client, receiver):
             assert personal.lower() not in seen.lower()
         assert set(json.loads(request.body)) == {"type", "timestamp", "data"}
         assert set(json.loads(request.body)["data"]) == {"object", "id", "version"}
+
+
+def test_the_documented_verifier_accepts_a_real_delivery_and_refuses_a_forged_one(
+    app, client, receiver
+):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert set(document["x-webhooks"]["events"]) == {e.value for e in EventType}
+    assert "WebhookEvent" in document["components"]["schemas"]
+    assert "## Webhook deliveries" in document["info"]["description"]
+    source = document["x-webhooks"]["verifier"]["source"]
+    reference = client.get("/api-docs").get_data(as_text=True)
+    assert 'id="webhook-deliveries"' in reference
+    assert "verify_by_hand" in reference
+
+    org = referrals.organisation()
+    registered = register(client, referrals.headers_for(lead(org)), receiver.url)
+    case = referrals.active_case()
+    referrals.consent(case, org)
+    referrals.send(case, org)
+    run_jobs(app)
+    [request] = receiver.requests
+
+    example = {}
+    exec(source.replace("whsec_...", registered["secret"]), example)  # noqa: S102 (our own docs)
+    assert example["receive"](request.body, request.headers)["type"] == "referral.sent"
+    assert example["verify_by_hand"](registered["secret"], request.body, request.headers)
+    forged = request.body.replace(b"referral.sent", b"referral.cancelled")
+    assert not example["verify_by_hand"](registered["secret"], forged, request.headers)
+    with pytest.raises(example["WebhookVerificationError"]):
+        example["receive"](forged, request.headers)
