@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
-from wtforms import SelectChoice, SelectMultipleField, SubmitField
+from wtforms import SelectChoice, SelectMultipleField, SubmitField, ValidationError
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
@@ -24,8 +24,13 @@ class PreferencesForm(FlaskForm):
         description="Select all that apply. The emails say only what happened and link to "
         "the referral: you sign in to read it",
         choices=[SelectChoice(kind, label) for kind, label in PARTNER_CHOICES.items()],
+        validate_choice=False,  # checked below, with wording of our own
     )
     submit = SubmitField("Save preferences", widget=GovSubmitInput())
+
+    def validate_kinds(self, field) -> None:
+        if any(kind not in PARTNER_CHOICES for kind in field.data or []):
+            raise ValidationError("Select only emails from the list")
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
