@@ -8,6 +8,7 @@ transaction; the secret is returned once, to the caller, and never logged or aud
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -116,11 +117,24 @@ def check_url(url: str | None) -> str:
         )
     if parts.username or parts.password:
         raise InvalidInput({"url": "The URL must not contain a user name or password"})
+    development = current_app.config["HUB_ENV"] != "production"
     if parts.scheme == "http":
-        local = parts.hostname == LOCAL_HOST
-        if not local or current_app.config["HUB_ENV"] == "production":
+        if parts.hostname != LOCAL_HOST or not development:
             raise InvalidInput({"url": "The URL must start with https://"})
+    elif _internal(parts.hostname) and not (development and parts.hostname == LOCAL_HOST):
+        # The hub's own network is no partner's system (and no way to probe it).
+        raise InvalidInput({"url": "Enter the address of your organisation's own system"})
     return url
+
+
+def _internal(hostname: str) -> bool:
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def check_events(events) -> list[str]:

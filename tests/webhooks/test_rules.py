@@ -33,6 +33,10 @@ def _post(client, headers, **body):
             "The URL must not contain a user name or password",
         ),
         ("https://partner.example.org:notaport/", BAD_URL),
+        ("https://10.1.2.3/hooks", "Enter the address of your organisation's own system"),
+        ("https://[::1]/hooks", "Enter the address of your organisation's own system"),
+        ("https://169.254.169.254/latest", "Enter the address of your organisation's own system"),
+        ("https://localhost/hooks", "Enter the address of your organisation's own system"),
         ("https://partner.example.org/" + "a" * 2000, "The URL must be 2000 characters or fewer"),
     ],
 )
