@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Before the auth hook, so the first request of any kind starts the in-process schedule.
     init_jobs(app)
+    from app.webhooks.capture import listen as watch_webhook_events
+
+    watch_webhook_events()
 
     from app.auth.hooks import init_auth
 
@@ -89,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.evidence import views as evidence_views
     from app.help import views as help_views
     from app.imports import views as import_views
+    from app.notifications import views as notification_views
     from app.outcomes import views as outcome_views
     from app.partners import views as partner_views
     from app.referrals import views as referral_views
@@ -98,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.subject_access import views as subject_access_views
     from app.tasks import views as task_views
     from app.victims import views as victim_views
+    from app.webhooks import views as webhook_views
 
     for blueprint in (
         health.bp,
@@ -121,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
         import_views.bp,
         retention_views.bp,
         subject_access_views.bp,
+        webhook_views.bp,
+        notification_views.bp,
     ):
         app.register_blueprint(blueprint)
 

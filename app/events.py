@@ -12,6 +12,11 @@ The rules, for every event here:
   keeps one connection per receiver, so a receiver never runs twice for one event.
 - This module imports nothing from the app, so every feature may import it.
 
+Webhook events (app.webhooks.capture) are not signals: they are noticed from the rows
+every change already writes (a referral's transitions and updates, appointments and
+their attendance records), in the same transaction, so no service has to remember to
+announce a change for partners' systems to hear of it.
+
 Events:
 
 ``consent_withdrawn``

@@ -20,13 +20,14 @@ from app.evidence.models import (
     ComplianceDecision,
     ConditionEvidence,
 )
-from app.notifications.models import Notification
+from app.notifications.models import Notification, NotificationPreference
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Appointment",
@@ -49,6 +50,7 @@ __all__ = [
     "Contract",
     "NeedScore",
     "Notification",
+    "NotificationPreference",
     "NeedsAssessment",
     "Organisation",
     "PendingSignIn",
@@ -63,4 +65,6 @@ __all__ = [
     "User",
     "UserSession",
     "Victim",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -53,7 +53,7 @@ CASE_PAGES = (
     "outcomes.exit_planning",
     "outcomes.survey",
 )
-LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user")
+LEAD_PAGES = ("partners.my_users", "partners.add_user", "partners.deactivate_user", "webhooks.")
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,14 @@ from app.api import (
     tasks,
     users,
     victims,
+    webhooks,
 )
 from app.api.docs import ProblemSchema, document_operations
 from app.api.errors import check_json_body
 from app.api.limits import api_limit, api_limit_key
 from app.extensions import csrf
 from app.rate_limits import limiter_of
+from app.webhooks.docs import document_webhooks
 
 API_PREFIX = "/api/v1"
 RATE_LIMIT_SCOPE = "api"
@@ -86,6 +88,7 @@ BLUEPRINTS = (
     imports.blp,
     audit.blp,
     reports.blp,
+    webhooks.blp,
 )
 
 
@@ -100,6 +103,7 @@ def init_api(app: Flask) -> None:
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
+    document_webhooks(api.spec)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
         # Bearer tokens, not cookies, authenticate the API: CSRF cannot ride on them.

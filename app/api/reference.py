@@ -125,4 +125,5 @@ def reference():
         info=spec.get("info", {}),
         sections=sections(spec),
         method_tags=METHOD_TAGS,
+        webhooks=spec.get("x-webhooks"),
     )

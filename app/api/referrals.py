@@ -190,14 +190,17 @@ def create_transition(data, referral_id: uuid.UUID):
 
 
 @blp.route("/referrals/<uuid:referral_id>/updates", methods=["POST"])
-@roles_required(Role.PARTNER)
+@roles_required(Role.PARTNER, *STAFF)
 @blp.arguments(NewUpdateSchema)
 @blp.response(201, UpdateSchema)
-@blp.alt_response(403, description="Only partner users post updates")
-@blp.alt_response(404, description="No such referral, or not your organisation's")
+@blp.alt_response(403, description="Only partner users and case staff post updates")
+@blp.alt_response(404, description="No such referral, or not your organisation's or case's")
+@blp.alt_response(409, description="Case staff: the referral is not open (`referral_closed`)")
 @blp.alt_response(422, description="An empty or too long `body`")
 def create_update(data, referral_id: uuid.UUID):
-    """Post an update on a referral for the keyworker, who is notified."""
+    """Post an update on a referral: a partner's for the keyworker, or the keyworker's
+    (or a supervisor's) for the partner organisation while the referral is open. The
+    other side is notified."""
     return services.post_update(current_user, referral_id, data["body"])
 
 

@@ -17,6 +17,7 @@ from app.extensions import db
 ENCRYPTED_COLUMNS = (
     ("users", "totp_secret"),
     ("pending_sign_ins", "enrol_secret"),
+    ("webhook_endpoints", "secret"),  # partners' webhook signing secrets
 )
 
 

@@ -8,8 +8,8 @@ in-process runner calls the same functions (app.jobs.runner).
 How new background work plugs in: the change writes its rows (an outbox) in its own
 transaction and calls ``app.jobs.queue.after_commit(name, row_id)``; add the task here
 (``takes_ids=True``) and, for retries and lost tasks, a periodic sweep to SCHEDULE. The
-partners' webhook deliveries are to follow exactly the notification outbox's pattern
-(``notifications.deliver`` + ``notifications.sweep``).
+partners' webhook deliveries follow exactly the notification outbox's pattern
+(``webhooks.deliver`` + ``webhooks.sweep``, app.webhooks.sender).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from app.outcomes import reminders as reoffending_checks
 from app.referrals.checks import check_referrals
 from app.retention.services import run_retention_review
 from app.victims import reminders as victim_updates
+from app.webhooks import sender as webhooks
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ def _deliver_notifications(ids):
 def _sweep_outbox():
     sent, failed = sender.sweep()
     return {"sent": sent, "failed": failed}
+
+
+def _deliver_webhooks(ids):
+    delivered, failed = webhooks.deliver(ids)
+    return {"delivered": delivered, "failed": failed}
+
+
+def _sweep_webhooks():
+    delivered, failed = webhooks.sweep()
+    return {"delivered": delivered, "failed": failed}
 
 
 def _check_referrals():
@@ -71,6 +82,17 @@ TASKS: dict[str, Task] = {
             "notifications.sweep",
             _sweep_outbox,
             "send every message due: retries, and any whose task was lost",
+        ),
+        Task(
+            "webhooks.deliver",
+            _deliver_webhooks,
+            "send the webhook deliveries a transaction wrote, once it has committed",
+            takes_ids=True,
+        ),
+        Task(
+            "webhooks.sweep",
+            _sweep_webhooks,
+            "send every webhook delivery due: retries, and any whose task was lost",
         ),
         Task(
             "referrals.check",
@@ -109,6 +131,7 @@ MORNING = time(7, 0)
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("deliver-outbox", "notifications.sweep", every=timedelta(minutes=1)),
+    Periodic("deliver-webhooks", "webhooks.sweep", every=timedelta(minutes=1)),
     Periodic("check-referrals", "referrals.check", every=timedelta(hours=1)),
     Periodic("remind-attendance", "reminders.attendance", daily_at=MORNING),
     Periodic("remind-victim-updates", "reminders.victim_updates", daily_at=MORNING),

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
@@ -23,9 +23,14 @@ class Notification(UUIDPrimaryKey, db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+        CheckConstraint(
+            "recipient_id IS NOT NULL OR address IS NOT NULL", name="recipient_or_address"
+        ),
     )
 
-    recipient_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    # A user of the hub, or (for a partner organisation's referral address) an address.
+    recipient_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -42,3 +47,14 @@ class Notification(UUIDPrimaryKey, db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient = relationship("User", lazy="joined")
+
+
+class NotificationPreference(db.Model):
+    """A user's choice to receive (or not) one kind of email. No row: they receive it."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

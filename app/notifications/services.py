@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.jobs.queue import after_commit
 from app.notifications.models import Notification
+from app.notifications.preferences import turned_off
 
 
 def notify(
@@ -29,18 +30,54 @@ def notify(
     object_type: str | None = None,
     object_id=None,
 ) -> Notification | None:
-    """Queue a message for one active user (the caller commits)."""
-    if recipient is None or not recipient.active:
+    """Queue a message for one active user who has not turned this kind off (the caller
+    commits)."""
+    if recipient is None or not recipient.active or recipient.id in turned_off(kind, [recipient]):
         return None
+    return _queue(
+        kind,
+        subject,
+        body,
+        recipient_id=recipient.id,
+        link_path=link_path,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+def notify_address(
+    address: str,
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    link_path: str | None = None,
+    object_type: str | None = None,
+    object_id=None,
+) -> Notification:
+    """Queue a message for an address that is no user's (an organisation's referral
+    address). The same rules: no personal data, a link to sign in."""
+    return _queue(
+        kind,
+        subject,
+        body,
+        address=address,
+        link_path=link_path,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+def _queue(kind, subject, body, *, link_path, object_type, object_id, **to) -> Notification:
     notification = Notification(
         id=uuid.uuid4(),
-        recipient_id=recipient.id,
         kind=kind,
         subject=subject,
         body=body,
         link_path=link_path,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,
+        **to,
     )
     db.session.add(notification)
     after_commit("notifications.deliver", notification.id)
@@ -48,7 +85,22 @@ def notify(
 
 
 def notify_all(recipients: Iterable[User], kind: str, subject: str, body: str, **kwargs) -> int:
-    return sum(1 for r in recipients if notify(r, kind, subject, body, **kwargs) is not None)
+    recipients = [r for r in recipients if r is not None and r.active]
+    off = turned_off(kind, recipients)
+    return sum(
+        1
+        for r in recipients
+        if r.id not in off
+        and _queue(kind, subject, body, recipient_id=r.id, **_where(kwargs)) is not None
+    )
+
+
+def _where(kwargs: dict) -> dict:
+    return {
+        "link_path": kwargs.get("link_path"),
+        "object_type": kwargs.get("object_type"),
+        "object_id": kwargs.get("object_id"),
+    }
 
 
 def organisation_users(organisation_id) -> list[User]:

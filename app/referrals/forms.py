@@ -203,6 +203,23 @@ class UpdateForm(_ActionForm):
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
 
+class StaffUpdateForm(UpdateForm):
+    """The keyworker's (or a supervisor's) update for the partner organisation."""
+
+    body = TextAreaField(
+        "Your update for the partner organisation",
+        widget=GovTextArea(),
+        description="For example, a change of the person's availability. The organisation is "
+        "told there is an update and reads it in the hub. Share only what the person's "
+        "consent covers",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter the update"),
+            Length(max=UPDATE_MAX, message=f"The update must be {UPDATE_MAX} characters or fewer"),
+        ],
+    )
+
+
 ACTION_FORMS = {
     "acknowledge": ConfirmForm,
     "accept": ConfirmForm,

@@ -6,6 +6,11 @@ audience is sent. ``send(referral, kind)`` is the one builder. In the templates,
 ``{ref}`` is the referral reference, ``{due}`` its acknowledgement date and
 ``{sign_in}`` the closing line.
 
+Partner messages go to the referral's named worker once one is named, and until then to
+every active user of the organisation; each user hears only of the kinds they have not
+turned off (``PARTNER_CHOICES``, app.notifications.preferences). The kinds in
+``PARTNER_CHOICES`` also go to the organisation's referral address (its contact email).
+
 Subjects and bodies say what happened, quote the referral reference and link to the
 referral in the hub: never a name, a crime reference, an organisation or a need, since
 any of those could tell a reader something about the person.
@@ -16,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.notifications.services import notify, notify_all, organisation_users
+from app.notifications.services import notify, notify_address, notify_all, organisation_users
 from app.referrals.models import Referral
 from app.referrals.reference import reference
 from app.text import long_date
@@ -44,6 +49,7 @@ RESUMED = "referral.resumed"
 ON_HOLD = "referral.on_hold"
 OVERDUE = "referral.overdue"
 UPDATE = "referral.update"
+KEYWORKER_UPDATE = "referral.keyworker_update"
 
 MESSAGES: dict[str, tuple[Message, ...]] = {
     SENT: (
@@ -121,6 +127,22 @@ MESSAGES: dict[str, tuple[Message, ...]] = {
             "The partner organisation posted an update on referral {ref}. {sign_in}",
         ),
     ),
+    KEYWORKER_UPDATE: (
+        Message(
+            To.PARTNER,
+            "Update from the keyworker on referral {ref}",
+            "The keyworker posted an update on referral {ref}. {sign_in}",
+        ),
+    ),
+}
+
+# The emails a partner user may turn off (on by default), as their preferences page
+# names them; the same kinds go to the organisation's referral address.
+PARTNER_CHOICES: dict[str, str] = {
+    SENT: "A new referral is sent to your organisation",
+    CANCELLED: "A referral is cancelled",
+    ON_HOLD: "A referral is put on hold because consent was withdrawn or has expired",
+    KEYWORKER_UPDATE: "The keyworker posts an update on a referral",
 }
 
 
@@ -132,6 +154,15 @@ def keyworker_of(referral: Referral):
     """Who hears about the referral on the case side: the case's keyworker, or failing
     one (an unallocated case), whoever sent it."""
     return referral.case.keyworker or referral.sent_by
+
+
+def partner_recipients(referral: Referral) -> list:
+    """The referral's named worker, if one is named and active; else the organisation's
+    active users."""
+    worker = referral.assigned_worker
+    if worker is not None and worker.active:
+        return [worker]
+    return organisation_users(referral.organisation_id)
 
 
 def send(referral: Referral, kind: str) -> None:
@@ -147,7 +178,11 @@ def send(referral: Referral, kind: str) -> None:
         subject = message.subject.format_map(values)
         body = message.body.format_map(values)
         if message.to is To.PARTNER:
-            recipients = organisation_users(referral.organisation_id)
+            recipients = partner_recipients(referral)
             notify_all(recipients, kind, subject, body, **where)
+            address = referral.organisation.contact_email
+            known = {user.email.casefold() for user in recipients}
+            if kind in PARTNER_CHOICES and address and address.casefold() not in known:
+                notify_address(address, kind, subject, body, **where)
         else:
             notify(keyworker_of(referral), kind, subject, body, **where)

@@ -41,6 +41,7 @@ from app.referrals.labels import introduction_label
 from app.referrals.lifecycle import stale_message
 from app.referrals.models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     IntroductionMethod,
     Referral,
     ReferralStatus,
@@ -332,10 +333,22 @@ def assign_worker(actor, referral_id: uuid.UUID, worker_id, version: int | None 
 
 
 def post_update(actor, referral_id: uuid.UUID, body: str | None) -> ReferralUpdate:
-    """A partner's note on a referral, for the keyworker (who is told)."""
+    """A note on a referral: a partner's for the keyworker, or the keyworker's (or a
+    supervisor's) for the partner, while the referral is open (not on hold: consent no
+    longer covers it; nor closed). The other side is told."""
     referral = get_referral_for(actor, referral_id)
-    if actor_for(actor, referral) != Actor.PARTNER:
-        raise Forbidden("Only the partner organisation posts updates")
+    side = actor_for(actor, referral)
+    if side == Actor.PARTNER:
+        kind = messages.UPDATE
+    elif side == Actor.CASE_STAFF:
+        kind = messages.KEYWORKER_UPDATE
+        if ReferralStatus(referral.status) not in OPEN_STATUSES:
+            raise ReferralClosed(
+                "You can post an update only while the referral is open (not on hold, "
+                "declined, completed or cancelled)"
+            )
+    else:
+        raise Forbidden("Only the partner organisation or the case's keyworker posts updates")
     body = body.strip() if isinstance(body, str) else ""
     if not body:
         raise InvalidInput({"body": "Enter the update"})
@@ -363,12 +376,19 @@ def post_update(actor, referral_id: uuid.UUID, body: str | None) -> ReferralUpda
     add_event(
         referral.case,
         "referral.update",
-        f"{referral.organisation.name} posted an update on referral {reference(referral.id)}",
+        _update_summary(referral, side),
         actor=actor,
     )
-    messages.send(referral, messages.UPDATE)
+    messages.send(referral, kind)
     db.session.commit()
     return note
+
+
+def _update_summary(referral: Referral, side: Actor) -> str:
+    ref = reference(referral.id)
+    if side == Actor.PARTNER:
+        return f"{referral.organisation.name} posted an update on referral {ref}"
+    return f"Update posted for {referral.organisation.name} on referral {ref}"
 
 
 # Helpers ------------------------------------------------------------------------------

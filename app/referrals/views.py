@@ -32,10 +32,11 @@ from app.referrals.forms import (
     AssignWorkerForm,
     CancelForm,
     ConfirmForm,
+    StaffUpdateForm,
     UpdateForm,
     version_of,
 )
-from app.referrals.models import CLOSED_STATUSES, ReferralStatus
+from app.referrals.models import CLOSED_STATUSES, OPEN_STATUSES, ReferralStatus
 from app.referrals.policy import get_referral_for, is_partner
 from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
@@ -132,19 +133,21 @@ def assign_worker(referral_id: uuid.UUID):
 
 
 @bp.post("/referrals/<uuid:referral_id>/updates")
-@roles_required(Role.PARTNER)
+@roles_required(Role.PARTNER, Role.KEYWORKER, Role.SUPERVISOR)
 def post_update(referral_id: uuid.UUID):
-    form = UpdateForm(prefix="update")
+    partner = is_partner(current_user)
+    form = (UpdateForm if partner else StaffUpdateForm)(prefix="update")
     if not form.validate_on_submit():
         return _page(referral_id, failed={"update": form})
     try:
         services.post_update(current_user, referral_id, form.body.data)
     except Forbidden:  # not theirs to do: answered as out of scope is (404), not 403
         abort(404)
-    except InvalidInput as invalid:
+    except (InvalidInput, ReferralClosed) as invalid:
         form.apply_service_error(invalid)
         return _page(referral_id, failed={"update": form})
-    flash("Update posted. The keyworker has been told", "success")
+    told = "The keyworker has been told" if partner else "The partner organisation has been told"
+    flash(f"Update posted. {told}", "success")
     return redirect(url_for("referrals.show", referral_id=referral_id))
 
 
@@ -220,6 +223,9 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         resume_form = failed.get("resume") or ConfirmForm(
             prefix="resume", formdata=None, data=version
         )
+    update_form = None
+    if ReferralStatus(view["status"]) in OPEN_STATUSES:
+        update_form = failed.get("update") or StaffUpdateForm(prefix="update", formdata=None)
     failed_form = next(iter(failed.values()), None)
     appointment_rows = evidence_lists.referral_appointments(data.referral)
     closed = view["status"] in CLOSED_STATUSES
@@ -234,6 +240,7 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         view=view,
         cancel_form=cancel_form,
         resume_form=resume_form,
+        update_form=update_form,
         on_hold=view["status"] == ReferralStatus.ON_HOLD,
         form=failed_form,
         category_labels=CATEGORY_LABELS,

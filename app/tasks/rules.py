@@ -43,6 +43,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.assessments.models import AssessmentStage, NeedsAssessment
+from app.auth.models import User
+from app.auth.roles import Role
 from app.cases.models import OPEN_CASE_STATUSES, Case, CaseStatus
 from app.consent import rules as consent_rules
 from app.contracts.models import Contract
@@ -137,10 +139,14 @@ def read_marker(reader) -> ColumnElement[bool]:
 
 def partner_news_unread() -> ColumnElement[bool]:
     """Over ``Referral`` outer-joined to ``ReferralRead`` (``read_marker``): an update
-    posted, or a decline, after the reader last opened the referral."""
+    the partner posted, or a decline, after the reader last opened the referral (the
+    keyworker's own updates for the partner are not news to them)."""
     seen = ReferralRead.seen_at
+    author = aliased(User)
     update_after = exists().where(
         ReferralUpdate.referral_id == Referral.id,
+        author.id == ReferralUpdate.author_id,
+        author.role == Role.PARTNER.value,
         or_(seen.is_(None), ReferralUpdate.created_at > seen),
     )
     decline_after = exists().where(

@@ -69,11 +69,12 @@ PAGES = {
         {"assign-worker_id": ""},
         PARTNER_FORM,
     ),
+    # Either side posts updates for the other (case staff while the referral is open).
     "referrals.post_update": (
         "POST",
         "/referrals/{referral}/updates",
         {"update-body": "First session booked"},
-        PARTNER_FORM,
+        _row(302, 404, 302, 302, 404, 403, 403),
     ),
     "referrals.case_referrals": ("GET", "/cases/{case}/referrals", None, CASE_SIDE),
     "referrals.case_choose_organisation": ("GET", "/cases/{case}/referrals/new", None, CASE_SIDE),
@@ -104,7 +105,7 @@ API = {
         "POST",
         "/api/v1/referrals/{referral}/updates",
         {"body": "First session booked"},
-        _row(403, 403, 403, 201, 404, 403, 403),
+        _row(201, 404, 201, 201, 404, 403, 403),
     ),
     "api_referrals.assign_worker": (
         "POST",

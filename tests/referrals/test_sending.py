@@ -85,11 +85,14 @@ def test_notifications_and_timeline_carry_no_personal_data(case, org, keyworker)
     support.partner(org)
     support.consent(case, org)
     referral = support.send(case, org, keyworker)
-    [message] = db.session.query(Notification).all()
-    text = message.subject + message.body
-    for personal in ("Jordan", "Ellis", case.crime_reference, org.name, "accommodation"):
-        assert personal not in text
-    assert "RF-" in message.subject
+    messages = db.session.query(Notification).all()
+    # The partner user, and the organisation's referral address.
+    assert sorted(m.address or "user" for m in messages) == [org.contact_email, "user"]
+    for message in messages:
+        text = message.subject + message.body
+        for personal in ("Jordan", "Ellis", case.crime_reference, org.name, "accommodation"):
+            assert personal not in text
+        assert "RF-" in message.subject
     summary = support.events(case)[-1].summary
     assert "Jordan" not in summary and referral.need not in summary
 
