@@ -113,6 +113,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # PostgreSQL's JIT compiles the plan of a query it expects to be costly, which for a
+        # page's short queries costs more than it saves (about 0.9 s on one at 2,000 cases).
+        options = config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c jit=off"})
     if isinstance(config["AUDIT_KEYS"], str):
         config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
     # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override).

@@ -1,0 +1,45 @@
+"""Indexes for national scale (issue 14): a condition's referrals
+(referral_conditions.condition_id), the API's case list in order of change
+(cases.updated_at, id), the caseloads' sort by name (people.family_name, given_name) and
+the open referrals the hourly checks walk (a partial index on referrals.id).
+
+Revision ID: 5ca1e0b3c14d
+Revises: fdb2b0c87c5e
+Create Date: 2026-12-06 02:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5ca1e0b3c14d'
+down_revision = 'fdb2b0c87c5e'
+branch_labels = None
+depends_on = None
+
+OPEN = "status IN ('accepted', 'acknowledged', 'in_progress', 'sent')"
+
+
+def upgrade():
+    op.create_index(
+        'ix_referral_conditions_condition_id', 'referral_conditions', ['condition_id']
+    )
+    op.create_index('ix_cases_updated_at_id', 'cases', ['updated_at', 'id'])
+    op.create_index(
+        'ix_people_family_name_given_name', 'people', ['family_name', 'given_name']
+    )
+    op.create_index(
+        'ix_referrals_open',
+        'referrals',
+        ['id'],
+        postgresql_where=sa.text(OPEN),
+        sqlite_where=sa.text(OPEN),
+    )
+
+
+def downgrade():
+    op.drop_index('ix_referrals_open', table_name='referrals')
+    op.drop_index('ix_people_family_name_given_name', table_name='people')
+    op.drop_index('ix_cases_updated_at_id', table_name='cases')
+    op.drop_index('ix_referral_conditions_condition_id', table_name='referral_conditions')
