@@ -27,6 +27,7 @@ from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
+from app.victims.owed import refresh as refresh_owed_updates  # and its flush listener
 
 __all__ = [
     "Appointment",
@@ -63,4 +64,5 @@ __all__ = [
     "User",
     "UserSession",
     "Victim",
+    "refresh_owed_updates",
 ]

@@ -16,6 +16,7 @@ from app.evidence.models import Appointment, AttendanceRecord
 from app.extensions import db
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck
 from app.referrals.models import Referral, ReferralTransition, referral_conditions
+from app.victims.due import pending_since
 from app.victims.models import Victim, VictimUpdate
 
 ENDED = ("completed", "breached", "opted_out")
@@ -144,6 +145,12 @@ def test_statuses_agree_with_the_moves_that_led_to_them(generated):
     # Partners book sessions up to two weeks ahead, not further.
     latest = db.session.scalar(select(func.max(Appointment.starts_at)))
     assert latest.date() <= today_in_london() + timedelta(days=15)
+
+
+def test_each_victims_stored_owed_date_is_the_one_the_rule_gives(generated):
+    rows = db.session.execute(select(Victim.owed_since, pending_since(Victim))).all()
+    assert rows and all(stored == computed for stored, computed in rows)
+    assert any(stored is not None for stored, _ in rows)
 
 
 def test_the_audit_chain_verifies_and_a_second_run_is_refused(generated):

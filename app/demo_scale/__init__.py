@@ -24,6 +24,7 @@ from app.demo_scale.staff import create_staff
 from app.demo_scale.writer import BulkWriter
 from app.extensions import db
 from app.partners.models import Organisation
+from app.victims.owed import refresh_all as refresh_owed_updates
 
 SEED = 14
 CHUNK = 2_000
@@ -55,6 +56,7 @@ def load_scale(cases: int, *, seed: int = SEED, echo=lambda _line: None) -> dict
             rate = n / (time.monotonic() - started)
             echo(f"{n} cases, {sum(writer.written.values())} rows ({rate:.0f} cases/s)")
     writer.flush()
+    refresh_owed_updates(db.session.connection())  # written with Core: no flush listener
     written = {"organisations": len(staff.organisations), "users": staff.users, **writer.written}
     audit.record(
         "demo.scale_loaded",

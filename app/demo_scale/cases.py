@@ -292,7 +292,7 @@ class CaseDrawer(ReferralDrawer):
         for victim_id in victims:
             lag = self.pick(TELLING_LAG)
             day = working_days_after(decided.astimezone(LONDON).date(), lag)
-            if day < self.today:
+            if day < self.today and self.rng.random() > 0.04:  # some are missed: overdue
                 self.w.add(
                     "victim_updates",
                     (

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
@@ -28,6 +28,14 @@ class ContactMethod(StrEnum):
 
 class Victim(UUIDPrimaryKey, db.Model):
     __tablename__ = "victims"
+    __table_args__ = (
+        Index(
+            "ix_victims_owed_since",
+            "owed_since",
+            postgresql_where=text("owed_since IS NOT NULL"),
+            sqlite_where=text("owed_since IS NOT NULL"),
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -40,6 +48,9 @@ class Victim(UUIDPrimaryKey, db.Model):
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     update_frequency: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The earliest key decision not yet told to the victim (``app.victims.owed``, which
+    # keeps it); NULL when they are owed nothing.
+    owed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case = relationship("Case", back_populates="victims")
 
