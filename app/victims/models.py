@@ -61,7 +61,8 @@ class VictimConsultation(UUIDPrimaryKey, db.Model):
     __tablename__ = "victim_consultations"
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
-    victim_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("victims.id"))
+    # Index: "victims not yet consulted" asks for each victim (the work queues, the home).
+    victim_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("victims.id"), index=True)
     consulted_on: Mapped[date] = mapped_column(Date)
     views: Mapped[str] = mapped_column(Text)
     requested_actions: Mapped[str | None] = mapped_column(Text)
