@@ -120,7 +120,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         options.setdefault("connect_args", {"options": "-c jit=off"})
     if isinstance(config["AUDIT_KEYS"], str):
         config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
-    # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override).
+    # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override;
+    # ``make bench`` sets it in the environment, so its servers run no scheduled jobs).
+    if os.environ.get("BACKGROUND_TASKS") == "manual" and config["HUB_ENV"] != "production":
+        config.setdefault("BACKGROUND_TASKS", "manual")
     config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https

@@ -289,8 +289,13 @@ def main() -> None:
         "RATELIMIT_API": "1000000 per minute",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "1",
+        # Pages only: the scheduled jobs (the hourly referral check, reminders) would
+        # otherwise start in each worker (no broker here) and share the CPU with them.
+        "BACKGROUND_TASKS": "manual",
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "RATELIMIT_ENABLED", "RATELIMIT_API")})
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still stop the servers
+    names = ("DATABASE_URL", "RATELIMIT_ENABLED", "RATELIMIT_API", "BACKGROUND_TASKS")
+    os.environ.update({k: env[k] for k in names})
     from app import create_app
 
     app = create_app()
