@@ -75,6 +75,8 @@ class VictimUpdate(UUIDPrimaryKey, db.Model):
     """What a victim was told, when, how and by whom."""
 
     __tablename__ = "victim_updates"
+    # A liaison officer's recent contacts (the victim liaison home), newest first.
+    __table_args__ = (Index("ix_victim_updates_given_by_id_given_at", "given_by_id", "given_at"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
     victim_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("victims.id"))
