@@ -9,7 +9,7 @@ SERVE_PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-fast e2e lint browser assets lock clean
+.PHONY: help install run serve test test-fast e2e lint browser assets lock clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ test-fast: install ## Run the suite without the browser journeys and the wheel b
 
 e2e: install browser ## Run only the browser journeys
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+bench: install ## Measure pages under gunicorn on BENCH_DATABASE_URL (see docs/bench/README.md)
+	@test -n "$(BENCH_DATABASE_URL)" || { echo "Set BENCH_DATABASE_URL (a database made by flask demo scale)"; exit 2; }
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: install ## Check the code with ruff
 	$(BIN)/ruff check app tests scripts

@@ -221,3 +221,21 @@ def main() -> None:
     from app import create_app
 
     FlaskGroup(create_app=create_app, help="The virtual offender hub.").main(prog_name="hub")
+
+
+@demo_cli.command("scale")
+@click.option("--cases", type=click.IntRange(1, 1_000_000), required=True)
+@click.option("--seed", type=int, default=None, help="The random seed (the same data each time).")
+def demo_scale(cases, seed):
+    """Fill an empty database with CASES generated cases at national proportions."""
+    from app import demo_scale as scale
+
+    try:
+        written = scale.load_scale(
+            cases, seed=scale.SEED if seed is None else seed, echo=click.echo
+        )
+    except scale.RefusedError as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    for table, count in written.items():
+        click.echo(f"  {table:<22} {count:>10}")
+    click.echo(f"Generated {cases} cases.")

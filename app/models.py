@@ -27,6 +27,7 @@ from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
+from app.victims.owed import refresh as refresh_owed_updates  # and its flush listener
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "Victim",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "refresh_owed_updates",
 ]

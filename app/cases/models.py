@@ -124,6 +124,8 @@ class Person(UUIDPrimaryKey, db.Model):
             postgresql_using="gin",
             postgresql_ops={"search_name": "gin_trgm_ops"},
         ),
+        # The caseloads' sort by name, read in order instead of sorting every case.
+        Index("ix_people_family_name_given_name", "family_name", "given_name"),
         CheckConstraint(f"sex IN ({_values(Sex)})", name="sex_known"),
         CheckConstraint(f"ethnicity IN ({_values(Ethnicity)})", name="ethnicity_known"),
     )
@@ -164,6 +166,8 @@ class Case(UUIDPrimaryKey, db.Model):
         CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
         CheckConstraint(f"offence_class IN ({_values(OffenceClass)})", name="offence_class_known"),
         Index("ix_cases_keyworker_id_status", "keyworker_id", "status"),
+        # The API's list and sync (``updated_since``), newest change first, in index order.
+        Index("ix_cases_updated_at_id", "updated_at", "id"),
         # Partial crime reference search (app.search): ILIKE '%...%', a trigram index on
         # PostgreSQL.
         Index(

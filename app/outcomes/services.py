@@ -52,6 +52,7 @@ from app.contracts.progress import ConditionStatus, condition_status
 from app.database import utcnow
 from app.dates import today_in_london
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from app.evidence.queries import ContractEvidence
 from app.extensions import db
 from app.notifications.services import notify, notify_all
 from app.outcomes.checks import ensure_check
@@ -137,10 +138,11 @@ def unmet_conditions(case: Case, today: date | None = None) -> list[Condition]:
     if contract is None:
         return []
     on = check_date(case, today)
+    evidence = ContractEvidence(contract)  # once for every condition, not once for each
     return [
         c
         for c in contract.current_conditions
-        if condition_status(c, on).status != ConditionStatus.MET
+        if condition_status(c, on, evidence).status != ConditionStatus.MET
     ]
 
 

@@ -185,19 +185,9 @@ def decision_later_that_day(case_id, given_at: datetime) -> datetime | None:
 
 
 def owed(victim=Victim, case=Case) -> ColumnElement[bool]:
-    """``victim`` (with its ``case`` in the query) has a key decision it was not told
-    about: the same test as ``pending_since(victim) IS NOT NULL``, written as ``EXISTS``
-    so that a list can find the victims owed an update for one index look-up each, and
-    work out ``pending_since`` for those alone."""
-    last = func.coalesce(last_update_at(victim), literal(EPOCH, UTCDateTime()))
-    decided_after = (
-        select(CaseEvent.id)
-        .where(
-            CaseEvent.case_id == victim.case_id,
-            key_decision_filter(),
-            CaseEvent.occurred_at > last,
-        )
-        .correlate(victim)
-        .exists()
-    )
-    return or_(decided_after, case.outcome_decided_at > last)
+    """``victim`` has a key decision it was not told about: ``pending_since(victim) IS NOT
+    NULL``, read from the stored ``owed_since`` (``app.victims.owed`` keeps it), so a list
+    finds the victims owed an update with one index look-up, whatever their number.
+    ``case`` is kept for callers that name the case in their query."""
+    del case
+    return victim.owed_since.is_not(None)

@@ -74,14 +74,12 @@ def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate
         select(
             Victim.case_id.label("case_id"),
             Victim.enhanced_rights.label("enhanced"),
-            due_rules.pending_since(Victim).label("pending_at"),
+            Victim.owed_since.label("pending_at"),
         )
         .join(Case, Case.id == Victim.case_id)
         .where(Victim.wants_updates.is_(True), victim_case_scope(user), due_rules.owed())
         .subquery("victim_pending")
     )
-    # ``owed`` is the same test as ``pending_at IS NOT NULL``, cheap enough to run for every
-    # victim; asked for both, PostgreSQL works out ``pending_at`` for every victim first.
     rows = db.session.execute(select(victims)).all()
     owed: dict[uuid.UUID, list] = defaultdict(list)
     for row in rows:
@@ -104,7 +102,7 @@ def dues_by_case(case_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list
             Victim.case_id,
             Victim.wants_updates,
             Victim.enhanced_rights,
-            due_rules.pending_since(Victim).label("pending_at"),
+            Victim.owed_since.label("pending_at"),
         ).where(Victim.case_id.in_(case_ids))
     ).all()
     for row in rows:

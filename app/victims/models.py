@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
@@ -28,6 +28,14 @@ class ContactMethod(StrEnum):
 
 class Victim(UUIDPrimaryKey, db.Model):
     __tablename__ = "victims"
+    __table_args__ = (
+        Index(
+            "ix_victims_owed_since",
+            "owed_since",
+            postgresql_where=text("owed_since IS NOT NULL"),
+            sqlite_where=text("owed_since IS NOT NULL"),
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -40,6 +48,9 @@ class Victim(UUIDPrimaryKey, db.Model):
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     update_frequency: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The earliest key decision not yet told to the victim (``app.victims.owed``, which
+    # keeps it); NULL when they are owed nothing.
+    owed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case = relationship("Case", back_populates="victims")
 
@@ -50,7 +61,8 @@ class VictimConsultation(UUIDPrimaryKey, db.Model):
     __tablename__ = "victim_consultations"
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
-    victim_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("victims.id"))
+    # Index: "victims not yet consulted" asks for each victim (the work queues, the home).
+    victim_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("victims.id"), index=True)
     consulted_on: Mapped[date] = mapped_column(Date)
     views: Mapped[str] = mapped_column(Text)
     requested_actions: Mapped[str | None] = mapped_column(Text)
@@ -63,6 +75,8 @@ class VictimUpdate(UUIDPrimaryKey, db.Model):
     """What a victim was told, when, how and by whom."""
 
     __tablename__ = "victim_updates"
+    # A liaison officer's recent contacts (the victim liaison home), newest first.
+    __table_args__ = (Index("ix_victim_updates_given_by_id_given_at", "given_by_id", "given_at"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
     victim_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("victims.id"))

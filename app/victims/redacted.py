@@ -247,7 +247,7 @@ def victim_dues(case_id: uuid.UUID, today: date) -> list[VictimDue]:
             Victim.wants_updates,
             Victim.enhanced_rights,
             Victim.update_frequency,
-            due_rules.pending_since(Victim).label("pending_at"),
+            Victim.owed_since.label("pending_at"),
         )
         .where(Victim.case_id == case_id)
         .order_by(Victim.created_at, Victim.id)

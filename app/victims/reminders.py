@@ -30,7 +30,7 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or utcnow()
     today = today_in_london(now)
     by = add_working_days(today, 1)
-    pending_at = due_rules.pending_since(Victim).label("pending_at")
+    pending_at = Victim.owed_since.label("pending_at")
     query = (
         select(Victim.id, Victim.case_id, Victim.enhanced_rights, pending_at, Case.keyworker_id)
         .join(Case, Case.id == Victim.case_id)

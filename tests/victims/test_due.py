@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.cases.models import CaseStatus
@@ -14,7 +15,7 @@ from app.dates import LONDON
 from app.extensions import db
 from app.victims import due as due_rules
 from app.victims import listing
-from app.victims.models import VictimUpdate
+from app.victims.models import Victim, VictimUpdate
 from app.victims.redacted import build_view
 from tests import factories
 from tests.victims import support
@@ -239,3 +240,31 @@ def test_the_home_page_lists_due_and_overdue_updates_most_urgent_first(app):
         cases["overdue_enhanced"].id,
     }
     assert due_page.counts == {"all": 6, "due": 4, "overdue": 2}
+
+
+def _stored_and_computed(victim):
+    return db.session.execute(
+        select(Victim.owed_since, due_rules.pending_since(Victim)).where(Victim.id == victim.id)
+    ).one()
+
+
+def test_the_stored_owed_date_follows_every_change_the_rule_reads(app):
+    """``Victim.owed_since`` (what the lists read) is the rule's ``pending_since`` after
+    a decision, an update, an outcome decided and a victim added."""
+    case = factories.case()
+    victim = support.victim(case)
+    assert _stored_and_computed(victim) == (None, None)
+    support.event(case, "contract.agreed", at(2026, 11, 6, 10))
+    assert _stored_and_computed(victim) == (at(2026, 11, 6, 10),) * 2
+    support.event(case, "case.outcome_proposed", at(2026, 11, 7, 10))  # not a decision
+    assert _stored_and_computed(victim) == (at(2026, 11, 6, 10),) * 2
+    _update(case, victim=victim, given_at=at(2026, 11, 6, 15))
+    assert _stored_and_computed(victim) == (None, None)
+    case.outcome_decided_at = at(2027, 2, 26, 16)
+    db.session.commit()
+    assert _stored_and_computed(victim) == (at(2027, 2, 26, 16),) * 2
+    later = support.victim(case, name="Later Victim")
+    assert _stored_and_computed(later) == (at(2026, 11, 6, 10),) * 2
+    _update(case, victim=None, given_at=at(2027, 3, 1, 9))
+    assert _stored_and_computed(victim) == (None, None)
+    assert _stored_and_computed(later) == (None, None)
