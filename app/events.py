@@ -20,6 +20,13 @@ Events:
     consent (already stamped withdrawn) as the sender and ``replaced_by``: the new
     consent, or ``None``. Received by ``app.referrals.subscribers``, which puts on hold
     the open referrals the consents still in force no longer cover.
+
+``attendance_recorded``
+    A first attendance record (not a correction) was added to an appointment. Sent by
+    ``app.evidence.attendance`` with the appointment as the sender and ``record``: the
+    new attendance record, and ``actor``: who recorded it. Received by
+    ``app.referrals.subscribers``, which starts an accepted referral whose first session
+    took place.
 """
 
 from __future__ import annotations
@@ -32,4 +39,10 @@ consent_withdrawn = _events.signal(
     "consent-withdrawn",
     doc="A consent stopped being in force by withdrawal; sender: the consent; "
     "replaced_by: the consent replacing it, or None.",
+)
+
+attendance_recorded = _events.signal(
+    "attendance-recorded",
+    doc="A first attendance record was added; sender: the appointment; record: the "
+    "attendance record; actor: who recorded it.",
 )

@@ -9,13 +9,13 @@ from datetime import UTC
 from marshmallow import Schema, fields, validate
 
 from app.consent.models import ConsentCategory
-from app.referrals.lifecycle import REASON_MAX
 from app.referrals.models import (
     DeclineReason,
     IntroductionMethod,
     ReferralOutcome,
     ReferralStatus,
 )
+from app.referrals.moves import REASON_MAX
 from app.referrals.queries import API_MAX_PER_PAGE, API_PAGE_SIZE
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
 from app.schema_fields import UTCDateTime
