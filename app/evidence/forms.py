@@ -152,10 +152,10 @@ class AttendanceQuestion:
 
     def followups_valid(self) -> bool:
         """Each answer's own follow-up must be answered: a clear error for each gap."""
-        if self.attended.data == AttendanceStatus.DID_NOT_ATTEND.value:
-            if not self.absence_reason.data:
-                self.absence_reason.errors = ["Select why the person did not attend"]
-                return False
+        missed = self.attended.data == AttendanceStatus.DID_NOT_ATTEND.value
+        if missed and not self.absence_reason.data:
+            self.absence_reason.errors = ["Select why the person did not attend"]
+            return False
         if self.attended.data == NOT_HELD and not self.cancelled_reason.data:
             self.cancelled_reason.errors = ["Select why the session did not take place"]
             return False

@@ -360,3 +360,6 @@ def decide(concern_id: uuid.UUID):
         concern=concern,
         decision_labels=compliance.DECISION_LABELS,
     ), 400 if form.errors else 200
+
+
+from app.evidence import register_views  # noqa: E402,F401  (the attendance register, same blueprint)

@@ -166,9 +166,7 @@ def test_a_keyworker_records_a_one_to_one_and_its_attendance(client, world):
     assert answer.status_code == 302
     session_path = answer.headers["Location"]
     assert "One-to-one session with the keyworker" in text_of(client.get(session_path))
-    recorded = post_form(
-        client, session_path + "/attendance", {"attended": "attended"}
-    )
+    recorded = post_form(client, session_path + "/attendance", {"attended": "attended"})
     assert recorded.status_code == 302
     assert recorded.headers["Location"] == f"/cases/{world.case.id}/evidence"
     evidence = text_of(client.get(f"/cases/{world.case.id}/evidence"))
