@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.dates import shortcut_date
 from app.evidence.attendance import AttendanceAnswer
 from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
@@ -73,6 +74,12 @@ class _When(ServiceErrorsMixin, FlaskForm):
             Length(max=LOCATION_MAX, message=f"Where must be {LOCATION_MAX} characters or fewer"),
         ],
     )
+
+    def use_shortcut(self, key: str | None) -> None:
+        """A "Today" or "Yesterday" link followed without scripts: that date, filled in."""
+        picked = shortcut_date(key)
+        if picked is not None and not self.is_submitted():
+            self.day.data = picked
 
     @property
     def starts_at(self) -> datetime | None:

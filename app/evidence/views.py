@@ -90,6 +90,7 @@ def _when_valid(form, case, referral) -> bool:
 def book(referral_id: uuid.UUID):
     referral = get_referral_for(current_user, referral_id)
     form = AppointmentForm()
+    form.use_shortcut(request.args.get("day"))
     if _when_valid(form, referral.case, referral):
         try:
             services.book_appointment(
@@ -140,6 +141,7 @@ def reschedule(appointment_id: uuid.UUID):
     found = policy.get_appointment_for(current_user, appointment_id)
     policy.check_recorder(current_user, found)
     form = RescheduleForm()
+    form.use_shortcut(request.args.get("day"))
     if request.method == "GET":
         form.mode.data = found.mode
         form.location.data = found.location
@@ -276,6 +278,7 @@ def case_evidence(case_id: uuid.UUID):
 def new_one_to_one(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="one_to_one_form")
     form = OneToOneForm()
+    form.use_shortcut(request.args.get("day"))
     if _when_valid(form, case, None):
         try:
             session = services.record_one_to_one(
