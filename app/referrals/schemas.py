@@ -68,7 +68,19 @@ class NewReferralSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    to = fields.String(
+        required=True,
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "The status to move to. A partner, from `sent`: `accepted` or "
+            "`declined` (either records the acknowledgement too, `acknowledged_at`), or "
+            "`acknowledged`; from `acknowledged`: `accepted` or `declined`; from "
+            "`accepted`: `in_progress` or `completed`; from `in_progress`: `completed`. "
+            "The first attendance recorded for a session that took place moves an "
+            "`accepted` referral to `in_progress` by itself. Case staff: `cancelled`, "
+            "and from `on_hold` back to the status it was held from"
+        },
+    )
     reason = fields.String(
         load_default=None,
         allow_none=True,
