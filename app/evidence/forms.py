@@ -236,6 +236,17 @@ class RegisterRowForm(AttendanceQuestion, Form):
     def answered(self) -> bool:
         return bool(self.attended.data)
 
+    def add_service_errors(self, errors) -> None:
+        """The service's refusal of this row, on the row's own questions: a reason at the
+        follow-up of the answer given, anything else at the question itself."""
+        for key, message in errors.items():
+            field = self.attended
+            if key in ("absence_reason", "acceptable_absence"):
+                not_held = self.attended.data == NOT_HELD
+                field = self.cancelled_reason if not_held else self.absence_reason
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+
 
 class RegisterForm(FlaskForm):
     """The register's own form: its CSRF token and its button (the rows are separate)."""

@@ -62,17 +62,7 @@ def register():
         }
         saved, refused = register_service.record_register(current_user, listed.rows, answers)
         for row_id, errors in refused.items():
-            row_form = forms[row_id]
-            row_form.attended.errors = list(row_form.attended.errors) + [
-                message for key, message in errors.items() if key in (None, "status", "happened")
-            ]
-            if "absence_reason" in errors:
-                field = (
-                    row_form.cancelled_reason
-                    if row_form.attended.data == "did_not_take_place"
-                    else row_form.absence_reason
-                )
-                field.errors = [errors["absence_reason"]]
+            forms[row_id].add_service_errors(errors)
         failed = {row_id for row_id, row_form in forms.items() if row_form.errors}
         if saved:
             count = len(saved)

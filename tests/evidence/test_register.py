@@ -242,3 +242,32 @@ def test_the_register_reads_with_a_flat_number_of_queries(partner_client, world,
         page = partner_client.get(yesterday_path())
     assert len(parse(page).find_all(data_testid="register-row")) == 11
     assert many.count == few.count
+
+
+def test_a_row_the_service_refuses_comes_back_with_its_message(partner_client, world, monkeypatch):
+    from app.evidence import register as register_service
+    from app.evidence.services import AttendanceRecorded
+
+    saved = world.book(starts_at=yesterday_at(9))
+    raced = world.book(starts_at=yesterday_at(10))
+    real = register_service.record_attendance
+
+    def someone_else_was_first(user, appointment_id, answer):
+        if appointment_id == raced.id:
+            raise AttendanceRecorded("Attendance has already been recorded for this appointment")
+        return real(user, appointment_id, answer)
+
+    monkeypatch.setattr(register_service, "record_attendance", someone_else_was_first)
+    answer = submit(
+        partner_client,
+        yesterday_path(),
+        {row_name(saved): "attended", row_name(raced): "late"},
+    )
+
+    assert answer.status_code == 400
+    page = parse(answer)
+    message = "Attendance has already been recorded for this appointment"
+    assert page.error_summary() == [f"Session at 10:00am: {message}"]
+    assert page.field_error(row_name(raced)) == message
+    assert [r.status for r in recorded(saved)] == ["attended"]
+    assert recorded(raced) == []
