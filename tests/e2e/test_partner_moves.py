@@ -6,6 +6,7 @@ problem on the way, at 1280 px and at 390 px."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, time, timedelta
 
@@ -20,23 +21,32 @@ from app.referrals.reference import reference
 from tests.e2e.test_sign_in_journeys import assert_no_serious_accessibility_problems, sign_in
 from tests.evidence.support import World
 
+SCREENSHOTS = os.environ.get("MOVES_SCREENSHOTS")  # a folder, to look at the pages
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 MAX_PAGE_LOADS = 4
 MAX_INTERACTIONS = 7
 
 
 class Counted:
-    """Counts what a person does: each page the browser loads (a redirect after a form is
-    one load, as the person sees one page) and each click, choice or keystroke group."""
+    """Counts what a person does: each page the browser loads (each HTML document the
+    tab receives; a redirect after a form is not one, as the person sees one page) and
+    each click or choice. A document's response arrives before anything of it can be
+    seen, so the count is complete whenever an ``expect`` about the new page passes."""
 
     def __init__(self, page: Page):
         self.page = page
         self.loads = 0
         self.interactions = 0
-        page.on("load", self._loaded)
+        page.on("response", self._received)
 
-    def _loaded(self, _page) -> None:
-        self.loads += 1
+    def _received(self, response) -> None:
+        request = response.request
+        if (
+            request.resource_type == "document"
+            and request.frame == self.page.main_frame
+            and not 300 <= response.status < 400
+        ):
+            self.loads += 1
 
     def click(self, locator) -> None:
         self.interactions += 1
@@ -45,6 +55,13 @@ class Counted:
     def check(self, locator) -> None:
         self.interactions += 1
         locator.check()
+
+
+def axe_check(page: Page, what: str) -> None:
+    assert_no_serious_accessibility_problems(page, what)
+    if SCREENSHOTS:
+        name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
 def yesterday_at(hour: int, minute: int = 0) -> datetime:
@@ -78,12 +95,12 @@ def test_from_the_inbox_to_one_attendance_in_four_loads_and_seven_interactions(
     counted = Counted(page)
     counted.click(page.get_by_role("link", name=ref))
     expect(page.get_by_role("heading", level=1, name=f"Referral {ref}")).to_be_visible()
-    assert_no_serious_accessibility_problems(page, f"a sent referral ({width})")
+    axe_check(page, f"a sent referral ({width})")
     counted.click(page.get_by_role("button", name="Accept", exact=True))
     expect(page.get_by_text(f"Referral {ref} accepted", exact=True)).to_be_visible()
     counted.click(page.get_by_test_id("appointments").get_by_role("link", name="Record attendance"))
     expect(page.get_by_role("heading", level=1, name="Record attendance")).to_be_visible()
-    assert_no_serious_accessibility_problems(page, f"the attendance form ({width})")
+    axe_check(page, f"the attendance form ({width})")
     counted.check(page.get_by_label("Yes, on time"))
     counted.click(page.get_by_role("button", name="Save attendance"))
 
@@ -118,13 +135,13 @@ def test_the_follow_up_questions_are_revealed_under_their_answers(page: Page, li
     expect(missed).to_have_attribute("aria-controls", re.compile(r"^conditional-"))
     assert missed.get_attribute("aria-expanded") is None
     expect(why_not_held).to_be_hidden()
-    assert_no_serious_accessibility_problems(page, "the attendance form, a follow-up shown")
+    axe_check(page, "the attendance form, a follow-up shown")
     page.get_by_role("button", name="Save attendance").click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link", name="Select why the person did not attend")).to_be_visible()
     expect(why_not).to_be_visible()  # the answer is kept, its question still open
-    assert_no_serious_accessibility_problems(page, "the attendance form with an error")
+    axe_check(page, "the attendance form with an error")
     page.get_by_label("The session did not take place").check()
     expect(why_not).to_be_hidden()
     expect(why_not_held).to_be_visible()
@@ -157,7 +174,7 @@ def test_the_register_records_ten_sessions_in_one_submission(page: Page, live_se
             counted.check(row.get_by_label("Yes, but late"))
         else:
             counted.check(row.get_by_label("Yes, on time"))
-    assert_no_serious_accessibility_problems(page, f"the attendance register ({width})")
+    axe_check(page, f"the attendance register ({width})")
     counted.click(page.get_by_role("button", name="Save attendance"))
 
     expect(page.get_by_text("Attendance recorded for 10 sessions", exact=True)).to_be_visible()
@@ -189,7 +206,7 @@ def test_the_register_shows_a_rows_error_and_keeps_its_answer(page: Page, live_s
     expect(page.get_by_text("Attendance recorded for 1 session", exact=True)).to_be_visible()
     expect(rows).to_have_count(1)
     expect(rows.nth(0).get_by_label("The session did not take place")).to_be_checked()
-    assert_no_serious_accessibility_problems(page, "the attendance register with an error")
+    axe_check(page, "the attendance register with an error")
     summary.get_by_role("link", name=message).click()
     expect(rows.nth(0).get_by_label("The partner cancelled")).to_be_focused()
 
@@ -210,7 +227,7 @@ def test_yesterday_fills_the_booking_date_in_place(page: Page, live_server, worl
     expect(page.get_by_label("Day")).to_be_focused()
     expect(page.get_by_label("Time")).to_have_value("10:30")  # what was typed is kept
     assert counted.loads == 0
-    assert_no_serious_accessibility_problems(page, "the booking form")
+    axe_check(page, "the booking form")
     page.get_by_label("Phone").check()
     page.get_by_role("button", name="Book appointment").click()
     expect(page.get_by_text("Appointment booked", exact=True)).to_be_visible()
