@@ -22,7 +22,8 @@ Events:
     the open referrals the consents still in force no longer cover.
 
 ``attendance_recorded``
-    A first attendance record (not a correction) was added to an appointment. Sent by
+    An attendance record was added to an appointment (a first record or a correction,
+    ``record.corrects_id`` then naming the record it corrects). Sent by
     ``app.evidence.attendance`` with the appointment as the sender and ``record``: the
     new attendance record, and ``actor``: who recorded it. Received by
     ``app.referrals.subscribers``, which starts an accepted referral whose first session
@@ -43,6 +44,6 @@ consent_withdrawn = _events.signal(
 
 attendance_recorded = _events.signal(
     "attendance-recorded",
-    doc="A first attendance record was added; sender: the appointment; record: the "
-    "attendance record; actor: who recorded it.",
+    doc="An attendance record (or a correction) was added; sender: the appointment; "
+    "record: the attendance record; actor: who recorded it.",
 )

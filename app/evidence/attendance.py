@@ -199,8 +199,7 @@ def record_attendance(
         ) from None
     case = db.session.get(Case, appointment.case_id)
     _after_attendance(actor, case, appointment, record, standing)
-    if standing is None:
-        events.attendance_recorded.send(appointment, record=record, actor=actor)
+    events.attendance_recorded.send(appointment, record=record, actor=actor)
     try:
         db.session.commit()
     except StaleDataError:  # the referral it started changed at the same moment

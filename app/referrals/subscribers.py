@@ -21,6 +21,7 @@ def hold_referrals_on_consent_withdrawn(consent: Consent, **_details) -> None:
 @events.attendance_recorded.connect
 def start_on_first_session_recorded(appointment, *, record, actor, **_details) -> None:
     """The first session that took place on an accepted referral starts it, in the
-    attendance's transaction. A session that did not take place starts nothing."""
+    attendance's transaction (also when a correction says that a session recorded as
+    not taking place did). A session that did not take place starts nothing."""
     if appointment.referral is not None and record.happened:
         start_on_first_session(appointment.referral, actor)

@@ -56,7 +56,18 @@ def test_attendance_on_a_referral_not_accepted_leaves_its_status(world, status):
     assert len(support.transitions(world.referral)) == before
 
 
-def test_a_correction_does_not_move_the_referral(world):
+def test_a_correction_saying_the_session_took_place_starts_it(world):
+    _accept(world)
+    appointment = world.book(starts_at=past(hours=2))
+    attendance.cancel_appointment(world.partner, appointment.id, "Our worker was ill")
+    assert support.fresh(Referral, world.referral.id).status == "accepted"
+
+    world.attend(appointment, correction_reason="It went ahead with a colleague")
+
+    assert support.fresh(Referral, world.referral.id).status == "in_progress"
+
+
+def test_a_correction_does_not_move_a_referral_past_accepted(world):
     _accept(world)
     appointment = world.book(starts_at=past(hours=2))
     world.attend(appointment)
