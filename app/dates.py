@@ -17,6 +17,25 @@ def today_in_london(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(LONDON).date()
 
 
+# The date-entry shortcuts offered beside a date input: key -> (link text, days ago).
+DATE_SHORTCUTS = {"today": ("Today", 0), "yesterday": ("Yesterday", 1)}
+
+
+def shortcut_date(key: str | None, today: date | None = None) -> date | None:
+    """The date a shortcut stands for (None for anything else)."""
+    if key not in DATE_SHORTCUTS:
+        return None
+    return (today or today_in_london()) - timedelta(days=DATE_SHORTCUTS[key][1])
+
+
+def date_shortcuts(today: date | None = None) -> list[dict]:
+    """Each shortcut's key, link text and date (for the page and its script)."""
+    return [
+        {"key": key, "text": text, "date": shortcut_date(key, today)}
+        for key, (text, _days) in DATE_SHORTCUTS.items()
+    ]
+
+
 def age_on(date_of_birth: date, on: date) -> int:
     """Completed years on ``on``. Someone born on 29 February has a birthday on 1 March in
     years without one (the anniversary falls the day after 28 February)."""

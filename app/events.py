@@ -25,6 +25,14 @@ Events:
     consent (already stamped withdrawn) as the sender and ``replaced_by``: the new
     consent, or ``None``. Received by ``app.referrals.subscribers``, which puts on hold
     the open referrals the consents still in force no longer cover.
+
+``attendance_recorded``
+    An attendance record was added to an appointment (a first record or a correction,
+    ``record.corrects_id`` then naming the record it corrects). Sent by
+    ``app.evidence.attendance`` with the appointment as the sender and ``record``: the
+    new attendance record, and ``actor``: who recorded it. Received by
+    ``app.referrals.subscribers``, which starts an accepted referral whose first session
+    took place.
 """
 
 from __future__ import annotations
@@ -37,4 +45,10 @@ consent_withdrawn = _events.signal(
     "consent-withdrawn",
     doc="A consent stopped being in force by withdrawal; sender: the consent; "
     "replaced_by: the consent replacing it, or None.",
+)
+
+attendance_recorded = _events.signal(
+    "attendance-recorded",
+    doc="An attendance record (or a correction) was added; sender: the appointment; "
+    "record: the attendance record; actor: who recorded it.",
 )

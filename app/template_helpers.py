@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import Role
+from app.dates import date_shortcuts
 from app.extensions import db
 from app.forms import error_summary
 
@@ -209,6 +210,7 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(line_breaks)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)
+    app.add_template_global(date_shortcuts)
     # Replaces govuk-frontend-wtf's: form-level errors get no link to a field.
     app.add_template_global(error_summary, "wtforms_errors")
 

@@ -173,9 +173,14 @@ def get_referral(referral_id: uuid.UUID):
 def create_transition(data, referral_id: uuid.UUID):
     """Move a referral (API.md's lifecycle).
 
-    Partners: `acknowledged`, `accepted`, `declined` (reason), `in_progress`, `completed`
-    (outcome). Case staff: `cancelled` (reason) from any open status or `on_hold`, and
-    from `on_hold` back to the status it was held from once consent covers it again.
+    Partners: from `sent`, `accepted` or `declined` (reason) at once, which records the
+    acknowledgement too (`acknowledged_at`), or `acknowledged` to answer later; from
+    `acknowledged`, `accepted` or `declined`; from `accepted`, `in_progress` or
+    `completed` (outcome, for a one-off service); from `in_progress`, `completed`. The
+    first attendance recorded for a session that took place moves an `accepted` referral
+    to `in_progress` by itself. Case staff: `cancelled` (reason) from any open status or
+    `on_hold`, and from `on_hold` back to the status it was held from once consent
+    covers it again.
     """
     referral = lifecycle.transition(
         current_user,

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
+from app import events
 from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.timeline import add_event
@@ -197,7 +199,14 @@ def record_attendance(
         ) from None
     case = db.session.get(Case, appointment.case_id)
     _after_attendance(actor, case, appointment, record, standing)
-    db.session.commit()
+    events.attendance_recorded.send(appointment, record=record, actor=actor)
+    try:
+        db.session.commit()
+    except StaleDataError:  # the referral it started changed at the same moment
+        db.session.rollback()
+        raise StaleVersion(
+            "Someone else changed this referral a moment ago: check the appointment and try again"
+        ) from None
     return record
 
 

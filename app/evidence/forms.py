@@ -16,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    Form,
     RadioField,
     SelectChoice,
     SelectField,
@@ -25,6 +26,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.dates import shortcut_date
+from app.evidence.attendance import AttendanceAnswer
 from app.evidence.compliance import DECISION_LABELS
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.queries import ABSENCE_LABELS, MODE_LABELS
@@ -72,6 +75,12 @@ class _When(ServiceErrorsMixin, FlaskForm):
         ],
     )
 
+    def use_shortcut(self, key: str | None) -> None:
+        """A "Today" or "Yesterday" link followed without scripts: that date, filled in."""
+        picked = shortcut_date(key)
+        if picked is not None and not self.is_submitted():
+            self.day.data = picked
+
     @property
     def starts_at(self) -> datetime | None:
         if self.day.data is None or self.time_of_day.data is None:
@@ -98,34 +107,90 @@ class RescheduleForm(_When):
     submit = SubmitField("Reschedule", widget=GovSubmitInput())
 
 
+NOT_HELD = "did_not_take_place"
 ATTENDANCE_CHOICES = [
     SelectChoice(AttendanceStatus.ATTENDED.value, "Yes, on time"),
     SelectChoice(AttendanceStatus.LATE.value, "Yes, but late"),
     SelectChoice(AttendanceStatus.DID_NOT_ATTEND.value, "No, they did not attend"),
+    SelectChoice(NOT_HELD, "The session did not take place"),
 ]
+MISSED_REASONS = (AbsenceReason.PERSONS_ACCEPTABLE_REASON, AbsenceReason.NO_REASON)
+NOT_HELD_REASONS = (AbsenceReason.PARTNER_CANCELLED, AbsenceReason.LOGISTICS)
 
 
-class AttendanceForm(ServiceErrorsMixin, FlaskForm):
-    happened = RadioField(
-        "Did the appointment take place?",
-        widget=GovRadioInput(),
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No, it did not take place")],
-        validators=[InputRequired("Select whether the appointment took place")],
-    )
-    status = RadioField(
+def _reasons(reasons) -> list[SelectChoice]:
+    return [SelectChoice(r.value, ABSENCE_LABELS[r.value]) for r in reasons]
+
+
+class AttendanceQuestion:
+    """The one question "Did the person attend?" and its follow-ups, which the page reveals
+    under the answer they belong to (GOV.UK conditional radios). A follow-up of an answer
+    not chosen is ignored, as GOV.UK's guidance says: with scripts on it was hidden.
+    Mixed into the attendance form and into each row of the attendance register."""
+
+    attended = RadioField(
         "Did the person attend?",
         widget=GovRadioInput(),
         choices=ATTENDANCE_CHOICES,
-        validators=[Optional()],
+        validators=[
+            InputRequired(
+                "Select whether the person attended, or that the session did not take place"
+            )
+        ],
     )
     absence_reason = RadioField(
-        "Why not?",
+        "Why did they not attend?",
         widget=GovRadioInput(),
-        description="The person's acceptable reason, the partner cancelling and logistics are "
-        "acceptable. No reason raises a compliance concern with the keyworker.",
-        choices=[SelectChoice(r.value, ABSENCE_LABELS[r.value]) for r in AbsenceReason],
+        description="No reason, or one that is not acceptable, raises a compliance concern "
+        "with the keyworker.",
+        choices=_reasons(MISSED_REASONS),
         validators=[Optional()],
     )
+    cancelled_reason = RadioField(
+        "Why did the session not take place?",
+        widget=GovRadioInput(),
+        choices=_reasons(NOT_HELD_REASONS),
+        validators=[Optional()],
+    )
+
+    def one_to_one(self) -> None:
+        """A keyworker's one-to-one: only logistics stops it (no partner runs it)."""
+        self.cancelled_reason.choices = _reasons([AbsenceReason.LOGISTICS])
+
+    def followups_valid(self) -> bool:
+        """Each answer's own follow-up must be answered: a clear error for each gap."""
+        missed = self.attended.data == AttendanceStatus.DID_NOT_ATTEND.value
+        if missed and not self.absence_reason.data:
+            self.absence_reason.errors = ["Select why the person did not attend"]
+            return False
+        if self.attended.data == NOT_HELD and not self.cancelled_reason.data:
+            self.cancelled_reason.errors = ["Select why the session did not take place"]
+            return False
+        return True
+
+    def answer(self, **extra) -> AttendanceAnswer:
+        """The answer in the service's (and the API's) terms."""
+        choice = self.attended.data
+        if choice == NOT_HELD:
+            return AttendanceAnswer(
+                status=None, happened=False, absence_reason=self.cancelled_reason.data, **extra
+            )
+        missed = choice == AttendanceStatus.DID_NOT_ATTEND.value
+        return AttendanceAnswer(
+            status=choice,
+            absence_reason=self.absence_reason.data if missed else None,
+            **extra,
+        )
+
+
+class AttendanceForm(AttendanceQuestion, ServiceErrorsMixin, FlaskForm):
+    # The service's field names, on this form's questions.
+    SERVICE_FIELDS = {
+        "status": "attended",
+        "happened": "attended",
+        "acceptable_absence": "absence_reason",
+    }
+
     notes = _long_text("Notes (optional)")
     concern = _long_text(
         "Any concerns about behaviour or risk (optional)",
@@ -139,14 +204,54 @@ class AttendanceForm(ServiceErrorsMixin, FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.happened.data == "yes" and not self.status.data:
-            self.status.errors = ["Select whether the person attended"]
+        if self.attended.data and not self.followups_valid():
             valid = False
-        missed = self.happened.data == "no" or self.status.data == "did_not_attend"
-        if self.happened.data and missed and not self.absence_reason.data:
-            self.absence_reason.errors = ["Select why the person did not attend"]
+        if self.tell_keyworker_now.data and not self.concern.data:
+            self.concern.errors = ["Describe the concern the keyworker must be told about"]
             valid = False
         return valid
+
+    def attendance_answer(self) -> AttendanceAnswer:
+        return self.answer(
+            notes=self.notes.data,
+            concern=self.concern.data,
+            tell_keyworker_now=self.tell_keyworker_now.data,
+        )
+
+
+class RegisterRowForm(AttendanceQuestion, Form):
+    """One session of the attendance register: left unanswered, it is left as it is."""
+
+    attended = RadioField(
+        "Did the person attend?",
+        widget=GovRadioInput(),
+        choices=ATTENDANCE_CHOICES,
+        validators=[Optional()],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and self.followups_valid()
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.attended.data)
+
+    def add_service_errors(self, errors) -> None:
+        """The service's refusal of this row, on the row's own questions: a reason at the
+        follow-up of the answer given, anything else at the question itself."""
+        for key, message in errors.items():
+            field = self.attended
+            if key in ("absence_reason", "acceptable_absence"):
+                not_held = self.attended.data == NOT_HELD
+                field = self.cancelled_reason if not_held else self.absence_reason
+            if message not in field.errors:
+                field.errors = [*field.errors, message]
+
+
+class RegisterForm(FlaskForm):
+    """The register's own form: its CSRF token and its button (the rows are separate)."""
+
+    submit = SubmitField("Save attendance", widget=GovSubmitInput())
 
 
 class EntryForm(ServiceErrorsMixin, FlaskForm):

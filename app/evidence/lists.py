@@ -16,6 +16,7 @@ from app.database import utcnow
 from app.evidence.models import Appointment, AttendanceRecord, ComplianceConcern
 from app.evidence.policy import recorder_scope
 from app.evidence.queries import KEYWORKER_SOURCE, attendance_text, current_record
+from app.evidence.services import has_started
 from app.extensions import db
 from app.partners.models import Organisation
 from app.referrals.models import OPEN_STATUSES, Referral
@@ -46,6 +47,11 @@ class AppointmentRow:
         if self.record is None:
             return "Booked"
         return attendance_text(self.record)
+
+    @property
+    def awaiting_attendance(self) -> bool:
+        """Booked, not moved, and started: its attendance is waited for (the row's link)."""
+        return self.state == "booked" and has_started(self.appointment)
 
     @property
     def corrected(self) -> bool:

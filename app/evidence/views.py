@@ -34,6 +34,7 @@ from app.evidence.forms import (
 from app.extensions import db
 from app.pagination import page_number
 from app.referrals.policy import get_referral_for
+from app.referrals.reference import reference
 
 bp = Blueprint("evidence", __name__)
 blueprint_roles(bp, Role.PARTNER, Role.KEYWORKER, Role.SUPERVISOR)
@@ -46,6 +47,19 @@ def _back_to(appointment) -> str:
     if appointment.referral_id:
         return url_for("referrals.show", referral_id=appointment.referral_id)
     return url_for("evidence.case_evidence", case_id=appointment.case_id)
+
+
+# Where a form opened from a list returns to: a name, never an address (no open redirect).
+RETURN_PAGES = {
+    "to-record": "evidence.to_record",
+    "register": "evidence.register",
+    "tasks": "tasks.index",
+}
+
+
+def _return_to(appointment) -> str:
+    endpoint = RETURN_PAGES.get(request.args.get("from", ""))
+    return url_for(endpoint) if endpoint else _back_to(appointment)
 
 
 def _audit_read(action: str, object_type: str, object_id, **details) -> None:
@@ -76,6 +90,7 @@ def _when_valid(form, case, referral) -> bool:
 def book(referral_id: uuid.UUID):
     referral = get_referral_for(current_user, referral_id)
     form = AppointmentForm()
+    form.use_shortcut(request.args.get("day"))
     if _when_valid(form, referral.case, referral):
         try:
             services.book_appointment(
@@ -126,6 +141,7 @@ def reschedule(appointment_id: uuid.UUID):
     found = policy.get_appointment_for(current_user, appointment_id)
     policy.check_recorder(current_user, found)
     form = RescheduleForm()
+    form.use_shortcut(request.args.get("day"))
     if request.method == "GET":
         form.mode.data = found.mode
         form.location.data = found.location
@@ -162,25 +178,18 @@ def attendance(appointment_id: uuid.UUID):
         return redirect(url_for("evidence.appointment", appointment_id=found.id))
     standing = queries.current_record(list(found.attendance))
     form = AttendanceForm()
+    if found.referral_id is None:
+        form.one_to_one()
     valid = form.validate_on_submit()
     if valid and standing and not form.correction_reason.data:
         form.correction_reason.errors = ["Enter why you are correcting the record"]
         valid = False
     if valid:
-        happened = form.happened.data == "yes"
-        answer = attendance_service.AttendanceAnswer(
-            status=form.status.data if happened else None,
-            happened=happened,
-            absence_reason=form.absence_reason.data or None,
-            notes=form.notes.data,
-            concern=form.concern.data,
-            tell_keyworker_now=form.tell_keyworker_now.data,
-        )
         try:
             attendance_service.record_attendance(
                 current_user,
                 found.id,
-                answer,
+                form.attendance_answer(),
                 correction_reason=form.correction_reason.data if standing else None,
             )
         except InvalidInput as invalid:
@@ -190,14 +199,16 @@ def attendance(appointment_id: uuid.UUID):
             return redirect(url_for("evidence.appointment", appointment_id=found.id))
         else:
             flash("Attendance corrected" if standing else "Attendance recorded", "success")
-            return redirect(url_for("evidence.appointment", appointment_id=found.id))
+            return redirect(_return_to(found))
     return render_template(
         "evidence/attendance.html",
         form=form,
         appointment=found,
+        appointment_mode=queries.MODE_LABELS[found.mode],
+        reference=reference(found.referral_id) if found.referral_id else None,
         standing=standing,
         standing_text=queries.attendance_text(standing) if standing else None,
-        back=_back_to(found),
+        back=_return_to(found),
     ), 400 if form.errors else 200
 
 
@@ -267,6 +278,7 @@ def case_evidence(case_id: uuid.UUID):
 def new_one_to_one(case_id: uuid.UUID):
     case = view_case(current_user, case_id, purpose="one_to_one_form")
     form = OneToOneForm()
+    form.use_shortcut(request.args.get("day"))
     if _when_valid(form, case, None):
         try:
             session = services.record_one_to_one(
@@ -351,3 +363,6 @@ def decide(concern_id: uuid.UUID):
         concern=concern,
         decision_labels=compliance.DECISION_LABELS,
     ), 400 if form.errors else 200
+
+
+from app.evidence import register_views  # noqa: E402,F401  (the attendance register, same blueprint)

@@ -20,8 +20,8 @@ from app.outcomes.codes import ADULT_AGE, OUTCOME_24_FROM
 from app.outcomes.services import CODE_TEXTS, RESULT_LABELS
 from app.partners.models import Organisation
 from app.referrals.labels import OUTCOME_LABELS
-from app.referrals.lifecycle import MOVES
 from app.referrals.models import ReferralStatus
+from app.referrals.moves import MOVES
 from app.referrals.policy import Actor
 from app.tasks.rules import CONTRACT_ENDING_DAYS
 from app.text import long_date
@@ -73,7 +73,11 @@ REFERRAL_STATUS_MEANINGS = {
 ACTOR_WORDS = {
     Actor.PARTNER: "the partner organisation",
     Actor.CASE_STAFF: "the keyworker or a supervisor",
-    Actor.SYSTEM: "the hub, when consent is withdrawn or expires",
+}
+# The hub moves a referral itself for one reason per status it moves it to.
+SYSTEM_WORDS = {
+    ReferralStatus.ON_HOLD: "the hub, when consent is withdrawn or expires",
+    ReferralStatus.IN_PROGRESS: "the hub, when the first session that took place is recorded",
 }
 
 OUTCOME_CODE_MEANINGS = {
@@ -111,7 +115,7 @@ def _movers(status: ReferralStatus) -> str:
     actors = [actor for actor in Actor if any(m.actor == actor for m in moves)]
     if status == ReferralStatus.SENT:
         return "the keyworker, sending it"
-    words = [ACTOR_WORDS[actor] for actor in actors]
+    words = [SYSTEM_WORDS[status] if a == Actor.SYSTEM else ACTOR_WORDS[a] for a in actors]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " or " + words[-1]

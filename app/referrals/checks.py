@@ -16,8 +16,9 @@ from app.database import utcnow
 from app.dates import today_in_london
 from app.extensions import db
 from app.referrals import messages
-from app.referrals.lifecycle import HOLD_REASON, apply_move, consent_covers, find_move
+from app.referrals.lifecycle import HOLD_REASON, apply_move, consent_covers
 from app.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from app.referrals.moves import find_move
 from app.referrals.policy import Actor
 from app.referrals.reference import reference
 

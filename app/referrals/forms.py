@@ -43,7 +43,7 @@ from app.forms import (
     strip,
 )
 from app.referrals.labels import DECLINE_REASON_LABELS, INTRODUCTION_LABELS, OUTCOME_LABELS
-from app.referrals.lifecycle import REASON_MAX
+from app.referrals.moves import REASON_MAX
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
 
 

@@ -1,44 +1,24 @@
-"""The referral lifecycle: ONE transition table, and the code that applies its moves.
+"""Applying the referral lifecycle's moves: what each move writes, records and sends.
+Which moves are legal is said once, in ``app.referrals.moves`` (the transition table).
 
-Who may move a referral from which status to which (``MOVES``):
-
-=============  ==============================================  ==============================
-Who            From                                            To
-=============  ==============================================  ==============================
-partner        sent                                            acknowledged
-partner        acknowledged                                    accepted
-partner        acknowledged                                    declined (a DeclineReason;
-                                                               "other" needs details)
-partner        accepted                                        in_progress
-partner        in_progress                                     completed (a ReferralOutcome)
-case staff     sent, acknowledged, accepted, in_progress,      cancelled (a reason)
-               on_hold
-system         sent, acknowledged, accepted, in_progress       on_hold (consent withdrawn or
-                                                               expired; held_from_status kept)
-case staff     on_hold                                         held_from_status ("resume"),
-                                                               only while consent covers the
-                                                               shared categories again
-=============  ==============================================  ==============================
-
-"partner" is a user of the referral's organisation; "case staff" is the keyworker of the
-case or a supervisor. Anything else is refused with ``InvalidTransition`` (409,
-``invalid_transition``). A move records a ReferralTransition (who, when, reason, outcome),
-an audit entry, a case timeline event and its notifications, in one transaction. Two
-people changing one referral at once cannot both win: the referral's ``version`` column
-makes the later commit fail, and that is reported as ``StaleVersion``.
+A move records a ReferralTransition (who, when, reason, outcome), an audit entry, a case
+timeline event and its notifications, in one transaction. A partner's answer straight
+from ``sent`` (accept or decline) stamps the acknowledgement as well, so the SLA figures
+count it. Two people changing one referral at once cannot both win: the referral's
+``version`` column makes the later commit fail, and that is reported as ``StaleVersion``.
 
 Consent going away is handled here too: ``hold_referrals_for_consent`` runs in the
 consent withdrawal's transaction (it receives ``app.events.consent_withdrawn``, through
 ``app.referrals.subscribers``); ``app.referrals.checks.check_referrals`` (the periodic
-job) flags overdue acknowledgements and holds referrals whose consent expired.
+job) flags overdue acknowledgements and holds referrals whose consent expired. The first
+session that took place on an accepted referral starts it (``start_on_first_session``,
+receiving ``app.events.attendance_recorded``).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -62,72 +42,23 @@ from app.referrals.models import (
     ReferralStatus,
     ReferralTransition,
 )
+from app.referrals.moves import (
+    ACTION_DONE,
+    AUDIT_ACTIONS,
+    REASON_MAX,
+    Move,
+    Requirement,
+    find_move,
+    guard_failure,
+    illegal_message,
+    label,
+)
 from app.referrals.policy import Actor, actor_for, get_referral_for
 from app.referrals.reference import reference
 
 S = ReferralStatus
-REASON_MAX = 1000
-OPEN_IN_ORDER = (S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
 HOLD_REASON = "Consent to share was withdrawn or has expired"
 WITHDRAWN_REASON = "Consent to share was withdrawn"
-
-
-class Requirement(StrEnum):
-    DECLINE_REASON = "decline_reason"
-    OUTCOME = "outcome"
-    REASON = "reason"
-
-
-@dataclass(frozen=True)
-class Move:
-    actor: Actor
-    source: ReferralStatus
-    target: ReferralStatus
-    action: str
-    requires: Requirement | None = None
-
-
-# THE transition table. Nothing else decides which moves are legal.
-MOVES: tuple[Move, ...] = (
-    Move(Actor.PARTNER, S.SENT, S.ACKNOWLEDGED, "acknowledge"),
-    Move(Actor.PARTNER, S.ACKNOWLEDGED, S.ACCEPTED, "accept"),
-    Move(Actor.PARTNER, S.ACKNOWLEDGED, S.DECLINED, "decline", Requirement.DECLINE_REASON),
-    Move(Actor.PARTNER, S.ACCEPTED, S.IN_PROGRESS, "start"),
-    Move(Actor.PARTNER, S.IN_PROGRESS, S.COMPLETED, "complete", Requirement.OUTCOME),
-    *(
-        Move(Actor.CASE_STAFF, source, S.CANCELLED, "cancel", Requirement.REASON)
-        for source in (*OPEN_IN_ORDER, S.ON_HOLD)
-    ),
-    *(
-        Move(Actor.SYSTEM, source, S.ON_HOLD, "hold", Requirement.REASON)
-        for source in OPEN_IN_ORDER
-    ),
-    # Resume: only back to the status the referral was held from (see ``guard_failure``).
-    *(Move(Actor.CASE_STAFF, S.ON_HOLD, target, "resume") for target in OPEN_IN_ORDER),
-)
-_BY_KEY = {(m.actor, m.source, m.target): m for m in MOVES}
-
-# Each action's wording: button, past tense for banners and the timeline, audit action.
-ACTION_LABELS = {
-    "acknowledge": "Acknowledge",
-    "accept": "Accept",
-    "decline": "Decline",
-    "start": "Start work",
-    "complete": "Complete",
-    "cancel": "Cancel referral",
-    "resume": "Resume referral",
-    "hold": "Put on hold",
-}
-AUDIT_ACTIONS = {
-    "acknowledge": "referral.acknowledged",
-    "accept": "referral.accepted",
-    "decline": "referral.declined",
-    "start": "referral.started",
-    "complete": "referral.completed",
-    "cancel": "referral.cancelled",
-    "resume": "referral.resumed",
-    "hold": "referral.held",
-}
 # The notifications each action sends (app.referrals.messages); the others send none.
 ACTION_MESSAGES = {
     "decline": messages.DECLINED,
@@ -136,74 +67,6 @@ ACTION_MESSAGES = {
     "resume": messages.RESUMED,
     "hold": messages.ON_HOLD,
 }
-ACTION_DONE = {
-    "acknowledge": "acknowledged",
-    "accept": "accepted",
-    "decline": "declined",
-    "start": "started",
-    "complete": "completed",
-    "cancel": "cancelled",
-    "resume": "resumed",
-    "hold": "put on hold",
-}
-PAGE_ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "cancel", "resume")
-
-
-def find_move(actor: Actor, source: ReferralStatus, target: ReferralStatus) -> Move | None:
-    return _BY_KEY.get((actor, ReferralStatus(source), ReferralStatus(target)))
-
-
-def guard_failure(move: Move, referral: Referral) -> str | None:
-    """Why a move in the table cannot be made to this referral now (None if it can)."""
-    if move.action == "resume" and move.target.value != referral.held_from_status:
-        held_from = _label(referral.held_from_status) if referral.held_from_status else "none"
-        return f"A referral on hold can only resume to the status it was held from ({held_from})"
-    return None
-
-
-def moves_for(actor: Actor | None, referral: Referral) -> list[Move]:
-    """The moves ``actor`` may make on ``referral`` now, in the table's order."""
-    if actor is None:
-        return []
-    source = ReferralStatus(referral.status)
-    return [
-        m
-        for m in MOVES
-        if m.actor == actor and m.source == source and guard_failure(m, referral) is None
-    ]
-
-
-def target_for_action(action: str, referral: Referral) -> ReferralStatus | None:
-    """The status a page action asks for (resume goes back to where it was held from)."""
-    if action == "resume":
-        return ReferralStatus(referral.held_from_status) if referral.held_from_status else None
-    for move in MOVES:
-        if move.action == action:
-            return move.target
-    return None
-
-
-def illegal_message(actor: Actor, referral: Referral, target: ReferralStatus) -> str:
-    source = ReferralStatus(referral.status)
-    if source == target:
-        return f"This referral is already {_label(source)}"
-    others = [m for m in MOVES if m.source == source and m.target == target and m.actor != actor]
-    if others:
-        who = {
-            Actor.PARTNER: "the partner organisation",
-            Actor.CASE_STAFF: "the keyworker of the case or a supervisor",
-            Actor.SYSTEM: "the hub, when consent is withdrawn or expires,",
-        }[others[0].actor]
-        return f"Only {who} can move a referral from {_label(source)} to {_label(target)}"
-    allowed = [_label(m.target) for m in moves_for(actor, referral)]
-    message = f"A referral that is {_label(source)} cannot be moved to {_label(target)}"
-    if allowed:
-        return f"{message}. You can move it to: {', '.join(allowed)}"
-    return f"{message}. You cannot change it now"
-
-
-def _label(status) -> str:
-    return ReferralStatus(status).label.lower()
 
 
 def is_overdue(referral: Referral, today: date) -> bool:
@@ -319,9 +182,9 @@ def apply_move(
     now = now or utcnow()
     source = referral.status
     referral.status = move.target.value
-    if move.target == S.ACKNOWLEDGED:
+    if move.target == S.ACKNOWLEDGED or (move.acknowledges and referral.acknowledged_at is None):
         referral.acknowledged_at = now
-    elif move.target == S.DECLINED:
+    if move.target == S.DECLINED:
         referral.decline_reason = decline_reason
         referral.decline_details = decline_details
     elif move.target == S.COMPLETED:
@@ -347,6 +210,8 @@ def apply_move(
         "case_id": str(referral.case_id),
         "organisation_id": str(referral.organisation_id),
     }
+    if move.acknowledges and move.target != S.ACKNOWLEDGED:
+        details["acknowledged"] = True
     if decline_reason:
         details["decline_reason"] = decline_reason
     if outcome:
@@ -371,18 +236,20 @@ def apply_move(
 def _timeline_summary(referral, move: Move, user, decline_reason, outcome, reason_text) -> str:
     ref, org = reference(referral.id), referral.organisation.name
     if move.action == "decline":
-        label = DECLINE_REASON_LABELS[DeclineReason(decline_reason)].lower()
-        return f"{org} declined referral {ref} (reason: {label})"
+        why = DECLINE_REASON_LABELS[DeclineReason(decline_reason)].lower()
+        return f"{org} declined referral {ref} (reason: {why})"
     if move.action == "complete":
-        label = OUTCOME_LABELS[ReferralOutcome(outcome)].lower()
-        return f"{org} completed referral {ref} (outcome: {label})"
+        result = OUTCOME_LABELS[ReferralOutcome(outcome)].lower()
+        return f"{org} completed referral {ref} (outcome: {result})"
     if move.action == "cancel":
         by = f" by {user.name}" if user is not None else ""
         return f"Referral {ref} to {org} cancelled{by}"
     if move.action == "hold":
         return f"Referral {ref} to {org} put on hold: {(reason_text or HOLD_REASON).lower()}"
+    if move.action == "start" and move.actor == Actor.SYSTEM:
+        return f"{org} started referral {ref} (the first session was recorded)"
     if move.action == "resume":
-        return f"Referral {ref} to {org} resumed ({_label(move.target)} again)"
+        return f"Referral {ref} to {org} resumed ({label(move.target)} again)"
     return f"{org} {ACTION_DONE[move.action]} referral {ref}"
 
 
@@ -433,3 +300,17 @@ def hold_referrals_for_consent(consent: Consent, actor=None) -> list[Referral]:
         move = find_move(Actor.SYSTEM, ReferralStatus(referral.status), S.ON_HOLD)
         apply_move(referral, move, actor, reason_text=WITHDRAWN_REASON)
     return held
+
+
+# The first session ----------------------------------------------------------------------
+
+
+def start_on_first_session(referral: Referral, actor) -> bool:
+    """An accepted referral whose first session took place is in progress: the hub's move
+    (the table's), made in the attendance's transaction for whoever recorded it. Does
+    not commit. Returns whether it moved."""
+    move = find_move(Actor.SYSTEM, ReferralStatus(referral.status), S.IN_PROGRESS)
+    if move is None:
+        return False
+    apply_move(referral, move, actor)
+    return True

@@ -21,8 +21,8 @@ from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.pagination import Page
 from app.referrals import presenters
-from app.referrals.lifecycle import Move, moves_for
 from app.referrals.models import Referral, ReferralStatus, ReferralUpdate
+from app.referrals.moves import Move, moves_for
 from app.referrals.policy import Actor, actor_for, get_referral_for, referral_scope
 from app.referrals.reference import id_range, reference
 from app.referrals.services import london_today

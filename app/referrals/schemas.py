@@ -9,13 +9,13 @@ from datetime import UTC
 from marshmallow import Schema, fields, validate
 
 from app.consent.models import ConsentCategory
-from app.referrals.lifecycle import REASON_MAX
 from app.referrals.models import (
     DeclineReason,
     IntroductionMethod,
     ReferralOutcome,
     ReferralStatus,
 )
+from app.referrals.moves import REASON_MAX
 from app.referrals.queries import API_MAX_PER_PAGE, API_PAGE_SIZE
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
 from app.schema_fields import UTCDateTime
@@ -68,7 +68,19 @@ class NewReferralSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    to = fields.String(
+        required=True,
+        validate=validate.OneOf(STATUSES),
+        metadata={
+            "description": "The status to move to. A partner, from `sent`: `accepted` or "
+            "`declined` (either records the acknowledgement too, `acknowledged_at`), or "
+            "`acknowledged`; from `acknowledged`: `accepted` or `declined`; from "
+            "`accepted`: `in_progress` or `completed`; from `in_progress`: `completed`. "
+            "The first attendance recorded for a session that took place moves an "
+            "`accepted` referral to `in_progress` by itself. Case staff: `cancelled`, "
+            "and from `on_hold` back to the status it was held from"
+        },
+    )
     reason = fields.String(
         load_default=None,
         allow_none=True,

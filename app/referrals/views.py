@@ -24,7 +24,7 @@ from app.evidence import queries as evidence_queries
 from app.evidence import services as evidence_services
 from app.evidence.attendance import still_booked
 from app.pagination import page_number
-from app.referrals import labels, lifecycle, queries, services
+from app.referrals import labels, lifecycle, moves, queries, services
 from app.referrals.blueprint import bp
 from app.referrals.errors import ConsentRequired, InvalidTransition, ReferralClosed
 from app.referrals.forms import (
@@ -42,7 +42,7 @@ from app.referrals.presenters import CONSENT_GONE_TEXT
 from app.referrals.reference import reference
 from app.tasks.reads import mark_referral_read
 
-ACTIONS = "any(" + ", ".join(lifecycle.PAGE_ACTIONS) + ")"
+ACTIONS = "any(" + ", ".join(moves.PAGE_ACTIONS) + ")"
 
 
 @bp.get("/referrals/inbox")
@@ -77,7 +77,7 @@ def show(referral_id: uuid.UUID):
 def act(referral_id: uuid.UUID, action: str):
     """One move of the lifecycle, from either side; the service decides if it is legal."""
     referral = get_referral_for(current_user, referral_id)
-    target = lifecycle.target_for_action(action, referral)
+    target = moves.target_for_action(action, referral)
     back = redirect(url_for("referrals.show", referral_id=referral_id))
     if target is None:
         flash("This referral is not on hold, so it cannot be resumed", "error")
@@ -101,7 +101,7 @@ def act(referral_id: uuid.UUID, action: str):
     except InvalidInput as invalid:
         form.apply_service_error(invalid)
         return _page(referral_id, failed={action: form})
-    flash(f"Referral {reference(referral_id)} {lifecycle.ACTION_DONE[action]}", "success")
+    flash(f"Referral {reference(referral_id)} {moves.ACTION_DONE[action]}", "success")
     return back
 
 
@@ -192,13 +192,14 @@ def _partner_page(referral_id: uuid.UUID, failed: dict | None = None):
         appointment_rows=appointment_rows,
         still_booked=still_booked(appointment_rows) if closed else [],
         can_book=evidence_services.takes_appointments(view["status"]),
+        can_record=True,
         mode_labels=evidence_queries.MODE_LABELS,
         view=view,
         forms=forms,
         assign_form=assign_form,
         update_form=update_form,
         form=failed_form,
-        action_labels=lifecycle.ACTION_LABELS,
+        action_labels=moves.ACTION_LABELS,
         category_labels=CATEGORY_LABELS,
         consent_gone_text=CONSENT_GONE_TEXT,
         labels=labels,
@@ -234,6 +235,7 @@ def _staff_page(referral_id: uuid.UUID, failed: dict | None = None):
         appointment_rows=appointment_rows,
         still_booked=still_booked(appointment_rows) if closed else [],
         can_book=False,
+        can_record=False,
         mode_labels=evidence_queries.MODE_LABELS,
         case=data.case,
         referral=data.referral,

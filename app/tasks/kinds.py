@@ -194,7 +194,7 @@ PARTNER = (
         "Attendance to record",
         "appointment",
         "evidence.attendance",
-        _object("appointment_id"),
+        lambda item: {"appointment_id": item["object_id"], "from": "tasks"},
         queries.partner_attendance_to_record,
         referral_scope,
         always_overdue=True,

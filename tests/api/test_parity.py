@@ -15,10 +15,14 @@ id alike, so an empty body would answer 422 without telling anything about scope
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
+from app.database import utcnow
+from app.evidence import services as evidence_services
 from app.extensions import db
 from app.victims.models import Victim
 from tests import factories
@@ -85,6 +89,22 @@ ACTIONS = {
         ("POST", "/referrals/{referral}/acknowledge", {}),
         ("POST", "/api/v1/referrals/{referral}/transitions", {"to": "acknowledged"}),
     ),
+    "accept referral": (
+        ("POST", "/referrals/{referral}/accept", {}),
+        ("POST", "/api/v1/referrals/{referral}/transitions", {"to": "accepted"}),
+    ),
+    "decline referral": (
+        ("POST", "/referrals/{referral}/decline", {}),
+        (
+            "POST",
+            "/api/v1/referrals/{referral}/transitions",
+            {"to": "declined", "reason": "no_capacity"},
+        ),
+    ),
+    "record attendance": (
+        ("POST", "/appointments/{appointment}/attendance", {}),
+        ("POST", "/api/v1/appointments/{appointment}/attendance", {"status": "attended"}),
+    ),
     "post referral update": (
         ("POST", "/referrals/{referral}/updates", {}),
         ("POST", "/api/v1/referrals/{referral}/updates", {"body": "Booked"}),
@@ -131,6 +151,9 @@ def world(app):
     world = support.World.build()
     db.session.add(Victim(case_id=world.case.id, name="Val Victim", preferred_contact="email"))
     db.session.commit()
+    world.appointment = evidence_services.book_appointment(
+        world.partner, world.referral.id, starts_at=utcnow() - timedelta(hours=2), mode="phone"
+    )
     return world
 
 
@@ -159,6 +182,7 @@ def test_page_and_api_agree(app, world, who, action):
         "referral": world.referral.id,
         "org": world.org.id,
         "keyworker": world.keyworker.id,
+        "appointment": world.appointment.id,
     }
     (page_method, page_path, form), (api_method, api_path, body) = ACTIONS[action]
 

@@ -27,6 +27,7 @@ COVERED_ENDPOINTS = {
     "evidence.decide",
     "evidence.to_record",
     "evidence.cancel",
+    "evidence.register",
     "api_appointments.book_appointment",
     "api_appointments.list_referral_appointments",
     "api_appointments.get_appointment",
@@ -55,6 +56,7 @@ PAGES = {
     "evidence.condition": "/cases/{case}/conditions/{condition}",
     "evidence.decide": "/compliance-concerns/{concern}/decision",
     "evidence.to_record": "/appointments/to-record",
+    "evidence.register": "/appointments/register",
 }
 FORMS = set(PAGES) - {"evidence.appointment", "evidence.case_evidence", "evidence.to_record"}
 PARTNER_FORMS = {"evidence.book", "evidence.reschedule", "evidence.attendance"}
@@ -72,6 +74,10 @@ def page_expectation(endpoint: str, who: str) -> tuple[int, int]:
         return 403, 403
     if endpoint == "evidence.to_record":
         return 200, 0  # everyone else sees their own list
+    if endpoint == "evidence.register":
+        # A partner organisation's own register (another's lists only its own sessions);
+        # a submit answering nothing goes back to it.
+        return (200, 302) if who in {"partner", "other_partner"} else (403, 403)
     if endpoint in PARTNER_FORMS:
         if who == "partner":
             return 200, 400

@@ -55,7 +55,6 @@ def test_partner_records_a_missed_session_and_the_keyworker_decides(
     page.get_by_role("link", name="10:30").first.click()
     page.get_by_role("button", name="Record attendance").click()
     check(page, "record attendance")
-    page.get_by_label("Yes", exact=True).check()
     page.get_by_label("No, they did not attend").check()
     page.get_by_label("No reason, or a reason that is not acceptable").check()
     page.get_by_role("button", name="Save attendance").click()

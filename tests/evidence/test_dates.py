@@ -192,3 +192,43 @@ def test_attendance_is_offered_and_taken_once_it_has_started(client, world):
     world.attend(appointment)
     db.session.expire_all()
     assert count(AttendanceRecord) == 1
+
+
+# "Today" and "Yesterday" beside the date --------------------------------------------------
+
+
+def _day_values(page) -> list[str]:
+    return [page.one(id=f"day-{part}").attrs.get("value", "") for part in ("day", "month", "year")]
+
+
+@pytest.mark.parametrize(
+    "path", ["/referrals/{referral}/appointments/new", "/cases/{case}/one-to-ones/new"]
+)
+def test_today_and_yesterday_fill_the_date_without_scripts(client, world, path):
+    who = world.partner if "referrals" in path else world.keyworker
+    sign_in(client, who)
+    address = path.format(referral=world.referral.id, case=world.case.id)
+    page = parse(client.get(address))
+    shortcuts = page.by_test_id("date-shortcuts").find_all("a")
+    assert [a.attrs["href"] for a in shortcuts] == ["?day=today", "?day=yesterday"]
+    today = datetime.now(LONDON).date()
+    # The script fills the same date from the link's own data, without a page load.
+    assert [shortcuts[1].attrs[f"data-{p}"] for p in ("day", "month", "year")] == [
+        str((today - timedelta(days=1)).day),
+        str((today - timedelta(days=1)).month),
+        str((today - timedelta(days=1)).year),
+    ]
+    assert _day_values(page) == ["", "", ""]
+
+    for key, day in [("today", today), ("yesterday", today - timedelta(days=1))]:
+        filled = parse(client.get(f"{address}?day={key}"))
+        assert [int(v) for v in _day_values(filled)] == [day.day, day.month, day.year]
+    assert _day_values(parse(client.get(f"{address}?day=tomorrow"))) == ["", "", ""]
+
+
+def test_a_shortcut_does_not_change_a_submitted_form(client, world):
+    sign_in(client, world.partner)
+    path = f"/referrals/{world.referral.id}/appointments/new?day=today"
+    answer = post_form(client, path, {"time_of_day": "10:00", "mode": "phone"})
+    assert answer.status_code == 400
+    assert parse(answer).field_error("day") == "Enter the date"

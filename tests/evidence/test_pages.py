@@ -93,16 +93,12 @@ def test_a_partner_records_a_missed_appointment_and_the_keyworker_sees_the_conce
     appointment = world.book(starts_at=past())
     sign_in(client, world.partner)
     path = f"/appointments/{appointment.id}/attendance"
-    missing = post_form(client, path, {"happened": "yes", "status": "did_not_attend"})
+    missing = post_form(client, path, {"attended": "did_not_attend"})
     assert missing.status_code == 400
-    assert "Select why the person did not attend" in text_of(missing)
+    assert parse(missing).field_error("absence_reason") == "Select why the person did not attend"
 
-    answer = post_form(
-        client,
-        path,
-        {"happened": "yes", "status": "did_not_attend", "absence_reason": "no_reason"},
-    )
-    assert_redirects(answer, f"/appointments/{appointment.id}")
+    answer = post_form(client, path, {"attended": "did_not_attend", "absence_reason": "no_reason"})
+    assert_redirects(answer, f"/referrals/{world.referral.id}")
     assert "Attendance recorded" in text_of(client.get(answer.headers["Location"]))
     assert count(ComplianceConcern) == 1
 
@@ -123,16 +119,16 @@ def test_a_correction_on_the_page_needs_a_reason_and_keeps_the_original(client, 
     form = client.get(path)
     assert "Attendance is already recorded as: Attended" in text_of(form)
 
-    refused = post_form(client, path, {"happened": "yes", "status": "late"})
+    refused = post_form(client, path, {"attended": "late"})
     assert refused.status_code == 400
     assert "Enter why you are correcting the record" in text_of(refused)
 
     answer = post_form(
         client,
         path,
-        {"happened": "yes", "status": "late", "correction_reason": "They arrived 20 minutes late"},
+        {"attended": "late", "correction_reason": "They arrived 20 minutes late"},
     )
-    assert_redirects(answer, f"/appointments/{appointment.id}")
+    assert_redirects(answer, f"/referrals/{world.referral.id}")
     page = text_of(client.get(f"/appointments/{appointment.id}"))
     assert "Attended late" in page
     assert "(corrected later)" in page
@@ -175,10 +171,8 @@ def test_a_keyworker_records_a_one_to_one_and_its_attendance(client, world):
     session_path = f"/appointments/{_only_appointment()}"
     assert_redirects(answer, session_path)
     assert "One-to-one session with the keyworker" in text_of(client.get(session_path))
-    recorded = post_form(
-        client, session_path + "/attendance", {"happened": "yes", "status": "attended"}
-    )
-    assert_redirects(recorded, session_path)
+    recorded = post_form(client, session_path + "/attendance", {"attended": "attended"})
+    assert_redirects(recorded, f"/cases/{world.case.id}/evidence")
     evidence = text_of(client.get(f"/cases/{world.case.id}/evidence"))
     assert "Keyworker" in evidence and "Attended" in evidence
     timeline = text_of(client.get(f"/cases/{world.case.id}"))

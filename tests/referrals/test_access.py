@@ -171,3 +171,60 @@ def test_lists_hold_only_what_each_may_see(client, world, other_org, who):
     mine = world if who in {"keyworker", "partner"} else other_org
     assert body["total"] == 1
     assert [item["id"] for item in body["items"]] == [str(mine.referral.id)]
+
+
+# The partner's shorter moves: only the referral's own organisation makes them.
+SHORT_MOVES = [
+    ("sent", "accept", "accepted", {}, {}),
+    ("sent", "decline", "declined", {"decline-reason": "no_capacity"}, {"reason": "no_capacity"}),
+    (
+        "accepted",
+        "complete",
+        "completed",
+        {"complete-outcome": "achieved"},
+        {"outcome": "achieved"},
+    ),
+]
+SHORT_MOVE_PAGE = _row(302, 404, 302, 302, 404, 403, 403)  # case staff: refused on the page
+SHORT_MOVE_API = _row(409, 404, 409, 200, 404, 403, 403)
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(
+    "source, action, target, form, body", SHORT_MOVES, ids=[m[1] for m in SHORT_MOVES]
+)
+def test_the_short_moves_on_the_page(
+    client, world, other_org, who, source, action, target, form, body
+):
+    referral = support.set_status(world.referral, source)
+    sign_in(client, _user(world, other_org, who))
+    token = csrf_token(client, "/")
+    response = client.post(
+        f"/referrals/{referral.id}/{action}",
+        data={**form, f"{action}-version": str(referral.version), "csrf_token": token},
+    )
+    assert response.status_code == SHORT_MOVE_PAGE[who]
+    moved = support.fresh(type(referral), referral.id).status
+    assert moved == (target if who == "partner" else source)
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(
+    "source, action, target, form, body", SHORT_MOVES, ids=[m[1] for m in SHORT_MOVES]
+)
+def test_the_short_moves_in_the_api(
+    client, world, other_org, who, source, action, target, form, body
+):
+    referral = support.set_status(world.referral, source)
+    response = client.post(
+        f"/api/v1/referrals/{referral.id}/transitions",
+        json={"to": target, **body},
+        headers=support.headers_for(_user(world, other_org, who)),
+    )
+    assert response.status_code == SHORT_MOVE_API[who], response.json
+    if who == "partner":
+        assert response.json["status"] == target
+        if source == "sent":  # the answer is its acknowledgement too
+            assert response.json["acknowledged_at"] is not None
+    else:
+        assert support.fresh(type(referral), referral.id).status == source

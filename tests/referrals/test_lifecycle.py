@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput, StaleVersion
 from app.extensions import db
 from app.notifications.models import Notification
-from app.referrals import lifecycle
+from app.referrals import lifecycle, moves
 from app.referrals.errors import ConsentRequired, InvalidTransition
 from app.referrals.models import Referral, ReferralStatus, ReferralTransition
+from app.referrals.policy import Actor
 from tests.referrals import support
 
 STATUSES = [s.value for s in ReferralStatus]
@@ -23,9 +24,12 @@ OPEN = ["sent", "acknowledged", "accepted", "in_progress"]
 LEGAL = (
     {
         ("partner", "sent", "acknowledged"),
+        ("partner", "sent", "accepted"),
+        ("partner", "sent", "declined"),
         ("partner", "acknowledged", "accepted"),
         ("partner", "acknowledged", "declined"),
         ("partner", "accepted", "in_progress"),
+        ("partner", "accepted", "completed"),
         ("partner", "in_progress", "completed"),
     }
     | {
@@ -85,15 +89,13 @@ def test_the_code_table_is_the_issue_table():
     staff_names = {"partner": ["partner"], "case_staff": ["keyworker", "supervisor"]}
     code = {
         (name, m.source.value, m.target.value)
-        for m in lifecycle.MOVES
+        for m in moves.MOVES
         if m.actor.value != "system"
         for name in staff_names[m.actor.value]
     }
     assert code == LEGAL
-    system = {
-        (m.source.value, m.target.value) for m in lifecycle.MOVES if m.actor.value == "system"
-    }
-    assert system == {(source, "on_hold") for source in OPEN}
+    system = {(m.source.value, m.target.value) for m in moves.MOVES if m.actor.value == "system"}
+    assert system == {(source, "on_hold") for source in OPEN} | {("accepted", "in_progress")}
 
 
 @pytest.mark.parametrize(
@@ -104,9 +106,10 @@ def test_the_code_table_is_the_issue_table():
         (
             "partner",
             "sent",
-            "accepted",
-            "cannot be moved to accepted. You can move it to: acknowledged",
+            "in_progress",
+            "cannot be moved to in progress. You can move it to: accepted, declined, acknowledged",
         ),
+        ("keyworker", "accepted", "in_progress", "Only the partner organisation"),
         ("partner", "accepted", "accepted", "already accepted"),
         ("keyworker", "completed", "cancelled", "completed cannot be moved to cancelled"),
         ("keyworker", "sent", "on_hold", "Only the hub"),
@@ -155,6 +158,58 @@ def test_each_move_records_who_when_audit_and_timeline(world):
     ]
 
 
+def test_accepting_straight_from_sent_records_the_acknowledgement_too(world):
+    lifecycle.transition(world.partner, world.referral.id, "accepted")
+
+    referral = support.fresh(Referral, world.referral.id)
+    assert referral.status == "accepted"
+    [sent, accepted] = support.transitions(world.referral)
+    assert (accepted.from_status, accepted.to_status, accepted.actor_id) == (
+        "sent",
+        "accepted",
+        world.partner.id,
+    )
+    # Both times, for the SLA figures: the acknowledgement and the acceptance.
+    assert referral.acknowledged_at is not None
+    assert referral.acknowledged_at == accepted.occurred_at
+    assert support.audit_actions(world.referral.id) == ["referral.sent", "referral.accepted"]
+    assert support.events(world.case)[-1].kind == "referral.accepted"
+
+
+def test_declining_straight_from_sent_records_the_acknowledgement_and_the_reason(world):
+    lifecycle.transition(world.partner, world.referral.id, "declined", reason="outside_area")
+
+    referral = support.fresh(Referral, world.referral.id)
+    assert (referral.status, referral.decline_reason) == ("declined", "outside_area")
+    assert referral.acknowledged_at == support.transitions(world.referral)[-1].occurred_at
+    assert [n.kind for n in support.notifications_for(world.keyworker)] == ["referral.declined"]
+
+
+def test_the_old_moves_still_work_and_keep_the_first_acknowledgement(world):
+    lifecycle.transition(world.partner, world.referral.id, "acknowledged")
+    acknowledged_at = support.fresh(Referral, world.referral.id).acknowledged_at
+    lifecycle.transition(world.partner, world.referral.id, "accepted")
+
+    referral = support.fresh(Referral, world.referral.id)
+    assert referral.status == "accepted"
+    assert referral.acknowledged_at == acknowledged_at
+    assert [(t.from_status, t.to_status) for t in support.transitions(world.referral)] == [
+        (None, "sent"),
+        ("sent", "acknowledged"),
+        ("acknowledged", "accepted"),
+    ]
+
+
+def test_a_partner_completes_an_accepted_referral_directly(world):
+    support.set_status(world.referral, "accepted")
+    lifecycle.transition(world.partner, world.referral.id, "completed", outcome="achieved")
+
+    referral = support.fresh(Referral, world.referral.id)
+    assert (referral.status, referral.outcome) == ("completed", "achieved")
+    assert support.transitions(world.referral)[-1].from_status == "accepted"
+    assert support.notifications_for(world.keyworker)[-1].kind == "referral.completed"
+
+
 def test_decline_and_completion_notify_the_keyworker(world):
     lifecycle.transition(world.partner, world.referral.id, "acknowledged")
     assert support.notifications_for(world.keyworker) == []
@@ -194,6 +249,9 @@ def test_cancelling_tells_the_partner_organisation(world):
     "source, target, values, field",
     [
         ("acknowledged", "declined", {}, "reason"),
+        ("sent", "declined", {}, "reason"),
+        ("sent", "declined", {"reason": "other"}, "details"),
+        ("accepted", "completed", {}, "outcome"),
         ("acknowledged", "declined", {"reason": "too busy"}, "reason"),
         ("acknowledged", "declined", {"reason": "other"}, "details"),
         ("acknowledged", "declined", {"reason": "other", "details": "   "}, "details"),
@@ -311,13 +369,11 @@ def test_the_partner_cannot_resume_and_a_held_referral_can_be_cancelled(world):
 
 def test_moves_for_offers_only_the_moves_allowed_now(world):
     referral = support.set_status(world.referral, "acknowledged")
-    partner_moves = lifecycle.moves_for(lifecycle.Actor.PARTNER, referral)
+    partner_moves = moves.moves_for(Actor.PARTNER, referral)
     assert [m.action for m in partner_moves] == ["accept", "decline"]
-    assert [m.action for m in lifecycle.moves_for(lifecycle.Actor.CASE_STAFF, referral)] == [
-        "cancel"
-    ]
+    assert [m.action for m in moves.moves_for(Actor.CASE_STAFF, referral)] == ["cancel"]
     referral = support.set_status(world.referral, "on_hold", held_from="accepted")
-    staff = lifecycle.moves_for(lifecycle.Actor.CASE_STAFF, referral)
+    staff = moves.moves_for(Actor.CASE_STAFF, referral)
     assert sorted((m.action, m.target.value) for m in staff) == [
         ("cancel", "cancelled"),
         ("resume", "accepted"),

@@ -148,7 +148,10 @@ def test_the_referral_page_shows_what_was_shared_and_the_introduction(partner_cl
     assert world.keyworker.name in page and world.keyworker.email in page
     assert "Help to find settled accommodation" in page
     assert "Rehabilitative" in page  # the linked condition
-    assert "Acknowledge" in page and "Accept" not in page.split("The referral</h2>")[0]
+    # A sent referral is answered at once (accept, decline) or acknowledged for later.
+    actions = parse(response).by_test_id("actions")
+    assert [b.text for b in actions.find_all("button")] == ["Accept", "Acknowledge"]
+    assert parse(response).by_test_id("decline").find("summary").text == "Decline the referral"
 
 
 def test_every_partner_read_of_shared_information_is_audited(partner_client, world):
@@ -190,8 +193,25 @@ def test_acknowledge_accept_start_complete_each_take_one_click(partner_client, w
     assert 'data-testid="actions"' not in page
 
 
-def test_declining_needs_a_reason_from_the_list(partner_client, world):
-    lifecycle.transition(world.partner, world.referral.id, "acknowledged")
+def test_accepting_from_sent_takes_one_click_and_records_the_acknowledgement(partner_client, world):
+    path = f"/referrals/{world.referral.id}"
+    version = str(support.fresh(Referral, world.referral.id).version)
+    response = post(partner_client, f"{path}/accept", {"accept-version": version})
+    assert response.status_code == 302
+    assert response.headers["Location"] == path
+    referral = support.fresh(Referral, world.referral.id)
+    assert referral.status == "accepted" and referral.acknowledged_at is not None
+    page = parse(partner_client.get(path))
+    assert "Accepted" in page.by_test_id("status").text
+    assert page.summary_value("Acknowledged").text
+    assert [b.text for b in page.by_test_id("actions").find_all("button")] == ["Start work"]
+    assert page.by_test_id("complete").find("summary").text == "Complete the referral"
+
+
+@pytest.mark.parametrize("acknowledged_first", [True, False], ids=["acknowledged", "sent"])
+def test_declining_needs_a_reason_from_the_list(partner_client, world, acknowledged_first):
+    if acknowledged_first:
+        lifecycle.transition(world.partner, world.referral.id, "acknowledged")
     path = f"/referrals/{world.referral.id}/decline"
     version = str(support.fresh(Referral, world.referral.id).version)
     missing = post(partner_client, path, {"decline-version": version})

@@ -119,3 +119,20 @@ def test_an_organisation_with_no_referrals_has_a_row_of_zeros(app):
     quiet = factories.organisation(name="Quiet Trust")
     [row] = partners(ReportFilters(), quiet.id, protect=True).organisations
     assert (row.name, row.sent, row.acceptance_rate) == ("Quiet Trust", 0, None)
+
+
+def test_an_answer_straight_from_sent_counts_as_acknowledged_in_time(app):
+    from app.referrals import lifecycle
+    from tests.referrals import support
+
+    accepted = support.World.build()
+    declined = support.send(accepted.case, accepted.org, accepted.keyworker)
+    lifecycle.transition(accepted.partner, accepted.referral.id, "accepted")
+    lifecycle.transition(accepted.partner, declined.id, "declined", reason="no_capacity")
+
+    [row] = partners(ReportFilters(), accepted.org.id).organisations
+
+    assert (row.sent, row.acknowledged, row.acknowledged_within_sla) == (2, 2, 2)
+    assert (row.accepted, row.declined) == (1, 1)
+    assert row.median_working_days_to_acknowledge == 0
+    assert row.open_past_sla == 0

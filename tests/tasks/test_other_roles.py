@@ -138,7 +138,8 @@ def test_a_partner_records_attendance_and_sees_todays_appointments(app, client):
     ]
     assert str(tomorrow.id) not in str(api_queue(client, world.partner))
     found = page_sections(browser_for(app, world.partner).get("/tasks/"))["attendance_to_record"]
-    assert links_in(found)[0] == f"/appointments/{missed.id}/attendance"
+    # The form itself, which returns to the work queue once saved.
+    assert links_in(found)[0] == f"/appointments/{missed.id}/attendance?from=tasks"
 
 
 # Victim liaison ----------------------------------------------------------------------------
