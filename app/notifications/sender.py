@@ -23,8 +23,8 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import select
 
+from app import outbox
 from app.auth import set_up
 from app.database import utcnow
 from app.extensions import db
@@ -110,39 +110,12 @@ def _secret_link(notification: Notification, now: datetime):
     return set_up.issue_link(notification.recipient, now)
 
 
-def _claim(notification_id, now: datetime) -> Notification | None:
-    """Lock one due message for this sender (PostgreSQL skips one another sender holds)."""
-    query = select(Notification).where(
-        Notification.id == notification_id,
-        Notification.status == DeliveryStatus.PENDING.value,
-        Notification.next_attempt_at <= now,
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Notification)
-    return db.session.scalar(query)
-
-
-def due_ids(now: datetime, limit: int) -> list:
-    """The messages due for sending at ``now``, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Notification.id)
-            .where(
-                Notification.status == DeliveryStatus.PENDING.value,
-                Notification.next_attempt_at <= now,
-            )
-            .order_by(Notification.next_attempt_at, Notification.id)
-            .limit(limit)
-        )
-    )
-
-
 def deliver_pending(
     transport: Transport | None = None, *, now: datetime | None = None, limit: int = BATCH
 ):
     """Send the messages that are due, each in its own transaction. Returns (sent, failed)."""
     now = now or utcnow()
-    due = due_ids(now, limit)
+    due = outbox.due_ids(Notification, now, limit)
     db.session.rollback()
     return deliver(due, transport, now=now)
 
@@ -166,7 +139,7 @@ def deliver(notification_ids, transport: Transport | None = None, *, now: dateti
     now = now or utcnow()
     sent = failed = 0
     for notification_id in notification_ids:
-        notification = _claim(uuid.UUID(str(notification_id)), now)
+        notification = outbox.claim(Notification, uuid.UUID(str(notification_id)), now)
         if notification is None:
             db.session.rollback()
             continue

@@ -21,8 +21,8 @@ import uuid
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import select
 
+from app import outbox
 from app.database import utcnow
 from app.extensions import db
 from app.webhooks import signing
@@ -57,37 +57,12 @@ def post(url: str, body: str, headers: dict[str, str]) -> int:
     return response.status_code
 
 
-def _claim(delivery_id: uuid.UUID, now: datetime) -> WebhookDelivery | None:
-    query = select(WebhookDelivery).where(
-        WebhookDelivery.id == delivery_id,
-        WebhookDelivery.status == DeliveryStatus.PENDING.value,
-        WebhookDelivery.next_attempt_at <= now,
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    return db.session.scalar(query)
-
-
-def due_ids(now: datetime, limit: int) -> list:
-    return list(
-        db.session.scalars(
-            select(WebhookDelivery.id)
-            .where(
-                WebhookDelivery.status == DeliveryStatus.PENDING.value,
-                WebhookDelivery.next_attempt_at <= now,
-            )
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(limit)
-        )
-    )
-
-
 def deliver(delivery_ids, *, now: datetime | None = None) -> tuple[int, int]:
     """Send these deliveries if they are still due. Returns (delivered, failed attempts)."""
     delivered = failed = 0
     for delivery_id in delivery_ids:
         at = now or utcnow()
-        delivery = _claim(uuid.UUID(str(delivery_id)), at)
+        delivery = outbox.claim(WebhookDelivery, uuid.UUID(str(delivery_id)), at)
         if delivery is None:
             db.session.rollback()
             continue
@@ -140,7 +115,7 @@ def sweep(*, now: datetime | None = None) -> tuple[int, int]:
     total_delivered = total_failed = 0
     while True:
         moment = now or utcnow()
-        due = due_ids(moment, BATCH)
+        due = outbox.due_ids(WebhookDelivery, moment, BATCH)
         db.session.rollback()
         delivered, failed = deliver(due, now=now)
         total_delivered, total_failed = total_delivered + delivered, total_failed + failed
