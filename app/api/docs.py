@@ -21,6 +21,7 @@ from flask import Flask
 from marshmallow import Schema, fields
 
 from app.auth.roles import Role
+from app.schema_fields import Text
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -30,18 +31,18 @@ EVERY_ROLE = "every signed-in role"
 class ProblemSchema(Schema):
     """An error (RFC 9457 problem details)."""
 
-    type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String(metadata={"description": "The HTTP status's name"})
+    type = Text(metadata={"example": "about:blank"})
+    title = Text(metadata={"description": "The HTTP status's name"})
     status = fields.Integer()
-    detail = fields.String(metadata={"description": "What went wrong, for a person to read"})
-    code = fields.String(
+    detail = Text(metadata={"description": "What went wrong, for a person to read"})
+    code = Text(
         metadata={
             "description": "A machine-readable reason where API.md names one: "
             "`unauthorized`, `stale_version`, `invalid_transition`, `consent_required`, ..."
         }
     )
     errors = fields.Dict(
-        keys=fields.String(),
+        keys=Text(),
         values=fields.Raw(),
         metadata={
             "description": "Invalid input: each field at fault with its messages "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
@@ -22,10 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
-from app.forms import ServiceErrorsMixin, reason_field, strip
+from app.forms import HubForm, ServiceErrorsMixin, reason_field, strip
 
 
-class SignInForm(FlaskForm):
+class SignInForm(HubForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -39,7 +38,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CodeForm(FlaskForm):
+class CodeForm(HubForm):
     code = StringField(
         "Security code",
         widget=GovTextInput(),
@@ -52,7 +51,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SetUpPasswordForm(FlaskForm):
+class SetUpPasswordForm(HubForm):
     password = PasswordField(
         "Create a password",
         widget=GovPasswordInput(),
@@ -67,11 +66,11 @@ class SetUpPasswordForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(HubForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class UserForm(ServiceErrorsMixin, FlaskForm):
+class UserForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -107,7 +106,7 @@ class UserForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(HubForm):
     reason = reason_field(
         "Reason",
         description="This is recorded in the audit log",
@@ -125,7 +124,7 @@ class DaysField(IntegerField):
             raise ValueError("Enter the number of days as a whole number, like 90") from error
 
 
-class NewTokenForm(ServiceErrorsMixin, FlaskForm):
+class NewTokenForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -149,5 +148,5 @@ class NewTokenForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(HubForm):
     submit = SubmitField("Revoke token", widget=GovSubmitInput())

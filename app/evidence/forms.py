@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -32,6 +31,7 @@ from app.evidence.services import LOCATION_MAX, TEXT_MAX
 from app.forms import (
     GovukDateField,
     GovukTimeField,
+    HubForm,
     ServiceErrorsMixin,
     field_name,
     london_moment,
@@ -48,7 +48,7 @@ def _long_text(label: str, message: str | None = None, **kwargs):
     )
 
 
-class _When(ServiceErrorsMixin, FlaskForm):
+class _When(ServiceErrorsMixin, HubForm):
     SERVICE_FIELDS = {"starts_at": "day"}
 
     day = GovukDateField(
@@ -105,7 +105,7 @@ ATTENDANCE_CHOICES = [
 ]
 
 
-class AttendanceForm(ServiceErrorsMixin, FlaskForm):
+class AttendanceForm(ServiceErrorsMixin, HubForm):
     happened = RadioField(
         "Did the appointment take place?",
         widget=GovRadioInput(),
@@ -149,7 +149,7 @@ class AttendanceForm(ServiceErrorsMixin, FlaskForm):
         return valid
 
 
-class EntryForm(ServiceErrorsMixin, FlaskForm):
+class EntryForm(ServiceErrorsMixin, HubForm):
     note = _long_text(
         "Evidence",
         "Enter the evidence",
@@ -160,7 +160,7 @@ class EntryForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrorsMixin, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, HubForm):
     SERVICE_FIELDS = {"changes": "required_sessions"}
 
     decision = RadioField(
