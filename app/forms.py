@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from app.dates import LONDON
 from app.errors import DomainError
+from app.schema_fields import EARLIEST_YEAR, LATEST_YEAR
 from app.text import unstorable
 
 PARTS = ("day", "month", "year")
@@ -130,6 +131,10 @@ class GovukDateField(Field):
             self.data = date(int(year), int(month), int(day))
         except ValueError:
             self._problem = f"{label} must be a real date"
+            return
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:  # the API's years too
+            self.data = None
+            self._problem = f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
 
     def pre_validate(self, form):
         if self._problem:

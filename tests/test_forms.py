@@ -38,6 +38,8 @@ class DateForm(FlaskForm):
         (["31", "2", "2026"], "Start date must be a real date"),
         (["x", "2", "2026"], "Start date must be a real date"),
         (["1", "2", "26"], "Year must include 4 numbers"),
+        (["31", "12", "9999"], "Start date must be between 1900 and 2999"),
+        (["1", "1", "0001"], "Start date must be between 1900 and 2999"),
         (["29", "2", "2027"], "Start date must be a real date"),
         (["1"], "Start date must include a month and year"),
     ],
