@@ -192,6 +192,17 @@ REQUEST_EXAMPLES = {
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
+def _document_denied_filters(operation: dict, endpoint: str) -> None:
+    """A query parameter some roles may not send (app.auth.filters) says which."""
+    from app.auth.filters import DENIED_FILTERS
+
+    for role, names in DENIED_FILTERS.get(endpoint, {}).items():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter["name"] in names:
+                note = f"Not for the `{role.value}` role (422)."
+                parameter["description"] = (parameter.get("description", "") + " " + note).strip()
+
+
 def openapi_path(rule: str) -> str:
     """``/api/v1/cases/<uuid:case_id>`` as ``/api/v1/cases/{case_id}``."""
     return _RULE_ARGUMENT.sub(r"{\1}", rule)
@@ -264,6 +275,7 @@ def document_operations(app: Flask, spec, prefix: str) -> None:
             operation = path_item.get(method.lower())
             if operation is not None and "x-roles" not in operation:
                 _document_operation(operation, rule.endpoint, roles, method)
+                _document_denied_filters(operation, rule.endpoint)
     for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
         response = spec.components.responses.get(name)
         if response is not None:

@@ -207,7 +207,13 @@ class PartnerReferralSummarySchema(Schema):
     id = fields.UUID()
     reference = Text()
     status = Text(metadata={"enum": STATUSES})
-    need = Text()
+    need = Text(
+        allow_none=True,
+        metadata={
+            "description": "What the keyworker wrote the person needs; null once consent no "
+            "longer covers what the referral shared (withdrawn or expired)"
+        },
+    )
     sent_at = UTCDateTime()
     acknowledge_by = Date()
     overdue = fields.Boolean()
@@ -219,21 +225,26 @@ class PartnerReferralSummarySchema(Schema):
 class PartnerReferralSchema(PartnerReferralSummarySchema):
     """What a partner user sees of a referral to their organisation."""
 
-    message = Text(allow_none=True)
-    conditions = fields.List(fields.Nested(_PartnerCondition))
+    message = Text(allow_none=True, metadata={"description": "Null once consent is gone"})
+    conditions = fields.List(
+        fields.Nested(_PartnerCondition),
+        metadata={"description": "The linked conditions; empty once consent is gone"},
+    )
     introduction_method = Text(allow_none=True, metadata={"enum": METHODS})
     introduction_at = UTCDateTime(allow_none=True)
     keyworker = fields.Nested(_Keyworker, allow_none=True)
     acknowledged_at = UTCDateTime(allow_none=True)
     decline_reason = Text(allow_none=True, metadata={"enum": DECLINE_REASONS})
-    decline_details = Text(allow_none=True)
+    decline_details = Text(allow_none=True, metadata={"description": "Null once consent is gone"})
     outcome = Text(allow_none=True, metadata={"enum": OUTCOMES})
     assigned_worker = fields.Nested(_Person, allow_none=True)
     consent_withdrawn = fields.Boolean(
         metadata={"description": "Consent no longer covers what was shared: contact the keyworker"}
     )
     shared = fields.Nested(SharedSchema)
-    updates = fields.List(fields.Nested(_Update))
+    updates = fields.List(
+        fields.Nested(_Update), metadata={"description": "Empty once consent is gone"}
+    )
 
 
 class PartnerReferralListSchema(Schema):
