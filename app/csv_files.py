@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.errors import ValidationFailed
+from app.text import unstorable
 
 MAX_ROWS = 10_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +75,9 @@ def read_rows(
         except UnicodeDecodeError:
             raise RowProblems({"file": ["The file must be a CSV file saved as UTF-8"]}) from None
     data = data.removeprefix("\ufeff")
+    problem = unstorable(data)  # a NUL would reach the database
+    if problem:
+        raise RowProblems({"file": [f"The file must not contain {problem}"]})
     reader = csv.reader(io.StringIO(data, newline=""))
     try:
         header = next(reader, None)

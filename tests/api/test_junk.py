@@ -27,7 +27,7 @@ from app.database import utcnow
 from app.evidence import services as evidence_services
 from app.evidence.models import AppointmentMode
 from tests import factories
-from tests.api.spec import document, operations
+from tests.api.spec import document, operations, with_csv_body
 from tests.helpers import api_headers
 from tests.referrals import support
 
@@ -271,3 +271,20 @@ def test_json_nested_too_deep_is_400(client, world, operation, depth):
     assert response.status_code == 400, response.get_data()
     assert response.mimetype == PROBLEM
     assert "nested" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize("operation", with_csv_body(), ids=lambda op: op.id)
+def test_a_nul_in_a_csv_body_is_422(client, world, operation):
+    _, headers = world
+    role = next(r for r in PREFERRED_ROLES if r in operation.roles)
+    header = document()["paths"][operation.path][operation.method].get("x-csv-columns")
+    response = client.open(
+        operation.url(),
+        method=operation.method.upper(),
+        data=(",".join(header) if header else "crime_reference") + "\nEX/1/26\x00,Sam\n",
+        content_type="text/csv",
+        headers=headers[role],
+    )
+    assert response.status_code == 422, response.get_data()
+    assert response.mimetype == PROBLEM
+    assert "NUL" in str(response.get_json()["errors"])
