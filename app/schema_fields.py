@@ -27,9 +27,10 @@ MAX_PAGE = 100_000
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 EXAMPLE_TIME = "2026-11-22T09:30:00Z"
-# Every date and time the hub takes falls in these years; outside them is a mistake, and
-# arithmetic near the ends of Python's calendar (year 1, year 9999) raises.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+# Every date and time the hub takes falls in these years: arithmetic near the ends of
+# Python's calendar (year 1, year 9999) raises. Each feature's own rules (a date of birth
+# after 1900, a contract starting soon) then give their own messages inside them.
+EARLIEST_YEAR, LATEST_YEAR = 1000, 8999
 OUT_OF_RANGE = f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
 
 
