@@ -54,7 +54,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # others still verify what they signed. Kept out of the database, like SECRET_KEY.
         "AUDIT_KEYS": os.environ.get("AUDIT_KEYS") or DEVELOPMENT_AUDIT_KEYS,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error never carries the statement's values (a
+        # person's details) into an exception, so into no log or error report.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Virtual offender hub"),
         "FORCE_NAME": os.environ.get("FORCE_NAME", "Exampleshire Police"),
         # Who users should contact for help, shown on the help page (a team, not a person).

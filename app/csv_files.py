@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.errors import ValidationFailed
+from app.schema_fields import EARLIEST_YEAR, LATEST_YEAR
+from app.text import unstorable
 
 MAX_ROWS = 10_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +76,9 @@ def read_rows(
         except UnicodeDecodeError:
             raise RowProblems({"file": ["The file must be a CSV file saved as UTF-8"]}) from None
     data = data.removeprefix("\ufeff")
+    problem = unstorable(data)  # a NUL would reach the database
+    if problem:
+        raise RowProblems({"file": [f"The file must not contain {problem}"]})
     reader = csv.reader(io.StringIO(data, newline=""))
     try:
         header = next(reader, None)
@@ -108,14 +113,19 @@ def read_rows(
 
 
 def parse_date(text: str) -> date | None:
-    """YYYY-MM-DD, or DD/MM/YYYY as a spreadsheet saves it in the UK; None if neither."""
+    """YYYY-MM-DD, or DD/MM/YYYY as a spreadsheet saves it in the UK; None if neither, or
+    if it falls outside the years the hub takes (app.schema_fields)."""
     try:
         if match := UK_DATE.match(text):
             day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text) if ISO_DATE.match(text) else None
+            found = date(year, month, day)
+        else:
+            found = date.fromisoformat(text) if ISO_DATE.match(text) else None
     except ValueError:
         return None
+    if found is None or not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
+        return None
+    return found
 
 
 def neutralise_formula(value):

@@ -8,13 +8,16 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors as govuk_wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea, GovTextInput
-from wtforms import Field, TextAreaField
+from wtforms import Field, Form, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from app.dates import LONDON
 from app.errors import DomainError
+from app.schema_fields import EARLIEST_YEAR, LATEST_YEAR
+from app.text import unstorable
 
 PARTS = ("day", "month", "year")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -31,6 +34,40 @@ def strip(value):
 def field_name(label: str) -> str:
     """A field's name as an error message says it: the label without "(optional)"."""
     return label.replace("(optional)", "").strip()
+
+
+def storable_text(form, field) -> None:
+    """A validator: text no column can store (app.text.unstorable) is refused, with the
+    GOV.UK message "<Field> must not contain a NUL character"."""
+    problem = unstorable(field.data) if isinstance(field.data, str) else None
+    if problem:
+        raise StopValidation(f"{field_name(field.label.text)} must not contain {problem}")
+
+
+class _StorableTextMeta:
+    """Every text field of the form (StringField and its kinds: text areas, emails,
+    passwords, searches) checks ``storable_text`` before its own validators."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+        if isinstance(field, StringField):
+            field.validators = [storable_text, *field.validators]
+        return field
+
+
+class HubForm(FlaskForm):
+    """The base of every page's form: CSRF (FlaskForm) and ``storable_text`` on every
+    text field."""
+
+    class Meta(_StorableTextMeta):
+        pass
+
+
+class HubSubForm(Form):
+    """The base of a form nested in another (``FormField``): ``storable_text`` too."""
+
+    class Meta(_StorableTextMeta):
+        pass
 
 
 def reason_field(
@@ -94,6 +131,10 @@ class GovukDateField(Field):
             self.data = date(int(year), int(month), int(day))
         except ValueError:
             self._problem = f"{label} must be a real date"
+            return
+        if not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:  # the API's years too
+            self.data = None
+            self._problem = f"{label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
 
     def pre_validate(self, form):
         if self._problem:

@@ -2,8 +2,13 @@
 
 It imports nothing from the app, so any feature's ``schemas.py`` may use it.
 
+- ``Text`` (and ``Email``): every text input; refuses what no column can store (a NUL
+  character, an unpaired surrogate: app.text.unstorable) with a 422 naming the field.
 - ``UTCDateTime``: times as API.md writes them, ISO 8601 in UTC with a ``Z``
-  (``2026-11-22T09:30:00Z``); on input any ISO 8601 time with an offset.
+  (``2026-11-22T09:30:00Z``); on input any ISO 8601 time with an offset, read as UTC
+  and refused outside the years ``EARLIEST`` to ``LATEST`` (``0001-01-01T00:00:00+01:00``
+  is a time that cannot be held in UTC at all).
+- ``Date``: a ``YYYY-MM-DD`` date in the same years (date arithmetic on 9999-12-31 fails).
 - ``ListQuerySchema``: ``page``, ``per_page`` (1..200) and ``updated_since``, the
   paging and sync parameters of every list. A page beyond the last answers 200 with no
   items; a page below 1 or a ``per_page`` outside 1..200 answers 422.
@@ -16,10 +21,17 @@ import datetime as dt
 
 from marshmallow import Schema, fields, validate
 
+from app.text import unstorable
+
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 EXAMPLE_TIME = "2026-11-22T09:30:00Z"
+# Every date and time the hub takes falls in these years: arithmetic near the ends of
+# Python's calendar (year 1, year 9999) raises. Each feature's own rules (a date of birth
+# after 1900, a contract starting soon) then give their own messages inside them.
+EARLIEST_YEAR, LATEST_YEAR = 1000, 8999
+OUT_OF_RANGE = f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
 
 
 def utc_iso(value: dt.datetime | None) -> str | None:
@@ -31,16 +43,58 @@ def utc_iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+class Text(fields.String):
+    """Text input: refused, naming the field, if it holds what no column can store."""
+
+    default_error_messages = {"unstorable": "Text must not contain {problem}"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = unstorable(text)
+        if problem:
+            raise self.make_error("unstorable", problem=problem)
+        return text
+
+
+class Email(fields.Email, Text):
+    """An email address, checked as ``Text`` first."""
+
+
 class UTCDateTime(fields.AwareDateTime):
-    """A time in UTC, written with ``Z``; read from ISO 8601 with an offset (or ``Z``)."""
+    """A time in UTC, written with ``Z``; read from ISO 8601 with an offset (or ``Z``) as
+    an aware UTC time, in the years ``EARLIEST_YEAR`` to ``LATEST_YEAR``."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
 
     def __init__(self, **kwargs):
         kwargs.pop("format", None)  # always ISO 8601
         metadata = {"example": EXAMPLE_TIME, **kwargs.pop("metadata", {})}
         super().__init__(format="iso", metadata=metadata, **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(dt.UTC)
+        except OverflowError:  # before year 1 or after year 9999 once in UTC
+            raise self.make_error("out_of_range") from None
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise self.make_error("out_of_range")
+        return moment
+
     def _serialize(self, value, attr, obj, **kwargs):
         return utc_iso(value)
+
+
+class Date(fields.Date):
+    """A ``YYYY-MM-DD`` date in the years ``EARLIEST_YEAR`` to ``LATEST_YEAR``."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise self.make_error("out_of_range")
+        return day
 
 
 class ListQuerySchema(Schema):

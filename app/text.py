@@ -57,3 +57,15 @@ def search_key(text: str | None) -> str:
     folded = plain.casefold().translate(_FOLDED)
     kept = "".join(ch if ch.isalnum() else " " for ch in folded if ch not in _APOSTROPHES)
     return " ".join(kept.split())
+
+
+def unstorable(text: str) -> str | None:
+    """What in ``text`` no database column can hold, as a message names it: a NUL
+    character (PostgreSQL refuses it) or half of a surrogate pair (not encodable as
+    UTF-8); None when there is nothing. The one test of text input, for the API's fields
+    (app.schema_fields.Text) and the pages' forms (app.forms.HubForm)."""
+    if "\x00" in text:
+        return "a NUL character"
+    if any("\ud800" <= character <= "\udfff" for character in text):
+        return "an unpaired surrogate (half of a character)"
+    return None

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    default_exceptions,
+)
 
 from app.auth.hooks import is_api_request, problem
 from app.errors import Conflict, DomainError, Forbidden, NotFound
@@ -23,7 +29,7 @@ PAGE_TEMPLATES = {
     404: "errors/404.html",
     405: "errors/404.html",
     409: "errors/409.html",
-    413: "errors/400.html",
+    413: "errors/413.html",
     429: "errors/429.html",
 }
 
@@ -78,11 +84,26 @@ def handle_http_exception(error: HTTPException):
         return _api_problem(error)
     if isinstance(error, CSRFError):
         return render_template("errors/400.html", csrf=True), 400
+    if isinstance(error, RequestEntityTooLarge):
+        return _too_large_page()
     template = PAGE_TEMPLATES.get(status)
     if template is None:
         template = "errors/500.html" if status >= 500 else "errors/400.html"
     response = render_template(template), status
     return response
+
+
+def _too_large_page():
+    """A body over MAX_CONTENT_LENGTH (413): the page is drawn as if no form was sent.
+    Reading the body again (the layout's sign-out form reads the request's form) would
+    raise the 413 again inside this handler, and the answer would be Werkzeug's bare 500
+    page without the security headers."""
+    request.__dict__["form"] = ImmutableMultiDict()
+    request.__dict__["files"] = ImmutableMultiDict()
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    megabytes = limit / (1024 * 1024)
+    limit_text = f"{megabytes:g} MB" if megabytes >= 1 else f"{limit // 1024} KB"
+    return render_template(PAGE_TEMPLATES[413], limit_text=limit_text), 413
 
 
 def _http_error(status: int, **data) -> HTTPException:

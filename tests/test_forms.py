@@ -38,6 +38,8 @@ class DateForm(FlaskForm):
         (["31", "2", "2026"], "Start date must be a real date"),
         (["x", "2", "2026"], "Start date must be a real date"),
         (["1", "2", "26"], "Year must include 4 numbers"),
+        (["31", "12", "9999"], "Start date must be between 1000 and 8999"),
+        (["1", "1", "0001"], "Start date must be between 1000 and 8999"),
         (["29", "2", "2027"], "Start date must be a real date"),
         (["1"], "Start date must include a month and year"),
     ],
@@ -222,3 +224,46 @@ def test_a_single_field_error_and_a_fields_own_error_first(app):
         shown = str(form.name()) + _summary(form)
         assert "Enter a name" in shown  # the field's own message shows, on it and above
         assert "Enter the name" not in shown
+
+
+def _text_fields(form_class) -> list[str]:
+    """The names of a form's text inputs (StringField and its kinds), nested ones as
+    ``victim_1-name``."""
+    from wtforms import FormField
+
+    names = []
+    for name, unbound in vars(form_class).items():
+        field_class = getattr(unbound, "field_class", None)
+        if field_class is None:
+            continue
+        if issubclass(field_class, StringField):
+            names.append(name)
+        elif issubclass(field_class, FormField):
+            subform = unbound.args[0] if unbound.args else unbound.kwargs["form_class"]
+            names += [f"{name}-{sub}" for sub in _text_fields(subform)]
+    return names
+
+
+def test_every_page_form_is_a_hub_form():
+    from app.forms import HubForm
+
+    assert [f.__name__ for f in _app_forms() if not issubclass(f, HubForm)] == []
+
+
+@pytest.mark.parametrize("value", ["Sam\x00Example", "\x00"], ids=["inside", "alone"])
+def test_every_text_field_of_every_form_refuses_a_nul_character(app, value):
+    """PostgreSQL cannot store a NUL: every text input says so at the field, never 500."""
+    checked, missed = 0, []
+    for form_class in _app_forms():
+        for name in _text_fields(form_class):
+            with app.test_request_context(method="POST"):
+                form = form_class(formdata=MultiDict({name: value}), meta={"csrf": False})
+                form.validate()
+                field = form
+                for part in name.split("-"):
+                    field = field[part]
+                checked += 1
+                if not any("must not contain a NUL character" in e for e in field.errors):
+                    missed.append((form_class.__name__, name, field.errors))
+    assert checked > 50
+    assert missed == []

@@ -35,6 +35,7 @@ from app.api import (
 from app.api.docs import ProblemSchema, document_operations
 from app.api.errors import check_json_body
 from app.api.limits import api_limit, api_limit_key
+from app.auth.filters import refuse_denied_filters
 from app.extensions import csrf
 from app.rate_limits import limiter_of
 from app.webhooks.docs import document_webhooks
@@ -111,6 +112,7 @@ def init_api(app: Flask) -> None:
         per_token(blueprint)
     # After the authentication hook (init_auth ran first): no token still answers 401.
     app.before_request(lambda: check_json_body(API_PREFIX))
+    app.before_request(refuse_denied_filters)
     document_operations(app, api.spec, API_PREFIX)
 
 

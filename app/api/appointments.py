@@ -104,14 +104,14 @@ def list_referral_appointments(query, referral_id: uuid.UUID):
     appointments, total = lists.referral_appointments_for_sync(
         referral.id, updated_since=query["updated_since"], page=page, per_page=per_page
     )
-    audit.record(
+    audit.record_list_read(
         "appointments.listed",
-        "referral",
-        referral.id,
+        "appointment",
+        [appointment.id for appointment in appointments],
         actor=current_user,
-        details={"count": len(appointments), "page": page},
+        referral_id=str(referral.id),
+        page=page,
     )
-    db.session.commit()
     return {
         "items": [appointment_body(a) for a in appointments],
         "total": total,

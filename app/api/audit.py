@@ -9,19 +9,19 @@ from app.audit import queries
 from app.audit import services as audit
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
-from app.schema_fields import ListQuerySchema, UTCDateTime, list_schema
+from app.schema_fields import ListQuerySchema, Text, UTCDateTime, list_schema
 
 blp = Blueprint("api_audit", __name__, url_prefix="/audit", description="The audit log (admin)")
 
 
 class AuditQuerySchema(ListQuerySchema):
-    object_id = fields.String(
+    object_id = Text(
         load_default=None,
         validate=validate.Length(min=1, max=64),
         metadata={"description": "The id of the object (a case, referral, user ...)"},
     )
     actor_id = fields.UUID(load_default=None, metadata={"description": "Who acted"})
-    action = fields.String(
+    action = Text(
         load_default=None,
         validate=validate.Length(min=1, max=64),
         metadata={
@@ -29,7 +29,7 @@ class AuditQuerySchema(ListQuerySchema):
             "ending in `.` (`consent.`)"
         },
     )
-    kind = fields.String(
+    kind = Text(
         load_default=queries.ALL,
         validate=validate.OneOf(list(queries.KINDS)),
         metadata={
@@ -43,10 +43,10 @@ class AuditEntrySchema(Schema):
     id = fields.Integer(metadata={"description": "Position in the hash chain"})
     occurred_at = UTCDateTime()
     actor_id = fields.UUID(allow_none=True)
-    actor_role = fields.String(allow_none=True)
-    action = fields.String(metadata={"example": "case.viewed"})
-    object_type = fields.String(metadata={"example": "case"})
-    object_id = fields.String()
+    actor_role = Text(allow_none=True)
+    action = Text(metadata={"example": "case.viewed"})
+    object_type = Text(metadata={"example": "case"})
+    object_id = Text()
     details = fields.Dict(metadata={"description": "Ids and codes only: never personal data"})
 
 

@@ -21,6 +21,7 @@ from flask import Flask
 from marshmallow import Schema, fields
 
 from app.auth.roles import Role
+from app.schema_fields import Text
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -30,18 +31,18 @@ EVERY_ROLE = "every signed-in role"
 class ProblemSchema(Schema):
     """An error (RFC 9457 problem details)."""
 
-    type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String(metadata={"description": "The HTTP status's name"})
+    type = Text(metadata={"example": "about:blank"})
+    title = Text(metadata={"description": "The HTTP status's name"})
     status = fields.Integer()
-    detail = fields.String(metadata={"description": "What went wrong, for a person to read"})
-    code = fields.String(
+    detail = Text(metadata={"description": "What went wrong, for a person to read"})
+    code = Text(
         metadata={
             "description": "A machine-readable reason where API.md names one: "
             "`unauthorized`, `stale_version`, `invalid_transition`, `consent_required`, ..."
         }
     )
     errors = fields.Dict(
-        keys=fields.String(),
+        keys=Text(),
         values=fields.Raw(),
         metadata={
             "description": "Invalid input: each field at fault with its messages "
@@ -192,6 +193,17 @@ REQUEST_EXAMPLES = {
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
+def _document_denied_filters(operation: dict, endpoint: str) -> None:
+    """A query parameter some roles may not send (app.auth.filters) says which."""
+    from app.auth.filters import DENIED_FILTERS
+
+    for role, names in DENIED_FILTERS.get(endpoint, {}).items():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter["name"] in names:
+                note = f"Not for the `{role.value}` role (422)."
+                parameter["description"] = (parameter.get("description", "") + " " + note).strip()
+
+
 def openapi_path(rule: str) -> str:
     """``/api/v1/cases/<uuid:case_id>`` as ``/api/v1/cases/{case_id}``."""
     return _RULE_ARGUMENT.sub(r"{\1}", rule)
@@ -264,6 +276,7 @@ def document_operations(app: Flask, spec, prefix: str) -> None:
             operation = path_item.get(method.lower())
             if operation is not None and "x-roles" not in operation:
                 _document_operation(operation, rule.endpoint, roles, method)
+                _document_denied_filters(operation, rule.endpoint)
     for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
         response = spec.components.responses.get(name)
         if response is not None:

@@ -16,7 +16,7 @@ from app.cases.models import OffenceClass
 from app.dates import today_in_london
 from app.outcomes import checks
 from app.outcomes.checks import HARM_DAYS_MAX, OFFENCE_MAX, CheckStatus
-from app.schema_fields import ListQuerySchema, UTCDateTime, list_schema
+from app.schema_fields import Date, ListQuerySchema, Text, UTCDateTime, list_schema
 
 blp = Blueprint(
     "api_reoffending_checks",
@@ -29,7 +29,7 @@ OFFENCE_CLASSES = [c.value for c in OffenceClass]
 
 
 class CheckQuerySchema(ListQuerySchema):
-    status = fields.String(
+    status = Text(
         load_default=None,
         validate=validate.OneOf(STATUSES),
         metadata={
@@ -42,12 +42,12 @@ class CheckQuerySchema(ListQuerySchema):
 class CheckSchema(Schema):
     id = fields.UUID()
     case_id = fields.UUID()
-    due_on = fields.Date()
-    status = fields.String(metadata={"enum": STATUSES})
+    due_on = Date()
+    status = Text(metadata={"enum": STATUSES})
     checked_at = UTCDateTime(allow_none=True)
     reoffended = fields.Boolean(allow_none=True)
-    reoffence_date = fields.Date(allow_none=True)
-    offence_class = fields.String(allow_none=True, metadata={"enum": OFFENCE_CLASSES})
+    reoffence_date = Date(allow_none=True)
+    offence_class = Text(allow_none=True, metadata={"enum": OFFENCE_CLASSES})
     harm_days = fields.Integer(allow_none=True)
     updated_at = UTCDateTime()
 
@@ -62,12 +62,12 @@ class RecordCheckSchema(Schema):
             "invalid_state; true as soon as a reoffence is known"
         },
     )
-    reoffence_date = fields.Date(
+    reoffence_date = Date(
         load_default=None,
         allow_none=True,
         metadata={"description": "Needed when reoffended: in the year the check covers"},
     )
-    offence_class = fields.String(
+    offence_class = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(OFFENCE_CLASSES),
@@ -83,7 +83,7 @@ class RecordCheckSchema(Schema):
         validate=validate.Range(min=0, max=HARM_DAYS_MAX),
         metadata={"description": "Crime harm: the Cambridge Crime Harm Index, in days"},
     )
-    reoffence = fields.String(
+    reoffence = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=OFFENCE_MAX),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -14,7 +13,7 @@ from app.assessments.services import (
     NOTES_MAX,
     domain_phrase,
 )
-from app.forms import ServiceErrorsMixin, strip
+from app.forms import HubForm, ServiceErrorsMixin, strip
 
 LEVEL_CHOICES = [SelectChoice(str(level.value), level.label) for level in NeedLevel]
 NARRATIVE_HINTS = {
@@ -33,7 +32,7 @@ def notes_field(domain: NeedDomain) -> str:
     return f"{domain.value}_notes"
 
 
-class AssessmentForm(ServiceErrorsMixin, FlaskForm):
+class AssessmentForm(ServiceErrorsMixin, HubForm):
     """Fields are added below, one pair per need domain, in the order of NeedDomain."""
 
     def scores(self) -> dict[str, tuple[int, str | None]]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import Length, ValidationError
 
 from app.audit import queries
 from app.audit.browse import ACTOR_TEXT_MAX
-from app.forms import GovukDateField, strip
+from app.forms import GovukDateField, HubForm, strip
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(HubForm):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

@@ -72,6 +72,28 @@ def record(
     return entry
 
 
+def record_list_read(action: str, object_type: str, ids, *, actor, **details) -> AuditEntry | None:
+    """Audit one read of a list that shows personal data (DPA 2018 s.62 asks for each
+    consultation and disclosure): one entry per request, naming in ``details["ids"]`` the
+    ids of the ``object_type`` records returned, and committed at once. What was read
+    stays loaded (the commit does not expire it), so the page or answer is drawn from the
+    rows the entry names without reading them again. A list that returned nothing
+    disclosed nothing: no entry."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return None
+    entry = record(
+        action, object_type, "*", actor=actor, details={**details, "ids": ids, "count": len(ids)}
+    )
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    return entry
+
+
 @dataclass
 class VerificationResult:
     checked: int = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
@@ -23,10 +22,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.auth.roles import Role
-from app.forms import ServiceErrorsMixin, reason_field, strip
+from app.forms import HubForm, ServiceErrorsMixin, reason_field, strip
 
 
-class SignInForm(FlaskForm):
+class SignInForm(HubForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -40,7 +39,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CodeForm(FlaskForm):
+class CodeForm(HubForm):
     code = StringField(
         "Security code",
         widget=GovTextInput(),
@@ -53,7 +52,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SetUpPasswordForm(FlaskForm):
+class SetUpPasswordForm(HubForm):
     password = PasswordField(
         "Create a password",
         widget=GovPasswordInput(),
@@ -68,11 +67,11 @@ class SetUpPasswordForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(HubForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
 
 
-class UserForm(ServiceErrorsMixin, FlaskForm):
+class UserForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -108,7 +107,7 @@ class UserForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-class UserDetailsForm(ServiceErrorsMixin, FlaskForm):
+class UserDetailsForm(ServiceErrorsMixin, HubForm):
     """An administrator changes a user's details; the next step checks the answers."""
 
     name = StringField(
@@ -148,7 +147,7 @@ class UserDetailsForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(HubForm):
     reason = reason_field(
         "Reason",
         description="This is recorded in the audit log",
@@ -166,7 +165,7 @@ class DaysField(IntegerField):
             raise ValueError("Enter the number of days as a whole number, like 90") from error
 
 
-class NewTokenForm(ServiceErrorsMixin, FlaskForm):
+class NewTokenForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -190,5 +189,5 @@ class NewTokenForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(HubForm):
     submit = SubmitField("Revoke token", widget=GovSubmitInput())

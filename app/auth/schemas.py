@@ -3,16 +3,16 @@
 from marshmallow import Schema, fields, validate
 
 from app.auth.roles import Role
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Text, UTCDateTime
 
 ROLES = [r.value for r in Role]
 
 
 class UserSchema(Schema):
     id = fields.UUID(dump_only=True)
-    email = fields.String()
-    name = fields.String()
-    role = fields.String(metadata={"enum": ROLES})
+    email = Text()
+    name = Text()
+    role = Text(metadata={"enum": ROLES})
     organisation_id = fields.UUID(allow_none=True)
     active = fields.Boolean(dump_only=True)
     mfa_enrolled = fields.Boolean(dump_only=True)
@@ -28,9 +28,9 @@ class UserChangesSchema(Schema):
     other role must have none (send `null` when moving a partner user to another role);
     nobody changes their own role."""
 
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    email = fields.String(validate=validate.Length(max=320))
-    role = fields.String(validate=validate.OneOf(ROLES), metadata={"enum": ROLES})
+    name = Text(validate=validate.Length(min=1, max=200))
+    email = Text(validate=validate.Length(max=320))
+    role = Text(validate=validate.OneOf(ROLES), metadata={"enum": ROLES})
     organisation_id = fields.UUID(allow_none=True)
     version = fields.Integer(
         load_default=None,
@@ -39,11 +39,11 @@ class UserChangesSchema(Schema):
 
 
 class NewUserSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(max=320))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    email = Text(required=True, validate=validate.Length(max=320))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    role = Text(required=True, validate=validate.OneOf(ROLES))
     organisation_id = fields.UUID(load_default=None, allow_none=True)
-    password = fields.String(
+    password = Text(
         load_default=None,
         allow_none=True,
         load_only=True,
@@ -64,10 +64,10 @@ class NewTokenSchema(Schema):
         validate=validate.Range(min=1, max=365),
         metadata={"description": "Days until it expires, 1 to 365. Default: 90"},
     )
-    name = fields.String(load_default=None, validate=validate.Length(max=100))
+    name = Text(load_default=None, validate=validate.Length(max=100))
 
 
 class TokenCreatedSchema(Schema):
     id = fields.UUID()
-    token = fields.String(metadata={"description": "Shown once; store it securely"})
+    token = Text(metadata={"description": "Shown once; store it securely"})
     expires_at = UTCDateTime(allow_none=True)

@@ -118,13 +118,12 @@ def get_user(user_id: uuid.UUID, *, actor) -> User:
 
 def list_users(*, page: int = 1, per_page: int = PAGE_SIZE, actor=None):
     total = db.session.scalar(select(func.count()).select_from(User))
-    # Audited (and committed) before the page is loaded: a commit expires loaded objects,
-    # and reloading them would cost a query per user.
-    audit.record("user.listed", "user", "*", actor=actor, details={"page": page})
-    db.session.commit()
     users = db.session.scalars(
         select(User).order_by(User.name, User.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
+    audit.record_list_read(
+        "user.listed", "user", [user.id for user in users], actor=actor, page=page, total=total
+    )
     return users, total
 
 

@@ -130,7 +130,6 @@ def _ordering(sort: Sort) -> list:
 def caseload(user, filters: Filters, sort: Sort, page: int, *, purpose: str) -> Caseload:
     """One page of the cases ``user`` may see, with what is due on each. Audited."""
     total = db.session.scalar(_filtered(select(func.count(Case.id)), user, filters)) or 0
-    _audit_listing(user, purpose, page, total)
     cases = db.session.scalars(
         _filtered(select(Case), user, filters)
         .join(Case.person)
@@ -151,21 +150,22 @@ def caseload(user, filters: Filters, sort: Sort, page: int, *, purpose: str) -> 
     from app.tasks.rules import Moment
 
     kinds = case_kinds([case.id for case in cases], Moment(now, today))
+    _audit_listing(user, purpose, page, total, cases)
     rows = [_row(case, today, now, kinds.get(case.id, set())) for case in cases]
     return Caseload(rows=rows, total=total, page=page, per_page=PAGE_SIZE)
 
 
-def _audit_listing(user, purpose: str, page: int, total: int) -> None:
-    """Audit a list read, committed before the page of cases is loaded (a commit expires
-    loaded objects, and reloading them would cost a query per case)."""
-    audit.record(
+def _audit_listing(user, purpose: str, page: int, total: int, cases) -> None:
+    """Audit a list read: the cases on the page (app.audit.services.record_list_read)."""
+    audit.record_list_read(
         "case.listed",
         "case",
-        "*",
+        [case.id for case in cases],
         actor=user,
-        details={"purpose": purpose, "page": page, "total": total},
+        purpose=purpose,
+        page=page,
+        total=total,
     )
-    db.session.commit()
 
 
 def week_text(contract: Contract | None, today: date) -> str | None:
@@ -310,7 +310,6 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
     if query.updated_since:
         where.append(Case.updated_at >= query.updated_since)
     total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
-    _audit_listing(user, "api_case_search" if query.q else "api_case_list", query.page, total)
     cases = db.session.scalars(
         select(Case)
         .where(*where)
@@ -319,4 +318,6 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     ).all()
+    purpose = "api_case_search" if query.q else "api_case_list"
+    _audit_listing(user, purpose, query.page, total, cases)
     return list(cases), total

@@ -7,7 +7,6 @@ show the service's field errors against their fields.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -31,7 +29,7 @@ from wtforms import (
 
 from app.cases.intake import ANSWERS, Intake
 from app.cases.models import Ethnicity, OffenceClass, Sex
-from app.forms import GovukDateField, ServiceErrorsMixin, strip
+from app.forms import GovukDateField, HubForm, HubSubForm, ServiceErrorsMixin, strip
 from app.victims.models import ContactMethod
 from app.victims.services import VictimDetails
 
@@ -68,7 +66,7 @@ def _answer(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class VictimForm(Form):
+class VictimForm(HubSubForm):
     name = _text("Full name")
     email = _text("Email address (optional)")
     phone = _text("Phone number (optional)")
@@ -96,7 +94,7 @@ class VictimForm(Form):
         )
 
 
-class IntakeForm(ServiceErrorsMixin, FlaskForm):
+class IntakeForm(ServiceErrorsMixin, HubForm):
     # The crime and the offence
     crime_reference = _text("Crime reference", "Letters, numbers, slashes and hyphens only")
     offence_description = TextAreaField(
@@ -189,7 +187,7 @@ class IntakeForm(ServiceErrorsMixin, FlaskForm):
         return super().service_field(key)
 
 
-class AllocationForm(ServiceErrorsMixin, FlaskForm):
+class AllocationForm(ServiceErrorsMixin, HubForm):
     keyworker_id = SelectField("Keyworker", widget=GovSelect(), choices=[], validate_choice=False)
     reason = TextAreaField(
         "Reason",

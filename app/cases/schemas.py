@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from app.cases.eligibility import RULES
 from app.cases.intake import ANSWERS, CRIME_REFERENCE_MAX, MAX_VICTIMS
 from app.cases.models import Case, CaseStatus, Ethnicity, OffenceClass, Sex
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 from app.victims.models import ContactMethod
 
 STATUSES = [s.value for s in CaseStatus]
@@ -34,28 +34,28 @@ def _flag(**kwargs) -> fields.Boolean:
 
 
 class OffenceInSchema(Schema):
-    description = fields.String(required=True, validate=validate.Length(max=2000))
-    offence_class = fields.String(required=True, metadata={"enum": OFFENCE_CLASSES})
-    committed_on = fields.Date(required=True)
+    description = Text(required=True, validate=validate.Length(max=2000))
+    offence_class = Text(required=True, metadata={"enum": OFFENCE_CLASSES})
+    committed_on = Date(required=True)
     committed_in_force_area = _flag(required=True)
 
 
 class PersonInSchema(Schema):
-    given_name = fields.String(required=True)
-    family_name = fields.String(required=True)
-    date_of_birth = fields.Date(required=True)
-    address = fields.String(load_default=None, allow_none=True)
-    postcode = fields.String(load_default=None, allow_none=True)
-    email = fields.String(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True)
+    given_name = Text(required=True)
+    family_name = Text(required=True)
+    date_of_birth = Date(required=True)
+    address = Text(load_default=None, allow_none=True)
+    postcode = Text(load_default=None, allow_none=True)
+    email = Text(load_default=None, allow_none=True)
+    phone = Text(load_default=None, allow_none=True)
     lives_in_force_area = _flag(required=True)
-    gender = fields.String(load_default=None, allow_none=True)
-    sex = fields.String(
+    gender = Text(load_default=None, allow_none=True)
+    sex = Text(
         load_default=Sex.NOT_STATED.value,
         validate=validate.OneOf(SEXES),
         metadata={"enum": SEXES, "description": SEX_DESCRIPTION},
     )
-    ethnicity = fields.String(
+    ethnicity = Text(
         load_default=Ethnicity.NOT_STATED.value,
         validate=validate.OneOf(ETHNIC_GROUPS),
         metadata={"enum": ETHNIC_GROUPS, "description": ETHNICITY_DESCRIPTION},
@@ -73,18 +73,16 @@ class EligibilityInSchema(Schema):
 
 
 class VictimInSchema(Schema):
-    name = fields.String(required=True)
-    email = fields.String(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True)
-    address = fields.String(load_default=None, allow_none=True)
-    preferred_contact = fields.String(
-        load_default=None, allow_none=True, metadata={"enum": CONTACT_METHODS}
-    )
+    name = Text(required=True)
+    email = Text(load_default=None, allow_none=True)
+    phone = Text(load_default=None, allow_none=True)
+    address = Text(load_default=None, allow_none=True)
+    preferred_contact = Text(load_default=None, allow_none=True, metadata={"enum": CONTACT_METHODS})
     enhanced_rights = _flag(load_default=False)
 
 
 class NewCaseSchema(Schema):
-    crime_reference = fields.String(
+    crime_reference = Text(
         required=True,
         metadata={
             "description": (
@@ -108,7 +106,7 @@ class NewCaseSchema(Schema):
 
 class AllocationSchema(Schema):
     keyworker_id = fields.UUID(required=True, metadata={"description": "An active keyworker"})
-    reason = fields.String(
+    reason = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=1000),
@@ -124,14 +122,14 @@ class AllocationSchema(Schema):
 class CaseListQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
     keyworker_id = fields.UUID(load_default=None)
-    updated_since = fields.AwareDateTime(
+    updated_since = UTCDateTime(
         load_default=None,
         format="iso",
         metadata={"description": "Only cases changed at or after this time (ISO 8601, UTC)"},
     )
-    q = fields.String(
+    q = Text(
         load_default=None,
         validate=validate.Length(min=2, max=100),
         metadata={
@@ -148,53 +146,51 @@ class CaseListQuerySchema(Schema):
 class EligibilityResultSchema(Schema):
     eligible = fields.Boolean()
     failed = fields.List(
-        fields.String(metadata={"enum": RULE_CODES}),
+        Text(metadata={"enum": RULE_CODES}),
         metadata={"description": "The code of every eligibility rule that failed"},
     )
     answers = fields.Dict(
-        keys=fields.String(metadata={"enum": list(ANSWERS)}),
+        keys=Text(metadata={"enum": list(ANSWERS)}),
         values=fields.Boolean(),
         metadata={"description": "The answers to the eligibility questions, as recorded"},
     )
 
 
 class OffenceSchema(Schema):
-    description = fields.String()
-    offence_class = fields.String(metadata={"enum": OFFENCE_CLASSES})
-    committed_on = fields.Date()
+    description = Text()
+    offence_class = Text(metadata={"enum": OFFENCE_CLASSES})
+    committed_on = Date()
     committed_in_force_area = fields.Boolean()
 
 
 class PersonSchema(Schema):
     id = fields.UUID()
-    given_name = fields.String()
-    family_name = fields.String()
-    date_of_birth = fields.Date()
-    address = fields.String(allow_none=True)
-    postcode = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
+    given_name = Text()
+    family_name = Text()
+    date_of_birth = Date()
+    address = Text(allow_none=True)
+    postcode = Text(allow_none=True)
+    email = Text(allow_none=True)
+    phone = Text(allow_none=True)
     lives_in_force_area = fields.Boolean()
-    gender = fields.String(allow_none=True)
-    sex = fields.String(metadata={"enum": SEXES, "description": SEX_DESCRIPTION})
-    ethnicity = fields.String(
-        metadata={"enum": ETHNIC_GROUPS, "description": ETHNICITY_DESCRIPTION}
-    )
+    gender = Text(allow_none=True)
+    sex = Text(metadata={"enum": SEXES, "description": SEX_DESCRIPTION})
+    ethnicity = Text(metadata={"enum": ETHNIC_GROUPS, "description": ETHNICITY_DESCRIPTION})
 
 
 class PersonNameSchema(Schema):
     id = fields.UUID()
-    given_name = fields.String()
-    family_name = fields.String()
+    given_name = Text()
+    family_name = Text()
 
 
 class VictimSchema(Schema):
     id = fields.UUID()
-    name = fields.String()
-    email = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    address = fields.String(allow_none=True)
-    preferred_contact = fields.String(allow_none=True, metadata={"enum": CONTACT_METHODS})
+    name = Text()
+    email = Text(allow_none=True)
+    phone = Text(allow_none=True)
+    address = Text(allow_none=True)
+    preferred_contact = Text(allow_none=True, metadata={"enum": CONTACT_METHODS})
     enhanced_rights = fields.Boolean()
 
 
@@ -202,8 +198,8 @@ class CaseSummarySchema(Schema):
     """A case in a list."""
 
     id = fields.UUID()
-    crime_reference = fields.String()
-    status = fields.String(metadata={"enum": STATUSES})
+    crime_reference = Text()
+    status = Text(metadata={"enum": STATUSES})
     keyworker_id = fields.UUID(allow_none=True)
     person = fields.Nested(PersonNameSchema)
     eligibility = fields.Nested(EligibilityResultSchema)
@@ -231,8 +227,8 @@ class CaseReferenceSchema(Schema):
     """What a victim liaison user sees of a case in a list: nothing else."""
 
     id = fields.UUID()
-    crime_reference = fields.String()
-    status = fields.String(metadata={"enum": STATUSES})
+    crime_reference = Text()
+    status = Text(metadata={"enum": STATUSES})
 
 
 class CaseReferenceListSchema(Schema):

@@ -7,7 +7,6 @@ are shown against these fields, whose names match the service's.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -32,7 +31,7 @@ from app.consent.services import (
     NOTICE_VERSION_MAX,
     REASON_MAX,
 )
-from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.forms import GovukDateField, HubForm, ServiceErrorsMixin, reason_field, strip
 
 METHOD_HINTS = {
     ConsentMethod.VERBAL: "The person said they agree, in person or on the phone",
@@ -50,7 +49,7 @@ def method_items() -> list[dict]:
     return [{"hint": {"text": METHOD_HINTS[method]}} for method in ConsentMethod]
 
 
-class ConsentForm(ServiceErrorsMixin, FlaskForm):
+class ConsentForm(ServiceErrorsMixin, HubForm):
     organisation_id = SelectField(
         "Organisation",
         widget=GovSelect(),
@@ -93,7 +92,7 @@ class ConsentForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Record consent", widget=GovSubmitInput())
 
 
-class WithdrawConsentForm(ServiceErrorsMixin, FlaskForm):
+class WithdrawConsentForm(ServiceErrorsMixin, HubForm):
     reason = reason_field(
         "Why is consent being withdrawn?",
         description="For example, what the person said and when. Do not include health details",

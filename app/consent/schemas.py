@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from app.consent.models import ConsentCategory, ConsentMethod, ConsentStatus
 from app.consent.services import MAX_PER_PAGE, NOTICE_VERSION_MAX, PAGE_SIZE, REASON_MAX
 from app.dates import LONDON
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 
 CATEGORIES = [c.value for c in ConsentCategory]
 METHODS = [m.value for m in ConsentMethod]
@@ -21,18 +21,18 @@ class NewConsentSchema(Schema):
         required=True, metadata={"description": "An active partner organisation"}
     )
     categories = fields.List(
-        fields.String(validate=validate.OneOf(CATEGORIES)),
+        Text(validate=validate.OneOf(CATEGORIES)),
         required=True,
         validate=validate.Length(min=1, error="Choose at least one category."),
         metadata={"description": "What may be shared", "items": {"enum": CATEGORIES}},
     )
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    notice_version = fields.String(
+    method = Text(required=True, validate=validate.OneOf(METHODS))
+    notice_version = Text(
         required=True,
         validate=validate.Length(min=1, max=NOTICE_VERSION_MAX),
         metadata={"description": "The privacy notice version explained, e.g. 2026-04"},
     )
-    expires_on = fields.Date(
+    expires_on = Date(
         load_default=None,
         allow_none=True,
         metadata={
@@ -44,7 +44,7 @@ class NewConsentSchema(Schema):
 
 
 class WithdrawalSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX))
+    reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX))
     version = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -55,12 +55,12 @@ class WithdrawalSchema(Schema):
 class ConsentSchema(Schema):
     id = fields.UUID()
     case_id = fields.UUID()
-    status = fields.String(metadata={"enum": STATUSES})
+    status = Text(metadata={"enum": STATUSES})
     organisation_id = fields.UUID()
     organisation_name = fields.Function(lambda consent: consent.organisation.name)
-    categories = fields.List(fields.String(metadata={"enum": CATEGORIES}))
-    method = fields.String(metadata={"enum": METHODS})
-    notice_version = fields.String()
+    categories = fields.List(Text(metadata={"enum": CATEGORIES}))
+    method = Text(metadata={"enum": METHODS})
+    notice_version = Text()
     given_at = UTCDateTime()
     expires_at = UTCDateTime(
         format="iso", metadata={"description": "The end of expires_on in UK time, in UTC"}
@@ -72,12 +72,12 @@ class ConsentSchema(Schema):
     recorded_by_id = fields.UUID()
     withdrawn_at = UTCDateTime(allow_none=True)
     withdrawn_by_id = fields.UUID(allow_none=True)
-    withdrawal_reason = fields.String(allow_none=True)
+    withdrawal_reason = Text(allow_none=True)
     version = fields.Integer()
 
 
 class ConsentListQuerySchema(Schema):
-    status = fields.String(
+    status = Text(
         load_default=None,
         validate=validate.OneOf(STATUSES),
         metadata={"enum": STATUSES, "description": "Only consents with this status now"},
@@ -86,7 +86,7 @@ class ConsentListQuerySchema(Schema):
     per_page = fields.Integer(
         load_default=PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
     )
-    updated_since = fields.AwareDateTime(
+    updated_since = UTCDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "Only consents given or withdrawn at or after this time"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from app.contracts.models import RECORDABLE_METHODS, ConditionType
 from app.contracts.services import DESCRIPTION_MAX, REASON_MAX
-from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.forms import GovukDateField, HubForm, ServiceErrorsMixin, reason_field, strip
 
 TYPE_HINTS = {
     ConditionType.RESTORATIVE: "For example, a letter of apology or a restorative meeting",
@@ -26,7 +25,7 @@ TYPE_HINTS = {
 # The fields of the contract come first, so that they lead the error summary.
 
 
-class _ContractFields(FlaskForm):
+class _ContractFields(HubForm):
     start_date = GovukDateField(
         "Start date",
         description=(
@@ -48,7 +47,7 @@ class _ContractFields(FlaskForm):
     )
 
 
-class ConditionForm(ServiceErrorsMixin, FlaskForm):
+class ConditionForm(ServiceErrorsMixin, HubForm):
     condition_type = RadioField(
         "Type of condition",
         widget=GovRadioInput(),

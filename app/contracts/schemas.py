@@ -21,7 +21,7 @@ from app.contracts.services import (
     START_MAX_DAYS_AGO,
     START_MAX_DAYS_AHEAD,
 )
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 
 CONDITION_TYPES = [t.value for t in ConditionType]
 AGREEMENT_METHODS = [m.value for m in RECORDABLE_METHODS]  # accepted
@@ -50,12 +50,12 @@ class FlatErrorsSchema(Schema):
 
 
 class NewConditionSchema(FlatErrorsSchema):
-    type = fields.String(
+    type = Text(
         required=True,
         validate=validate.OneOf(CONDITION_TYPES),
         metadata={"description": "One of the four Rs", "enum": CONDITION_TYPES},
     )
-    description = fields.String(required=True, validate=validate.Length(min=1, max=DESCRIPTION_MAX))
+    description = Text(required=True, validate=validate.Length(min=1, max=DESCRIPTION_MAX))
     required_sessions = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -63,7 +63,7 @@ class NewConditionSchema(FlatErrorsSchema):
         validate=validate.Range(min=SESSIONS_MIN, max=SESSIONS_MAX),
         metadata={"description": "Sessions to attend, if the condition is about attending"},
     )
-    due_date = fields.Date(
+    due_date = Date(
         load_default=None,
         allow_none=True,
         metadata={"description": "If given, between the contract's start and end dates"},
@@ -75,7 +75,7 @@ class NewConditionSchema(FlatErrorsSchema):
 
 
 class NewContractSchema(FlatErrorsSchema):
-    start_date = fields.Date(
+    start_date = Date(
         required=True,
         metadata={
             "description": (
@@ -85,7 +85,7 @@ class NewContractSchema(FlatErrorsSchema):
             )
         },
     )
-    agreed_on = fields.Date(
+    agreed_on = Date(
         load_default=None,
         allow_none=True,
         metadata={
@@ -95,7 +95,7 @@ class NewContractSchema(FlatErrorsSchema):
             )
         },
     )
-    agreement_method = fields.String(
+    agreement_method = Text(
         load_default=AgreementMethod.SIGNED.value,
         validate=validate.OneOf(AGREEMENT_METHODS),
         metadata={
@@ -111,7 +111,7 @@ class NewContractSchema(FlatErrorsSchema):
 
 
 class EvidenceItemSchema(Schema):
-    kind = fields.String(
+    kind = Text(
         metadata={
             "enum": [
                 "acknowledged",
@@ -123,12 +123,10 @@ class EvidenceItemSchema(Schema):
             "description": "What the evidence is",
         }
     )
-    source = fields.String(
-        metadata={"description": "The partner organisation's name, or Keyworker"}
-    )
+    source = Text(metadata={"description": "The partner organisation's name, or Keyworker"})
     at = UTCDateTime(metadata={"description": "When it happened"})
-    text = fields.String(metadata={"example": "Attended"})
-    recorded_by = fields.String(allow_none=True, metadata={"description": "Who recorded it"})
+    text = Text(metadata={"example": "Attended"})
+    recorded_by = Text(allow_none=True, metadata={"description": "Who recorded it"})
 
 
 class EvidenceSchema(Schema):
@@ -147,10 +145,10 @@ class EvidenceSchema(Schema):
 class ConditionSchema(Schema):
     id = fields.UUID()
     contract_id = fields.UUID()
-    type = fields.String(metadata={"enum": CONDITION_TYPES})
-    description = fields.String()
+    type = Text(metadata={"enum": CONDITION_TYPES})
+    description = Text()
     required_sessions = fields.Integer(allow_none=True)
-    due_date = fields.Date(allow_none=True)
+    due_date = Date(allow_none=True)
     victim_relevant = fields.Boolean()
     revision = fields.Integer(metadata={"description": "1 for the original; +1 per variation"})
     supersedes_id = fields.UUID(
@@ -159,9 +157,9 @@ class ConditionSchema(Schema):
     superseded_at = UTCDateTime(
         allow_none=True, metadata={"description": "Set once it has been varied"}
     )
-    variation_reason = fields.String(allow_none=True)
+    variation_reason = Text(allow_none=True)
     created_at = UTCDateTime()
-    status = fields.String(
+    status = Text(
         metadata={
             "enum": CONDITION_STATUSES,
             "description": "not_met once the due date (or else the contract's end) has passed",
@@ -173,12 +171,12 @@ class ConditionSchema(Schema):
 class ContractSchema(Schema):
     id = fields.UUID()
     case_id = fields.UUID()
-    start_date = fields.Date()
-    end_date = fields.Date(metadata={"description": "start_date + 112 days (16 weeks)"})
-    agreed_on = fields.Date()
-    agreement_method = fields.String(metadata={"enum": ALL_AGREEMENT_METHODS})
+    start_date = Date()
+    end_date = Date(metadata={"description": "start_date + 112 days (16 weeks)"})
+    agreed_on = Date()
+    agreement_method = Text(metadata={"enum": ALL_AGREEMENT_METHODS})
     created_at = UTCDateTime()
-    case_status = fields.String(metadata={"description": "The case's status: active"})
+    case_status = Text(metadata={"description": "The case's status: active"})
     conditions = fields.List(fields.Nested(ConditionSchema))
 
 
@@ -187,7 +185,7 @@ class ConditionQuerySchema(FlatErrorsSchema):
         load_default=False,
         metadata={"description": "Include the revisions that variations replaced"},
     )
-    updated_since = fields.AwareDateTime(
+    updated_since = UTCDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "Only conditions created or superseded at or after this time"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -16,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    Form,
     RadioField,
     SelectChoice,
     SelectField,
@@ -35,6 +33,8 @@ from app.evidence.services import LOCATION_MAX, TEXT_MAX
 from app.forms import (
     GovukDateField,
     GovukTimeField,
+    HubForm,
+    HubSubForm,
     ServiceErrorsMixin,
     field_name,
     london_moment,
@@ -51,7 +51,7 @@ def _long_text(label: str, message: str | None = None, **kwargs):
     )
 
 
-class _When(ServiceErrorsMixin, FlaskForm):
+class _When(ServiceErrorsMixin, HubForm):
     SERVICE_FIELDS = {"starts_at": "day"}
 
     day = GovukDateField(
@@ -183,7 +183,7 @@ class AttendanceQuestion:
         )
 
 
-class AttendanceForm(AttendanceQuestion, ServiceErrorsMixin, FlaskForm):
+class AttendanceForm(AttendanceQuestion, ServiceErrorsMixin, HubForm):
     # The service's field names, on this form's questions.
     SERVICE_FIELDS = {
         "status": "attended",
@@ -219,7 +219,7 @@ class AttendanceForm(AttendanceQuestion, ServiceErrorsMixin, FlaskForm):
         )
 
 
-class RegisterRowForm(AttendanceQuestion, Form):
+class RegisterRowForm(AttendanceQuestion, HubSubForm):
     """One session of the attendance register: left unanswered, it is left as it is."""
 
     attended = RadioField(
@@ -248,13 +248,13 @@ class RegisterRowForm(AttendanceQuestion, Form):
                 field.errors = [*field.errors, message]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(HubForm):
     """The register's own form: its CSRF token and its button (the rows are separate)."""
 
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
 
 
-class EntryForm(ServiceErrorsMixin, FlaskForm):
+class EntryForm(ServiceErrorsMixin, HubForm):
     note = _long_text(
         "Evidence",
         "Enter the evidence",
@@ -265,7 +265,7 @@ class EntryForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrorsMixin, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, HubForm):
     SERVICE_FIELDS = {"changes": "required_sessions"}
 
     decision = RadioField(

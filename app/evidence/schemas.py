@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from app.evidence.models import AbsenceReason, AppointmentMode, AttendanceStatus, ConcernDecision
 from app.evidence.services import LOCATION_MAX, TEXT_MAX
-from app.schema_fields import ListQuerySchema, UTCDateTime
+from app.schema_fields import Date, ListQuerySchema, Text, UTCDateTime
 
 MODES = [m.value for m in AppointmentMode]
 STATUSES = [s.value for s in AttendanceStatus]
@@ -21,7 +21,7 @@ STATES = ["booked", "rescheduled", "did_not_happen", *STATUSES]
 
 
 class NewAppointmentSchema(Schema):
-    starts_at = fields.AwareDateTime(
+    starts_at = UTCDateTime(
         required=True,
         default_timezone=UTC,
         metadata={
@@ -30,8 +30,8 @@ class NewAppointmentSchema(Schema):
             "example": "2026-11-24T10:00:00Z",
         },
     )
-    mode = fields.String(required=True, validate=validate.OneOf(MODES), metadata={"enum": MODES})
-    location = fields.String(
+    mode = Text(required=True, validate=validate.OneOf(MODES), metadata={"enum": MODES})
+    location = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=LOCATION_MAX),
@@ -40,13 +40,13 @@ class NewAppointmentSchema(Schema):
 
 
 class RescheduleSchema(NewAppointmentSchema):
-    mode = fields.String(
+    mode = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(MODES),
         metadata={"enum": MODES, "description": "Default: as before"},
     )
-    reason = fields.String(
+    reason = Text(
         required=True,
         validate=validate.Length(min=1, max=TEXT_MAX),
         metadata={"description": "Why it is rescheduled (kept in the history)"},
@@ -54,7 +54,7 @@ class RescheduleSchema(NewAppointmentSchema):
 
 
 class AttendanceSchema(Schema):
-    status = fields.String(
+    status = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(STATUSES),
@@ -72,7 +72,7 @@ class AttendanceSchema(Schema):
             "`absence_reason` is `partner_cancelled` or `logistics`)"
         },
     )
-    absence_reason = fields.String(
+    absence_reason = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(REASONS),
@@ -86,10 +86,8 @@ class AttendanceSchema(Schema):
             "`absence_reason`; none given means not acceptable)"
         },
     )
-    notes = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=TEXT_MAX)
-    )
-    concern = fields.String(
+    notes = Text(load_default=None, allow_none=True, validate=validate.Length(max=TEXT_MAX))
+    concern = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=TEXT_MAX),
@@ -98,7 +96,7 @@ class AttendanceSchema(Schema):
     tell_keyworker_now = fields.Boolean(
         load_default=False, metadata={"description": "Tell the keyworker about the concern now"}
     )
-    correction_reason = fields.String(
+    correction_reason = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=TEXT_MAX),
@@ -110,16 +108,14 @@ class AttendanceSchema(Schema):
 
 
 class DecisionSchema(Schema):
-    decision = fields.String(
-        required=True, validate=validate.OneOf(DECISIONS), metadata={"enum": DECISIONS}
-    )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=TEXT_MAX))
+    decision = Text(required=True, validate=validate.OneOf(DECISIONS), metadata={"enum": DECISIONS})
+    reason = Text(required=True, validate=validate.Length(min=1, max=TEXT_MAX))
     condition_id = fields.UUID(
         load_default=None,
         allow_none=True,
         metadata={"description": "For `varied_condition`: the current condition to vary"},
     )
-    description = fields.String(
+    description = Text(
         load_default=None,
         allow_none=True,
         metadata={"description": "For `varied_condition`: the new wording"},
@@ -130,7 +126,7 @@ class DecisionSchema(Schema):
         validate=validate.Range(min=1, max=100),
         metadata={"description": "For `varied_condition`: the new number of sessions"},
     )
-    due_date = fields.Date(
+    due_date = Date(
         load_default=None,
         allow_none=True,
         metadata={"description": "For `varied_condition`: the new due date"},
@@ -148,29 +144,27 @@ class AppointmentQuerySchema(ListQuerySchema):
 class AttendanceRecordSchema(Schema):
     id = fields.UUID()
     happened = fields.Boolean()
-    status = fields.String(metadata={"enum": STATUSES})
-    absence_reason = fields.String(allow_none=True, metadata={"enum": REASONS})
+    status = Text(metadata={"enum": STATUSES})
+    absence_reason = Text(allow_none=True, metadata={"enum": REASONS})
     acceptable_absence = fields.Boolean(allow_none=True)
-    notes = fields.String(allow_none=True)
-    concern = fields.String(allow_none=True)
+    notes = Text(allow_none=True)
+    concern = Text(allow_none=True)
     tell_keyworker_now = fields.Boolean()
     recorded_at = UTCDateTime()
     recorded_by_id = fields.UUID()
     corrects_id = fields.UUID(
         allow_none=True, metadata={"description": "The record this one corrects"}
     )
-    correction_reason = fields.String(allow_none=True)
+    correction_reason = Text(allow_none=True)
 
 
 class AppointmentSchema(Schema):
     id = fields.UUID()
     referral_id = fields.UUID(allow_none=True)
     starts_at = UTCDateTime()
-    mode = fields.String(metadata={"enum": MODES})
-    location = fields.String(allow_none=True)
-    state = fields.String(
-        metadata={"enum": STATES, "description": "Booked, rescheduled, or what happened"}
-    )
+    mode = Text(metadata={"enum": MODES})
+    location = Text(allow_none=True)
+    state = Text(metadata={"enum": STATES, "description": "Booked, rescheduled, or what happened"})
     created_at = UTCDateTime()
     updated_at = UTCDateTime(
         metadata={"description": "Last change: booked, rescheduled, attendance recorded"}
@@ -179,7 +173,7 @@ class AppointmentSchema(Schema):
         allow_none=True, metadata={"description": "The appointment this one replaced"}
     )
     rescheduled_at = UTCDateTime(allow_none=True)
-    reschedule_reason = fields.String(allow_none=True)
+    reschedule_reason = Text(allow_none=True)
     attendance = fields.Nested(
         AttendanceRecordSchema,
         allow_none=True,
@@ -203,8 +197,8 @@ class AppointmentListSchema(Schema):
 
 class DecisionRecordSchema(Schema):
     id = fields.UUID()
-    decision = fields.String(metadata={"enum": DECISIONS})
-    reason = fields.String()
+    decision = Text(metadata={"enum": DECISIONS})
+    reason = Text()
     varied_condition_id = fields.UUID(allow_none=True)
     decided_by_id = fields.UUID()
     decided_at = UTCDateTime()
@@ -214,7 +208,7 @@ class ConcernSchema(Schema):
     id = fields.UUID()
     case_id = fields.UUID()
     attendance_id = fields.UUID(allow_none=True)
-    summary = fields.String()
+    summary = Text()
     raised_at = UTCDateTime()
     open = fields.Boolean(metadata={"description": "No decision recorded yet"})
     decisions = fields.List(fields.Nested(DecisionRecordSchema))

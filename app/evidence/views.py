@@ -234,7 +234,13 @@ def cancel(appointment_id: uuid.UUID):
 def to_record():
     page = page_number(request.args.get("page"))
     rows, total = lists.awaiting_attendance(current_user, page=page, per_page=PER_PAGE)
-    _audit_read("appointments.awaiting_listed", "user", current_user.id, count=len(rows))
+    audit.record_list_read(
+        "appointments.awaiting_listed",
+        "appointment",
+        [row.appointment.id for row in rows],
+        actor=current_user,
+        page=page,
+    )
     return render_template(
         "evidence/to_record.html",
         rows=rows,

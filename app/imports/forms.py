@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
 
+from app.forms import HubForm
 
-class HistoricImportForm(FlaskForm):
+
+class HistoricImportForm(HubForm):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import SelectChoice, SelectMultipleField, SubmitField, ValidationError
 
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
+from app.forms import HubForm
 from app.notifications import preferences
 from app.referrals.messages import PARTNER_CHOICES
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(HubForm):
     kinds = SelectMultipleField(
         "Email me when",
         widget=GovCheckboxesInput(),

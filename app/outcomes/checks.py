@@ -193,14 +193,6 @@ def list_checks(
     if since is not None:
         where.append(ReoffendingCheck.updated_at >= since)
     total = db.session.scalar(select(func.count(ReoffendingCheck.id)).where(*where)) or 0
-    audit.record(
-        "reoffending_check.listed",
-        "reoffending_check",
-        "*",
-        actor=actor,
-        details={"status": status.value if status else None, "page": page, "total": total},
-    )
-    db.session.commit()
     if by_change:
         order = (ReoffendingCheck.updated_at, ReoffendingCheck.id)
     elif status == CheckStatus.DONE:
@@ -214,7 +206,17 @@ def list_checks(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).unique()
-    return list(checks), total
+    checks = list(checks)
+    audit.record_list_read(
+        "reoffending_check.listed",
+        "reoffending_check",
+        [check.id for check in checks],
+        actor=actor,
+        status=status.value if status else None,
+        page=page,
+        total=total,
+    )
+    return checks, total
 
 
 def view_check(actor, check_id: uuid.UUID) -> ReoffendingCheck:

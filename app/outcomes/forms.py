@@ -3,7 +3,6 @@ reoffending check."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -25,7 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.models import OffenceClass
-from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.forms import GovukDateField, HubForm, ServiceErrorsMixin, reason_field, strip
 from app.outcomes.checks import OFFENCE_MAX, Result
 from app.outcomes.followup import LEGITIMACY_SCALE, SCALE
 from app.outcomes.models import OutcomeResult
@@ -49,7 +48,7 @@ RESULT_CHOICES = {
 }
 
 
-class OutcomeForm(ServiceErrorsMixin, FlaskForm):
+class OutcomeForm(ServiceErrorsMixin, HubForm):
     result = RadioField(
         "What is the outcome?",
         widget=GovRadioInput(),
@@ -71,7 +70,7 @@ class OutcomeForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class DecisionForm(ServiceErrorsMixin, FlaskForm):
+class DecisionForm(ServiceErrorsMixin, HubForm):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -97,7 +96,7 @@ def _scale(scale: dict[int, str]) -> list[SelectChoice]:
     return [SelectChoice(str(score), f"{score}: {label}") for score, label in scale.items()]
 
 
-class SurveyForm(ServiceErrorsMixin, FlaskForm):
+class SurveyForm(ServiceErrorsMixin, HubForm):
     satisfaction = RadioField(
         "How satisfied is the person with the scheme?",
         widget=GovRadioInput(),
@@ -130,7 +129,7 @@ class SurveyForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Record the survey", widget=GovSubmitInput())
 
 
-class CheckForm(ServiceErrorsMixin, FlaskForm):
+class CheckForm(ServiceErrorsMixin, HubForm):
     reoffended = RadioField(
         "Has the person reoffended in the year the check covers?",
         widget=GovRadioInput(),
@@ -177,7 +176,7 @@ class CheckForm(ServiceErrorsMixin, FlaskForm):
         )
 
 
-class CheckUploadForm(FlaskForm):
+class CheckUploadForm(HubForm):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),

@@ -63,14 +63,6 @@ def pending_list(actor, page: int, per_page: int) -> tuple[list[OutcomeProposal]
         raise Forbidden("Only supervisors decide outcomes")
     waiting = OutcomeProposal.decision.is_(None)
     total = db.session.scalar(select(func.count(OutcomeProposal.id)).where(waiting)) or 0
-    audit.record(
-        "outcome.proposals_listed",
-        "outcome_proposal",
-        "*",
-        actor=actor,
-        details={"page": page, "total": total},
-    )
-    db.session.commit()
     rows = db.session.execute(
         select(OutcomeProposal, Case)
         .join(Case, Case.id == OutcomeProposal.case_id)
@@ -79,6 +71,14 @@ def pending_list(actor, page: int, per_page: int) -> tuple[list[OutcomeProposal]
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
+    audit.record_list_read(
+        "outcome.proposals_listed",
+        "outcome_proposal",
+        [proposal.id for proposal, _ in rows],
+        actor=actor,
+        page=page,
+        total=total,
+    )
     return [(proposal, case) for proposal, case in rows], total
 
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from app.cases.models import CaseStatus
 from app.outcomes.models import OutcomeResult
 from app.outcomes.services import REASON_MAX
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Text, UTCDateTime
 
 RESULTS = [r.value for r in OutcomeResult]
 CASE_STATUSES = [s.value for s in CaseStatus]
@@ -15,12 +15,12 @@ STATES = ["pending", "approved", "sent_back"]
 
 
 class NewOutcomeSchema(Schema):
-    result = fields.String(
+    result = Text(
         required=True,
         validate=validate.OneOf(RESULTS),
         metadata={"enum": RESULTS, "description": "The outcome proposed or decided"},
     )
-    reason = fields.String(
+    reason = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=REASON_MAX),
@@ -51,7 +51,7 @@ class NewOutcomeSchema(Schema):
 
 
 class SendBackSchema(Schema):
-    reason = fields.String(
+    reason = Text(
         required=True,
         validate=validate.Length(min=1, max=REASON_MAX),
         metadata={"description": "Why the proposal goes back; the keyworker reads it"},
@@ -61,21 +61,21 @@ class SendBackSchema(Schema):
 
 class ProposalSchema(Schema):
     id = fields.UUID()
-    result = fields.String(metadata={"enum": RESULTS})
-    reason = fields.String(allow_none=True)
-    state = fields.String(metadata={"enum": STATES})
+    result = Text(metadata={"enum": RESULTS})
+    reason = Text(allow_none=True)
+    state = Text(metadata={"enum": STATES})
     proposed_by = fields.UUID(metadata={"description": "The proposer's user id"})
     proposed_at = UTCDateTime()
     decided_by = fields.UUID(allow_none=True)
     decided_at = UTCDateTime(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
-    outcome_code = fields.String(allow_none=True)
+    decision_reason = Text(allow_none=True)
+    outcome_code = Text(allow_none=True)
 
 
 class OutcomeSchema(Schema):
     case_id = fields.UUID()
-    status = fields.String(metadata={"enum": CASE_STATUSES, "description": "The case's status"})
-    outcome_code = fields.String(
+    status = Text(metadata={"enum": CASE_STATUSES, "description": "The case's status"})
+    outcome_code = Text(
         allow_none=True,
         metadata={
             "enum": ["24", "23", "charge"],

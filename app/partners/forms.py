@@ -7,7 +7,6 @@ are shown against these fields, whose names match the service's.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -30,7 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import GovukDateField, ServiceErrorsMixin, reason_field, strip
+from app.forms import GovukDateField, HubForm, ServiceErrorsMixin, reason_field, strip
 from app.partners.models import Capacity, ServiceType
 from app.partners.services import ACKNOWLEDGE_DEFAULT, REASON_MAX
 
@@ -39,7 +38,7 @@ CAPACITY_CHOICES = [SelectChoice(c.value, c.label) for c in Capacity]
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-class OrganisationForm(ServiceErrorsMixin, FlaskForm):
+class OrganisationForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -149,7 +148,7 @@ class OrganisationForm(ServiceErrorsMixin, FlaskForm):
         self.version.data = str(organisation.version)
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(HubForm):
     """The directory's filters (GET, so no CSRF token). Unknown values are ignored."""
 
     class Meta:
@@ -183,7 +182,7 @@ class AdminFilterForm(DirectoryFilterForm):
     )
 
 
-class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
+class PartnerUserForm(ServiceErrorsMixin, HubForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -207,7 +206,7 @@ class PartnerUserForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 
-class DeactivateForm(ServiceErrorsMixin, FlaskForm):
+class DeactivateForm(ServiceErrorsMixin, HubForm):
     reason = reason_field(
         "Why are you deactivating this user?",
         description="For example, they have left the organisation. This is recorded",
@@ -217,7 +216,7 @@ class DeactivateForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Deactivate user", widget=GovSubmitInput())
 
 
-class LeadForm(FlaskForm):
+class LeadForm(HubForm):
     """Make a partner user their organisation's lead (lead=yes), or stop it (lead=no)."""
 
     lead = HiddenField()

@@ -21,14 +21,14 @@ from app.partners.services import (
     PAGE_SIZE,
     isa_current,
 )
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 
 SERVICE_TYPES = [t.value for t in ServiceType]
 CAPACITIES = [c.value for c in Capacity]
 
 
 def _optional_text(maximum: int, description: str):
-    return fields.String(
+    return Text(
         allow_none=True,
         validate=validate.Length(max=maximum),
         metadata={"description": description},
@@ -38,13 +38,13 @@ def _optional_text(maximum: int, description: str):
 class _OrganisationFields(Schema):
     """The fields an administrator sets. None of them is required here."""
 
-    name = fields.String(validate=validate.Length(max=200), metadata={"description": "Unique"})
+    name = Text(validate=validate.Length(max=200), metadata={"description": "Unique"})
     service_types = fields.List(
-        fields.String(validate=validate.OneOf(SERVICE_TYPES)),
+        Text(validate=validate.OneOf(SERVICE_TYPES)),
         metadata={"description": "At least one", "items": {"enum": SERVICE_TYPES}},
     )
     areas = fields.List(
-        fields.String(validate=validate.Length(max=100)),
+        Text(validate=validate.Length(max=100)),
         metadata={
             "description": "The areas covered, at least one. Spaces are tidied and repeats "
             "(in any case) dropped"
@@ -61,12 +61,12 @@ class _OrganisationFields(Schema):
     contact_name = _optional_text(200, "The named contact for warm introductions")
     contact_phone = _optional_text(30, "The contact's telephone number")
     contact_email = _optional_text(320, "The contact's email address")
-    capacity = fields.String(
+    capacity = Text(
         validate=validate.OneOf(CAPACITIES),
         metadata={"description": "Default accepting", "enum": CAPACITIES},
     )
     isa_reference = _optional_text(100, "The information-sharing agreement's reference")
-    isa_expires_on = fields.Date(
+    isa_expires_on = Date(
         allow_none=True,
         metadata={
             "description": "The agreement's last day in force (UK date): no new referrals "
@@ -78,16 +78,16 @@ class _OrganisationFields(Schema):
 
 
 class NewOrganisationSchema(_OrganisationFields):
-    name = fields.String(
+    name = Text(
         required=True, validate=validate.Length(max=200), metadata={"description": "Unique"}
     )
     service_types = fields.List(
-        fields.String(validate=validate.OneOf(SERVICE_TYPES)),
+        Text(validate=validate.OneOf(SERVICE_TYPES)),
         required=True,
         metadata={"description": "At least one", "items": {"enum": SERVICE_TYPES}},
     )
     areas = fields.List(
-        fields.String(validate=validate.Length(max=100)),
+        Text(validate=validate.Length(max=100)),
         required=True,
         metadata={"description": "The areas covered, at least one"},
     )
@@ -104,16 +104,16 @@ class OrganisationChangesSchema(_OrganisationFields):
 
 class OrganisationSchema(Schema):
     id = fields.UUID()
-    name = fields.String()
-    service_types = fields.List(fields.String(metadata={"enum": SERVICE_TYPES}))
-    areas = fields.List(fields.String())
+    name = Text()
+    service_types = fields.List(Text(metadata={"enum": SERVICE_TYPES}))
+    areas = fields.List(Text())
     acknowledge_within_days = fields.Integer()
-    contact_name = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
-    contact_email = fields.String(allow_none=True)
-    capacity = fields.String(metadata={"enum": CAPACITIES})
-    isa_reference = fields.String(allow_none=True)
-    isa_expires_on = fields.Date(allow_none=True)
+    contact_name = Text(allow_none=True)
+    contact_phone = Text(allow_none=True)
+    contact_email = Text(allow_none=True)
+    capacity = Text(metadata={"enum": CAPACITIES})
+    isa_reference = Text(allow_none=True)
+    isa_expires_on = Date(allow_none=True)
     isa_current = fields.Function(
         lambda organisation: isa_current(organisation),
         metadata={
@@ -122,7 +122,7 @@ class OrganisationSchema(Schema):
             "type": "boolean",
         },
     )
-    description = fields.String(allow_none=True)
+    description = Text(allow_none=True)
     active = fields.Boolean()
     created_at = UTCDateTime()
     updated_at = UTCDateTime()
@@ -142,26 +142,26 @@ class OrganisationListQuerySchema(Schema):
         load_default=PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
     )
     service_type = fields.List(
-        fields.String(validate=validate.OneOf(SERVICE_TYPES)),
+        Text(validate=validate.OneOf(SERVICE_TYPES)),
         load_default=list,
         metadata={"description": "Offering any of these (repeat the parameter for more)"},
     )
-    area = fields.String(
+    area = Text(
         load_default=None,
         validate=validate.Length(max=100),
         metadata={"description": "Covering this area (any case)"},
     )
     capacity = fields.List(
-        fields.String(validate=validate.OneOf(CAPACITIES)),
+        Text(validate=validate.OneOf(CAPACITIES)),
         load_default=list,
         metadata={"description": "With any of these capacities (repeat for more)"},
     )
-    name = fields.String(
+    name = Text(
         load_default=None,
         validate=validate.Length(max=200),
         metadata={"description": "Part of the name (any case)"},
     )
-    updated_since = fields.AwareDateTime(
+    updated_since = UTCDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "Only organisations changed at or after this time"},

@@ -52,14 +52,14 @@ def org_users(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    audit.record(
+    audit.record_list_read(
         "organisation.users_listed",
-        "organisation",
-        organisation_id,
+        "user",
+        [user.id for user in users],
         actor=actor,
-        details={"page": page},
+        organisation_id=str(organisation_id),
+        page=page,
     )
-    db.session.commit()
     return UserPage(list(users), total, page, per_page)
 
 

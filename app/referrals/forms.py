@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -37,6 +36,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.forms import (
     GovukDateField,
     GovukTimeField,
+    HubForm,
     ServiceErrorsMixin,
     london_moment,
     reason_field,
@@ -47,7 +47,7 @@ from app.referrals.moves import REASON_MAX
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
 
 
-class ReferralForm(ServiceErrorsMixin, FlaskForm):
+class ReferralForm(ServiceErrorsMixin, HubForm):
     # The service takes the date and time of the introduction as one input.
     SERVICE_FIELDS = {"introduction_at": "introduction_date"}
 
@@ -120,7 +120,7 @@ class ReferralForm(ServiceErrorsMixin, FlaskForm):
         return london_moment(day, at)
 
 
-class _ActionForm(ServiceErrorsMixin, FlaskForm):
+class _ActionForm(ServiceErrorsMixin, HubForm):
     class Meta:
         csrf = False  # the app-wide CSRF protection checks the page's csrf_token field
 

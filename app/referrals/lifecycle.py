@@ -77,7 +77,12 @@ def is_overdue(referral: Referral, today: date) -> bool:
 def consent_covers(referral: Referral, allowed: set[str]) -> bool:
     """Whether the categories in force (``allowed``, from app.consent.rules) still cover
     everything the referral shared."""
-    return bool(allowed) and set(referral.shared_categories or []) <= allowed
+    return categories_covered(referral.shared_categories, allowed)
+
+
+def categories_covered(shared_categories, allowed: set[str]) -> bool:
+    """``consent_covers`` for a referral's ``shared_categories`` read as a column."""
+    return bool(allowed) and set(shared_categories or []) <= allowed
 
 
 # Moving a referral --------------------------------------------------------------------

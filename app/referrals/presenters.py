@@ -7,6 +7,13 @@ withdrawal or expiry it is empty at once, whatever the referral's status. Once a
 is declined or cancelled, the partner has no more use for the person's details and
 ``shared`` is empty too. The keyworker's name and email are there so that the partner can
 always reach them; the case, the person's record and other referrals are never reached.
+
+``partner_sees_text`` is the rule for what the keyworker and the partner wrote about the
+person (the need, the message, the linked conditions' text, the partners' updates and a
+decline's details): shown only while the consent in force covers everything the referral
+shared. After a withdrawal (or expiry) the partner keeps the reference, the status, the
+dates, the codes (decline reason, outcome) and its own appointments and attendance; the
+text fields are null (``conditions`` and ``updates`` empty), in every view and list.
 """
 
 from __future__ import annotations
@@ -23,13 +30,19 @@ from app.referrals.labels import (
     outcome_label,
     status_label,
 )
-from app.referrals.lifecycle import consent_covers, is_overdue
+from app.referrals.lifecycle import categories_covered, consent_covers, is_overdue
 from app.referrals.models import Referral, ReferralStatus
 from app.referrals.reference import reference
 from app.referrals.snapshot import ordered
 
 NO_LONGER_SHOWN = frozenset({ReferralStatus.DECLINED.value, ReferralStatus.CANCELLED.value})
 CONSENT_GONE_TEXT = "Consent to share was withdrawn or has expired. Contact the keyworker."
+
+
+def partner_sees_text(shared_categories, allowed: set[str]) -> bool:
+    """Whether the partner may read what was written about the person on a referral that
+    shared ``shared_categories``, with ``allowed`` (app.consent.rules) in force now."""
+    return categories_covered(shared_categories, allowed)
 
 
 def _person(user) -> dict | None:
@@ -48,20 +61,21 @@ def partner_view(
         else [c for c in ordered(referral.shared_categories or []) if c in allowed]
     )
     snapshot = referral.shared_snapshot or {}
+    text = partner_sees_text(referral.shared_categories, allowed)
     return {
         "id": referral.id,
         "reference": reference(referral.id),
         "status": referral.status,
         "status_label": status_label(referral.status),
-        "need": referral.need,
-        "message": referral.message,
+        "need": referral.need if text else None,
+        "message": referral.message if text else None,
         "conditions": [
             {
                 "type": c.type,
                 "type_label": ConditionType(c.type).label,
                 "description": c.description,
             }
-            for c in referral.conditions
+            for c in (referral.conditions if text else ())
         ],
         "introduction_method": referral.introduction_method,
         "introduction_method_label": introduction_label(referral.introduction_method),
@@ -75,28 +89,31 @@ def partner_view(
         "overdue": is_overdue(referral, today),
         "decline_reason": referral.decline_reason,
         "decline_reason_label": decline_reason_label(referral.decline_reason),
-        "decline_details": referral.decline_details,
+        "decline_details": referral.decline_details if text else None,
         "outcome": referral.outcome,
         "outcome_label": outcome_label(referral.outcome),
         "assigned_worker_id": referral.assigned_worker_id,
         "assigned_worker": _person(referral.assigned_worker),
         "consent_withdrawn": not closed_to_partner and not consent_covers(referral, allowed),
+        "text_withheld": not text,  # the page says why the text fields are empty
         "shared": {c: _shared(c, snapshot.get(c) or {}) for c in visible},
         "updates": [
-            {"author": u.author.name, "body": u.body, "created_at": u.created_at} for u in updates
+            {"author": u.author.name, "body": u.body, "created_at": u.created_at}
+            for u in (updates if text else ())
         ],
         "updated_at": referral.updated_at,
         "version": referral.version,
     }
 
 
-def partner_summary(referral: Referral, today: date) -> dict:
-    """A partner's list item: nothing of the person at all."""
+def partner_summary(referral: Referral, today: date, allowed: set[str]) -> dict:
+    """A partner's list item: nothing of the person but the need, while consent lasts
+    (``allowed``: the categories in force for the referral's case)."""
     return {
         "id": referral.id,
         "reference": reference(referral.id),
         "status": referral.status,
-        "need": referral.need,
+        "need": referral.need if partner_sees_text(referral.shared_categories, allowed) else None,
         "sent_at": referral.sent_at,
         "acknowledge_by": referral.acknowledge_by,
         "overdue": is_overdue(referral, today),

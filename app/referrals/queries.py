@@ -48,7 +48,7 @@ class InboxRow:
     id: uuid.UUID
     reference: str
     status: str
-    need: str
+    need: str | None  # None: consent no longer covers it (presenters.partner_sees_text)
     sent_at: datetime
     acknowledge_by: date
     overdue: bool
@@ -91,6 +91,8 @@ def partner_inbox(user, *, tab: str = "new", page: int = 1, search: str | None =
             Referral.acknowledge_by,
             worker.name,
             keyworker.name,
+            Referral.case_id,
+            Referral.shared_categories,
         )
         .join(Case, Case.id == Referral.case_id)
         .outerjoin(worker, worker.id == Referral.assigned_worker_id)
@@ -118,22 +120,34 @@ def partner_inbox(user, *, tab: str = "new", page: int = 1, search: str | None =
             order = (Referral.updated_at.desc(), Referral.id)
     page_info = Page(page, INBOX_PAGE_SIZE, total)
     today = london_today()
+    found = db.session.execute(
+        query.order_by(*order).limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE)
+    ).all()
+    allowed = rules.shared_categories_by_case(user.organisation_id, [row[7] for row in found])
     rows = [
         InboxRow(
             id=row[0],
             reference=reference(row[0]),
             status=row[1],
-            need=row[2],
+            need=row[2] if presenters.partner_sees_text(row[8], allowed[row[7]]) else None,
             sent_at=row[3],
             acknowledge_by=row[4],
             overdue=row[1] == S.SENT.value and today > row[4],
             worker_name=row[5],
             keyworker_name=row[6],
         )
-        for row in db.session.execute(
-            query.order_by(*order).limit(INBOX_PAGE_SIZE).offset((page - 1) * INBOX_PAGE_SIZE)
-        )
+        for row in found
     ]
+    audit.record_list_read(
+        "referral.searched" if search is not None else "referral.listed",
+        "referral",
+        [row.id for row in rows],
+        actor=user,
+        purpose="partner_inbox",
+        tab=tab,
+        page=page,
+        total=total,
+    )
     return Inbox(tab, counts, rows, page_info, search)
 
 
@@ -297,7 +311,7 @@ def list_referrals(
     """The referrals ``user`` may see, oldest change first (``updated_at``, then ``id``),
     so that a partner system can sync with ``updated_since``. Partners get summaries with
     nothing of the person; case staff get staff summaries. ``q`` searches
-    (``app.search``); a search that finds referrals is audited as a read."""
+    (``app.search``). Every page that returns referrals is audited as a read of them."""
     from app.search import queries as search
 
     query = select(Referral).where(referral_scope(user))
@@ -314,9 +328,7 @@ def list_referrals(
         query = query.where(Referral.status == status)
     if updated_since is not None:
         query = query.where(Referral.updated_at >= updated_since)
-    if case_id is not None:
-        if user.role == Role.PARTNER:
-            raise InvalidInput({"case_id": "Partner users cannot filter by case"})
+    if case_id is not None:  # partners may not send it (app.auth.filters)
         query = query.where(Referral.case_id == case_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     referrals = db.session.scalars(
@@ -325,15 +337,20 @@ def list_referrals(
         .offset((page - 1) * per_page)
     ).all()
     today = london_today()
-    present = presenters.partner_summary if user.role == Role.PARTNER else presenters.staff_summary
-    items = [present(r, today) for r in referrals]
-    if q is not None and items:
-        audit.record(
-            "referral.searched",
-            "referral",
-            "*",
-            actor=user,
-            details={"total": total, "page": page, "shown": [str(i["id"]) for i in items]},
+    if user.role == Role.PARTNER:
+        allowed = rules.shared_categories_by_case(
+            user.organisation_id, [r.case_id for r in referrals]
         )
-        db.session.commit()
+        items = [presenters.partner_summary(r, today, allowed[r.case_id]) for r in referrals]
+    else:
+        items = [presenters.staff_summary(r, today) for r in referrals]
+    audit.record_list_read(
+        "referral.searched" if q is not None else "referral.listed",
+        "referral",
+        [item["id"] for item in items],
+        actor=user,
+        purpose="api_list",
+        page=page,
+        total=total,
+    )
     return items, total

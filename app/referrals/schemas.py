@@ -18,7 +18,7 @@ from app.referrals.models import (
 from app.referrals.moves import REASON_MAX
 from app.referrals.queries import API_MAX_PER_PAGE, API_PAGE_SIZE
 from app.referrals.services import MESSAGE_MAX, NEED_MAX, UPDATE_MAX
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 
 CATEGORIES = [c.value for c in ConsentCategory]
 STATUSES = [s.value for s in ReferralStatus]
@@ -39,16 +39,14 @@ class NewReferralSchema(Schema):
         load_default=list,
         metadata={"description": "Current conditions of this case's contract that it serves"},
     )
-    need = fields.String(
+    need = Text(
         required=True,
         validate=validate.Length(min=1, max=NEED_MAX),
         metadata={"description": "What the person needs from the organisation"},
     )
-    message = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=MESSAGE_MAX)
-    )
+    message = Text(load_default=None, allow_none=True, validate=validate.Length(max=MESSAGE_MAX))
     shared_categories = fields.List(
-        fields.String(validate=validate.OneOf(CATEGORIES)),
+        Text(validate=validate.OneOf(CATEGORIES)),
         required=True,
         metadata={
             "description": "What to share. Each must be covered by a consent in force to "
@@ -56,10 +54,8 @@ class NewReferralSchema(Schema):
             "items": {"enum": CATEGORIES},
         },
     )
-    introduction_method = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(METHODS)
-    )
-    introduction_at = fields.AwareDateTime(
+    introduction_method = Text(load_default=None, allow_none=True, validate=validate.OneOf(METHODS))
+    introduction_at = UTCDateTime(
         load_default=None,
         allow_none=True,
         default_timezone=UTC,
@@ -68,7 +64,7 @@ class NewReferralSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    to = fields.String(
+    to = Text(
         required=True,
         validate=validate.OneOf(STATUSES),
         metadata={
@@ -81,7 +77,7 @@ class TransitionSchema(Schema):
             "and from `on_hold` back to the status it was held from"
         },
     )
-    reason = fields.String(
+    reason = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=REASON_MAX),
@@ -91,13 +87,13 @@ class TransitionSchema(Schema):
             + ". For `cancelled`: why, in words"
         },
     )
-    details = fields.String(
+    details = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=REASON_MAX),
         metadata={"description": "For `declined`: details, required with reason `other`"},
     )
-    outcome = fields.String(
+    outcome = Text(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(OUTCOMES),
@@ -111,7 +107,7 @@ class TransitionSchema(Schema):
 
 
 class NewUpdateSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=UPDATE_MAX))
+    body = Text(required=True, validate=validate.Length(min=1, max=UPDATE_MAX))
 
 
 class AssignmentSchema(Schema):
@@ -128,8 +124,8 @@ class ReferralListQuerySchema(Schema):
     per_page = fields.Integer(
         load_default=API_PAGE_SIZE, validate=validate.Range(min=1, max=API_MAX_PER_PAGE)
     )
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    updated_since = fields.AwareDateTime(
+    status = Text(load_default=None, validate=validate.OneOf(STATUSES))
+    updated_since = UTCDateTime(
         load_default=None,
         default_timezone=UTC,
         metadata={"description": "Only referrals changed at or after this time"},
@@ -137,7 +133,7 @@ class ReferralListQuerySchema(Schema):
     case_id = fields.UUID(
         load_default=None, metadata={"description": "Case staff only: one case's referrals"}
     )
-    q = fields.String(
+    q = Text(
         load_default=None,
         validate=validate.Length(min=2, max=100),
         metadata={
@@ -152,58 +148,58 @@ class ReferralListQuerySchema(Schema):
 
 
 class _PartnerCondition(Schema):
-    type = fields.String()
-    description = fields.String()
+    type = Text()
+    description = Text()
 
 
 class _Keyworker(Schema):
-    name = fields.String()
-    email = fields.String()
+    name = Text()
+    email = Text()
 
 
 class _Person(Schema):
     id = fields.UUID()
-    name = fields.String()
+    name = Text()
 
 
 class _Update(Schema):
-    author = fields.String()
-    body = fields.String()
+    author = Text()
+    body = Text()
     created_at = UTCDateTime()
 
 
 class _ContactDetails(Schema):
-    name = fields.String()
-    address = fields.String(allow_none=True)
-    postcode = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
+    name = Text()
+    address = Text(allow_none=True)
+    postcode = Text(allow_none=True)
+    phone = Text(allow_none=True)
+    email = Text(allow_none=True)
 
 
 class _OffenceSummary(Schema):
-    description = fields.String()
-    offence_class = fields.String()
-    committed_on = fields.Date()
+    description = Text()
+    offence_class = Text()
+    committed_on = Date()
 
 
 class _Level(Schema):
-    domain = fields.String()
-    label = fields.String()
+    domain = Text()
+    label = Text()
     level = fields.Integer(metadata={"description": "0 no need, 1 low, 2 medium, 3 high"})
-    level_label = fields.String()
+    level_label = Text()
 
 
 class _LevelWithNotes(_Level):
-    notes = fields.String(allow_none=True)
+    notes = Text(allow_none=True)
 
 
 class _NeedsSummary(Schema):
-    assessed_on = fields.Date(allow_none=True)
+    assessed_on = Date(allow_none=True)
     domains = fields.List(fields.Nested(_Level))
 
 
 class _NeedsWithNotes(Schema):
-    assessed_on = fields.Date(allow_none=True)
+    assessed_on = Date(allow_none=True)
     domains = fields.List(fields.Nested(_LevelWithNotes))
 
 
@@ -221,11 +217,17 @@ class SharedSchema(Schema):
 
 class PartnerReferralSummarySchema(Schema):
     id = fields.UUID()
-    reference = fields.String()
-    status = fields.String(metadata={"enum": STATUSES})
-    need = fields.String()
+    reference = Text()
+    status = Text(metadata={"enum": STATUSES})
+    need = Text(
+        allow_none=True,
+        metadata={
+            "description": "What the keyworker wrote the person needs; null once consent no "
+            "longer covers what the referral shared (withdrawn or expired)"
+        },
+    )
     sent_at = UTCDateTime()
-    acknowledge_by = fields.Date()
+    acknowledge_by = Date()
     overdue = fields.Boolean()
     assigned_worker_id = fields.UUID(allow_none=True)
     updated_at = UTCDateTime()
@@ -235,21 +237,26 @@ class PartnerReferralSummarySchema(Schema):
 class PartnerReferralSchema(PartnerReferralSummarySchema):
     """What a partner user sees of a referral to their organisation."""
 
-    message = fields.String(allow_none=True)
-    conditions = fields.List(fields.Nested(_PartnerCondition))
-    introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
+    message = Text(allow_none=True, metadata={"description": "Null once consent is gone"})
+    conditions = fields.List(
+        fields.Nested(_PartnerCondition),
+        metadata={"description": "The linked conditions; empty once consent is gone"},
+    )
+    introduction_method = Text(allow_none=True, metadata={"enum": METHODS})
     introduction_at = UTCDateTime(allow_none=True)
     keyworker = fields.Nested(_Keyworker, allow_none=True)
     acknowledged_at = UTCDateTime(allow_none=True)
-    decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
-    decline_details = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
+    decline_reason = Text(allow_none=True, metadata={"enum": DECLINE_REASONS})
+    decline_details = Text(allow_none=True, metadata={"description": "Null once consent is gone"})
+    outcome = Text(allow_none=True, metadata={"enum": OUTCOMES})
     assigned_worker = fields.Nested(_Person, allow_none=True)
     consent_withdrawn = fields.Boolean(
         metadata={"description": "Consent no longer covers what was shared: contact the keyworker"}
     )
     shared = fields.Nested(SharedSchema)
-    updates = fields.List(fields.Nested(_Update))
+    updates = fields.List(
+        fields.Nested(_Update), metadata={"description": "Empty once consent is gone"}
+    )
 
 
 class PartnerReferralListSchema(Schema):
@@ -264,29 +271,29 @@ class PartnerReferralListSchema(Schema):
 
 class _StaffCondition(Schema):
     id = fields.UUID()
-    type = fields.String()
-    description = fields.String()
+    type = Text()
+    description = Text()
 
 
 class _Transition(Schema):
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
+    from_status = Text(allow_none=True)
+    to_status = Text()
     actor = fields.Nested(_Person, allow_none=True)
-    reason = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    reason = Text(allow_none=True)
+    outcome = Text(allow_none=True)
     occurred_at = UTCDateTime()
 
 
 class StaffReferralSummarySchema(Schema):
     id = fields.UUID()
-    reference = fields.String()
+    reference = Text()
     case_id = fields.UUID()
     organisation_id = fields.UUID()
-    organisation_name = fields.String()
-    status = fields.String(metadata={"enum": STATUSES})
-    need = fields.String()
+    organisation_name = Text()
+    status = Text(metadata={"enum": STATUSES})
+    need = Text()
     sent_at = UTCDateTime()
-    acknowledge_by = fields.Date()
+    acknowledge_by = Date()
     overdue = fields.Boolean()
     updated_at = UTCDateTime()
     version = fields.Integer()
@@ -295,21 +302,21 @@ class StaffReferralSummarySchema(Schema):
 class StaffReferralSchema(StaffReferralSummarySchema):
     """What the keyworker of the case and supervisors see of a referral."""
 
-    message = fields.String(allow_none=True)
+    message = Text(allow_none=True)
     conditions = fields.List(fields.Nested(_StaffCondition))
-    introduction_method = fields.String(allow_none=True, metadata={"enum": METHODS})
+    introduction_method = Text(allow_none=True, metadata={"enum": METHODS})
     introduction_at = UTCDateTime(allow_none=True)
-    shared_categories = fields.List(fields.String(metadata={"enum": CATEGORIES}))
+    shared_categories = fields.List(Text(metadata={"enum": CATEGORIES}))
     consent_in_force = fields.Boolean(
         metadata={"description": "A consent in force still covers every shared category"}
     )
     sent_by = fields.Nested(_Person, allow_none=True)
     acknowledged_at = UTCDateTime(allow_none=True)
-    decline_reason = fields.String(allow_none=True, metadata={"enum": DECLINE_REASONS})
-    decline_details = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
+    decline_reason = Text(allow_none=True, metadata={"enum": DECLINE_REASONS})
+    decline_details = Text(allow_none=True)
+    outcome = Text(allow_none=True, metadata={"enum": OUTCOMES})
     assigned_worker = fields.Nested(_Person, allow_none=True)
-    held_from_status = fields.String(allow_none=True)
+    held_from_status = Text(allow_none=True)
     transitions = fields.List(fields.Nested(_Transition))
     updates = fields.List(fields.Nested(_Update))
 
@@ -324,6 +331,6 @@ class StaffReferralListSchema(Schema):
 class UpdateSchema(Schema):
     id = fields.UUID()
     referral_id = fields.UUID()
-    body = fields.String()
+    body = Text()
     author = fields.Function(lambda note: note.author.name)
     created_at = UTCDateTime()

@@ -20,6 +20,7 @@ from app.reports.filters import (
     last_twelve_months,
     normalised_district,
 )
+from app.schema_fields import Date, Text
 
 
 def _choices(enum) -> validate.OneOf:
@@ -27,15 +28,15 @@ def _choices(enum) -> validate.OneOf:
 
 
 class ReportQuerySchema(Schema):
-    date_from = fields.Date(
+    date_from = Date(
         data_key="from",
         load_default=None,
         metadata={"description": "First day of the range (no `from`/`to`: all records)"},
     )
-    date_to = fields.Date(
+    date_to = Date(
         data_key="to", load_default=None, metadata={"description": "Last day of the range"}
     )
-    by = fields.String(
+    by = Text(
         load_default=None,
         validate=_choices(DateBasis),
         metadata={
@@ -44,13 +45,13 @@ class ReportQuerySchema(Schema):
             "evaluation, `referral` for the others)"
         },
     )
-    age_band = fields.String(
+    age_band = Text(
         load_default=None, validate=_choices(AgeBand), metadata={"description": "Age at offence"}
     )
-    sex = fields.String(load_default=None, validate=_choices(Sex))
-    offence_class = fields.String(load_default=None, validate=_choices(OffenceClass))
+    sex = Text(load_default=None, validate=_choices(Sex))
+    offence_class = Text(load_default=None, validate=_choices(OffenceClass))
     keyworker_id = fields.UUID(load_default=None)
-    area = fields.String(
+    area = Text(
         load_default=None,
         validate=validate.Length(max=8),
         metadata={"description": "Postcode district (the outward code), e.g. `EX1`"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from app.reports.query import ReportQuerySchema
+from app.schema_fields import Text
 
 RATE = {"description": "A fraction (0.19 is 19%); null when there is nothing to divide by"}
 COUNT_OR_FEWER = {
@@ -24,7 +25,7 @@ class FunnelSchema(Schema):
     eligible = fields.Integer()
     ineligible = fields.Integer()
     ineligible_by_rule = fields.Dict(
-        keys=fields.String(),
+        keys=Text(),
         values=fields.Integer(),
         metadata={"description": "Ineligible cases per failed rule (a case may fail several)"},
     )
@@ -70,12 +71,12 @@ class EvaluationSchema(Schema):
             "recorded): left out of the rates"
         }
     )
-    caveat = fields.String()
+    caveat = Text()
 
 
 class PartnerItemSchema(Schema):
     organisation_id = fields.UUID()
-    name = fields.String()
+    name = Text()
     sent = fields.Raw(metadata=COUNT_OR_FEWER)
     acknowledged = fields.Raw(metadata=COUNT_OR_FEWER)
     acknowledged_within_sla = fields.Raw(metadata=COUNT_OR_FEWER)
@@ -118,7 +119,7 @@ class OutcomesSchema(Schema):
 
 
 class DomainSchema(Schema):
-    domain = fields.String()
+    domain = Text()
     people = fields.Integer()
     mean_start = fields.Float(allow_none=True)
     mean_exit = fields.Float(allow_none=True)
@@ -140,14 +141,14 @@ class ComplianceSchema(Schema):
     concerns = fields.Integer()
     cases_with_concerns = fields.Integer()
     undecided = fields.Integer()
-    decisions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    decisions = fields.Dict(keys=Text(), values=fields.Integer())
     warnings = fields.Integer()
     variations = fields.Integer()
     breaches = fields.Integer()
 
 
 class QuestionSchema(Schema):
-    question = fields.String()
+    question = Text()
     answered = fields.Integer()
     answers = fields.List(
         fields.Integer(), metadata={"description": "How many answered 1, 2, 3, 4 and 5"}

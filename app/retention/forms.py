@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput
 from wtforms import BooleanField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
-from app.forms import ServiceErrorsMixin, reason_field
+from app.forms import HubForm, ServiceErrorsMixin, reason_field
 from app.retention.services import KEEP_MONTHS, REASON_MAX
 
 CONFIRM = "Confirm that the hub no longer needs this personal data"
 
 
-class EraseForm(ServiceErrorsMixin, FlaskForm):
+class EraseForm(ServiceErrorsMixin, HubForm):
     confirm = BooleanField(
         "I have reviewed the record: the hub no longer needs this personal data",
         widget=GovCheckboxInput(),
@@ -22,7 +21,7 @@ class EraseForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Erase the personal data", widget=GovSubmitInput())
 
 
-class EraseSelectedForm(FlaskForm):
+class EraseSelectedForm(HubForm):
     """The list page's form: the records are its ``item`` checkboxes (case id:scope)."""
 
     confirm = BooleanField(
@@ -33,7 +32,7 @@ class EraseSelectedForm(FlaskForm):
     submit = SubmitField("Erase the selected records", widget=GovSubmitInput())
 
 
-class KeepForm(ServiceErrorsMixin, FlaskForm):
+class KeepForm(ServiceErrorsMixin, HubForm):
     months = RadioField(
         "Keep it for",
         widget=GovRadioInput(),

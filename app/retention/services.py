@@ -146,10 +146,14 @@ def review_list(actor, page: int = 1, *, today: date | None = None) -> ReviewLis
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    audit.record(
-        "retention.listed", "case", "*", actor=actor, details={"page": page, "total": total}
+    audit.record_list_read(
+        "retention.listed",
+        "case",
+        list(dict.fromkeys(row.case_id for row in rows)),
+        actor=actor,
+        page=page,
+        total=total,
     )
-    db.session.commit()
     items = [
         DueItem(
             case_id=row.case_id,

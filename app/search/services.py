@@ -26,11 +26,13 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import Case, Person
 from app.cases.policy import case_scope
+from app.consent.rules import shared_categories_by_case
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
 from app.pagination import Page
 from app.referrals.models import Referral
 from app.referrals.policy import referral_scope
+from app.referrals.presenters import partner_sees_text
 from app.referrals.reference import reference
 from app.search import queries
 from app.victims.policy import victim_case_scope
@@ -60,7 +62,7 @@ class ReferralResult:
     referral_id: uuid.UUID
     reference: str
     status: str
-    need: str
+    need: str | None  # None once consent no longer covers it (partner_sees_text)
     sent_at: datetime
     name: str | None  # only while the person's contact details are shared
 
@@ -178,6 +180,8 @@ def _referrals(user, found: queries.Terms, page: int) -> Results:
             Referral.status,
             Referral.need,
             Referral.sent_at,
+            Referral.case_id,
+            Referral.shared_categories,
             when((shared, Person.given_name), else_=None).label("given_name"),
             when((shared, Person.family_name), else_=None).label("family_name"),
         )
@@ -188,12 +192,13 @@ def _referrals(user, found: queries.Terms, page: int) -> Results:
         .order_by(top.c.at.desc(), top.c.id)
     ).all()
     total = _total(matches, rows)
+    allowed = shared_categories_by_case(user.organisation_id, [r.case_id for r in rows])
     results = tuple(
         ReferralResult(
             r.id,
             reference(r.id),
             r.status,
-            r.need,
+            r.need if partner_sees_text(r.shared_categories, allowed[r.case_id]) else None,
             r.sent_at,
             f"{r.given_name} {r.family_name}" if r.given_name is not None else None,
         )
@@ -207,11 +212,4 @@ def _referrals(user, found: queries.Terms, page: int) -> Results:
 def _audit(user, action: str, object_type: str, total: int, page: int, shown: list) -> None:
     """A search that shows people is a read of each record shown (the text searched for
     is not kept: it may be a name)."""
-    audit.record(
-        action,
-        object_type,
-        "*",
-        actor=user,
-        details={"total": total, "page": page, "shown": [str(i) for i in shown]},
-    )
-    db.session.commit()
+    audit.record_list_read(action, object_type, shown, actor=user, total=total, page=page)

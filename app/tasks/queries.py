@@ -214,6 +214,9 @@ def _partner_referrals(scope: ColumnElement) -> Select:
         Referral.sent_at.label("since"),
         Referral.need.label("detail"),
         Referral.id.label("referral_id"),
+        # For app.referrals.presenters.partner_sees_text: the need only while consent lasts.
+        Referral.case_id.label("text_case_id"),
+        Referral.shared_categories.label("text_categories"),
     ).where(scope)
 
 

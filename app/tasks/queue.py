@@ -143,8 +143,23 @@ def _section(kind: Kind, user, moment: Moment, limit: int) -> Section:
         .limit(limit)
     )
     rows = [dict(row._mapping) for row in db.session.execute(query)]
+    _withhold_text(user, rows)
     total = rows[0]["total"] if rows else 0
     return Section(kind, tuple(_task(kind, row, moment.today) for row in rows), total)
+
+
+def _withhold_text(user, rows: list[dict]) -> None:
+    """A partner's referral tasks show the referral's need only while consent covers it
+    (app.referrals.presenters.partner_sees_text); one query for the page's cases."""
+    if not rows or "text_categories" not in rows[0]:
+        return
+    from app.consent.rules import shared_categories_by_case
+    from app.referrals.presenters import partner_sees_text
+
+    allowed = shared_categories_by_case(user.organisation_id, [r["text_case_id"] for r in rows])
+    for row in rows:
+        if not partner_sees_text(row["text_categories"], allowed[row["text_case_id"]]):
+            row["detail"] = None
 
 
 def _victim_updates(kind: Kind, user, moment: Moment, limit: int) -> Section:
@@ -203,15 +218,16 @@ def work_queue(
     overdue = ()
     if user.role == Role.SUPERVISOR.value and only is None:
         overdue = overdue_by_keyworker(moment)
-    if user.role in CASE_STAFF and any(s.tasks for s in sections):
-        audit.record(
+    if user.role in CASE_STAFF:
+        shown = dict.fromkeys(t.case_id for s in sections for t in s.tasks if t.case_id)
+        audit.record_list_read(
             "task.listed",
             "case",
-            "*",
+            list(shown),
             actor=user,
-            details={"purpose": purpose, "counts": {s.kind.key: s.total for s in sections}},
+            purpose=purpose,
+            counts={s.kind.key: s.total for s in sections},
         )
-        db.session.commit()
     return WorkQueue(sections, overdue)
 
 

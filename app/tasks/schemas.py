@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_dump, validate
 
+from app.schema_fields import Date, Text
 from app.tasks.kinds import ALL_KEYS
 from app.tasks.queue import PER_KIND, PER_KIND_MAX
 
@@ -11,7 +12,7 @@ OVERDUE_KINDS = ["acknowledgement_overdue", "attendance_to_record", "contract_en
 
 
 class TaskQuerySchema(Schema):
-    kind = fields.String(
+    kind = Text(
         load_default=None,
         validate=validate.OneOf(ALL_KEYS),
         metadata={"description": "Only this kind's items (the counts still cover every kind)"},
@@ -24,8 +25,8 @@ class TaskQuerySchema(Schema):
 
 
 class TaskSchema(Schema):
-    kind = fields.String(metadata={"enum": ALL_KEYS})
-    object_type = fields.String(
+    kind = Text(metadata={"enum": ALL_KEYS})
+    object_type = Text(
         metadata={
             "description": "What `object_id` names: `case`, `referral`, `appointment`, "
             "`compliance_concern`, `outcome_proposal`, `consent`, `reoffending_check`, "
@@ -36,7 +37,7 @@ class TaskSchema(Schema):
     case_id = fields.UUID(
         metadata={"description": "The case it is about (absent for partners' tasks)"}
     )
-    due = fields.Date(metadata={"description": "When it is due, where it has a due date"})
+    due = Date(metadata={"description": "When it is due, where it has a due date"})
     overdue = fields.Boolean()
 
     @post_dump
@@ -46,9 +47,9 @@ class TaskSchema(Schema):
 
 class KeyworkerOverdueSchema(Schema):
     keyworker_id = fields.UUID()
-    name = fields.String()
+    name = Text()
     counts = fields.Dict(
-        keys=fields.String(metadata={"enum": [*OVERDUE_KINDS, "concern_to_decide"]}),
+        keys=Text(metadata={"enum": [*OVERDUE_KINDS, "concern_to_decide"]}),
         values=fields.Integer(),
     )
     total = fields.Integer()
@@ -60,7 +61,7 @@ class TaskListSchema(Schema):
         metadata={"description": "Up to `per_kind` of each kind, oldest or most urgent first"},
     )
     counts = fields.Dict(
-        keys=fields.String(metadata={"enum": ALL_KEYS}),
+        keys=Text(metadata={"enum": ALL_KEYS}),
         values=fields.Integer(),
         metadata={"description": "Every kind the caller has, with the number of all its items"},
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
@@ -19,6 +18,7 @@ from app.forms import (
     TIME_HINT,
     GovukDateField,
     GovukTimeField,
+    HubForm,
     ServiceErrorsMixin,
     london_moment,
     strip,
@@ -47,7 +47,7 @@ def _victim_field(label: str, message: str) -> RadioField:
     )
 
 
-class UpdateForm(ServiceErrorsMixin, FlaskForm):
+class UpdateForm(ServiceErrorsMixin, HubForm):
     SERVICE_FIELDS = {"given_at": "given_on"}
 
     victim_id = _victim_field("Who was told?", "Select who was told")
@@ -102,7 +102,7 @@ class UpdateForm(ServiceErrorsMixin, FlaskForm):
         return london_moment(day, moment or MIDDAY)
 
 
-class ConsultationForm(ServiceErrorsMixin, FlaskForm):
+class ConsultationForm(ServiceErrorsMixin, HubForm):
     victim_id = _victim_field("Which victim was consulted?", "Select the victim who was consulted")
     consulted_on = GovukDateField(
         "Date consulted",
@@ -149,7 +149,7 @@ class ConsultationForm(ServiceErrorsMixin, FlaskForm):
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No, they want no updates")]
 
 
-class PreferencesForm(ServiceErrorsMixin, FlaskForm):
+class PreferencesForm(ServiceErrorsMixin, HubForm):
     wants_updates = RadioField(
         "Does the victim want updates?",
         widget=GovRadioInput(),
@@ -177,7 +177,7 @@ class PreferencesForm(ServiceErrorsMixin, FlaskForm):
 SCALE_CHOICES = [SelectChoice(str(score), f"{score}: {label}") for score, label in SCALE.items()]
 
 
-class SurveyForm(ServiceErrorsMixin, FlaskForm):
+class SurveyForm(ServiceErrorsMixin, HubForm):
     victim_id = _victim_field("Which victim answered?", "Select the victim who answered the survey")
     satisfaction = RadioField(
         "How satisfied is the victim with the outcome?",

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from app.audit import services as audit
 from app.cases.models import Case
 from app.dates import today_in_london
 from app.extensions import db
@@ -174,4 +175,14 @@ def home_page(user, *, filter: str = "all", page: int = 1, today: date | None = 
                 due=due_rules.most_urgent([due for _, due in victims]),
             )
         )
-    return HomePage(rows, pages, counts, recent_contacts(user), filter)
+    contacts = recent_contacts(user)
+    audit.record_list_read(
+        "victim_case.listed",
+        "case",
+        list(dict.fromkeys([*(row.case_id for row in rows), *(c.case_id for c in contacts)])),
+        actor=user,
+        purpose="victim_liaison_home",
+        filter=filter,
+        page=page,
+    )
+    return HomePage(rows, pages, counts, contacts, filter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.contracts.progress import ConditionStatus
-from app.schema_fields import UTCDateTime
+from app.schema_fields import Date, Text, UTCDateTime
 from app.victims.stages import OVERALL_CODES, STAGE_CODES, VICTIM_TYPES
 from app.victims.vocabulary import CONTACT_METHODS, FREQUENCIES, TEXT_MAX
 
@@ -19,15 +19,15 @@ CONDITION_STATUSES = [s.value for s in ConditionStatus]
 
 
 class VictimConditionSchema(Schema):
-    type = fields.String(
+    type = Text(
         metadata={
             "enum": CONDITION_TYPES,
             "description": "restorative, reparative, or restrictive (when it protects the "
             "victim). Rehabilitative conditions are never listed",
         }
     )
-    description = fields.String()
-    status = fields.String(metadata={"enum": CONDITION_STATUSES})
+    description = Text()
+    status = Text(metadata={"enum": CONDITION_STATUSES})
     protects_victim = fields.Boolean(
         metadata={"description": "True for a restrictive condition that protects the victim"}
     )
@@ -36,9 +36,9 @@ class VictimConditionSchema(Schema):
 class UpdateEntrySchema(Schema):
     id = fields.UUID()
     given_at = UTCDateTime()
-    method = fields.String(metadata={"enum": CONTACT_METHODS})
-    summary = fields.String(metadata={"description": "What the victim was told"})
-    given_by = fields.String(metadata={"description": "The name of the member of staff"})
+    method = Text(metadata={"enum": CONTACT_METHODS})
+    summary = Text(metadata={"description": "What the victim was told"})
+    given_by = Text(metadata={"description": "The name of the member of staff"})
     victim_id = fields.UUID(
         allow_none=True, metadata={"description": "Null when all the victims were told"}
     )
@@ -48,8 +48,8 @@ class VictimDueSchema(Schema):
     id = fields.UUID()
     wants_updates = fields.Boolean()
     enhanced_rights = fields.Boolean()
-    update_frequency = fields.String(allow_none=True, metadata={"enum": list(FREQUENCIES)})
-    next_update_due = fields.Date(
+    update_frequency = Text(allow_none=True, metadata={"enum": list(FREQUENCIES)})
+    next_update_due = Date(
         allow_none=True,
         metadata={
             "description": "The last day to tell them about a key decision they have not "
@@ -60,15 +60,15 @@ class VictimDueSchema(Schema):
 
 
 class VictimUpdateViewSchema(Schema):
-    crime_reference = fields.String()
-    stage = fields.String(metadata={"enum": STAGE_CODES})
-    stage_text = fields.String(metadata={"description": "The stage in plain English"})
-    contract_start = fields.Date(allow_none=True)
-    contract_end = fields.Date(
+    crime_reference = Text()
+    stage = Text(metadata={"enum": STAGE_CODES})
+    stage_text = Text(metadata={"description": "The stage in plain English"})
+    contract_start = Date(allow_none=True)
+    contract_end = Date(
         allow_none=True, metadata={"description": "The expected end: start + 112 days"}
     )
     conditions = fields.List(fields.Nested(VictimConditionSchema))
-    overall = fields.String(
+    overall = Text(
         metadata={
             "enum": OVERALL_CODES,
             "description": "`on_track`, `concerns` (a condition not met, or an open "
@@ -76,14 +76,14 @@ class VictimUpdateViewSchema(Schema):
             "(breached or opted out), or `not_on_scheme` (ineligible or withdrawn)",
         }
     )
-    outcome_code = fields.String(
+    outcome_code = Text(
         allow_none=True, metadata={"description": '"24", "23" or "charge" once decided'}
     )
-    outcome_decided_on = fields.Date(allow_none=True)
+    outcome_decided_on = Date(allow_none=True)
     updates = fields.List(
         fields.Nested(UpdateEntrySchema), metadata={"description": "Newest first"}
     )
-    next_update_due = fields.Date(
+    next_update_due = Date(
         allow_none=True, metadata={"description": "The earliest date an update is due"}
     )
     update_overdue = fields.Boolean()
@@ -91,18 +91,18 @@ class VictimUpdateViewSchema(Schema):
         fields.Nested(VictimDueSchema),
         metadata={"description": "Each victim's update preferences (no contact details)"},
     )
-    suggested_update = fields.String(
+    suggested_update = Text(
         metadata={"description": "A plain-English update built from this view, to edit"}
     )
 
 
 class NewVictimUpdateSchema(Schema):
-    method = fields.String(
+    method = Text(
         required=True,
         validate=validate.OneOf(CONTACT_METHODS),
         metadata={"enum": CONTACT_METHODS},
     )
-    summary = fields.String(
+    summary = Text(
         required=True,
         validate=validate.Length(min=1, max=TEXT_MAX),
         metadata={"description": "What the victim was told"},
@@ -112,7 +112,7 @@ class NewVictimUpdateSchema(Schema):
         allow_none=True,
         metadata={"description": "The victim told; leave out when all were told"},
     )
-    given_at = fields.AwareDateTime(
+    given_at = UTCDateTime(
         load_default=None,
         allow_none=True,
         format="iso",
@@ -124,7 +124,7 @@ class VictimUpdateSchema(Schema):
     id = fields.UUID()
     case_id = fields.UUID()
     victim_id = fields.UUID(allow_none=True)
-    method = fields.String(metadata={"enum": CONTACT_METHODS})
-    summary = fields.String()
+    method = Text(metadata={"enum": CONTACT_METHODS})
+    summary = Text()
     given_at = UTCDateTime()
     given_by_id = fields.UUID()

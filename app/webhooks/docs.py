@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from app.schema_fields import Text
 from app.webhooks.models import EVENT_DESCRIPTIONS, TEST_EVENT
 from app.webhooks.sender import MAX_ATTEMPTS, TIMEOUT
 from app.webhooks.signing import EXAMPLE_VERIFIER
@@ -39,8 +40,8 @@ DELIVERY_RULES = (
 
 
 class WebhookDataSchema(Schema):
-    object = fields.String(metadata={"description": "`referral`, `appointment` or `webhook`"})
-    id = fields.String(metadata={"description": "The object's id"})
+    object = Text(metadata={"description": "`referral`, `appointment` or `webhook`"})
+    id = Text(metadata={"description": "The object's id"})
     version = fields.Integer(
         allow_none=True,
         metadata={
@@ -53,10 +54,10 @@ class WebhookDataSchema(Schema):
 class WebhookEventSchema(Schema):
     """The JSON body POSTed to a webhook endpoint (never personal data)."""
 
-    type = fields.String(
+    type = Text(
         metadata={"description": "The event: " + ", ".join(f"`{e}`" for e in EVENT_DESCRIPTIONS)}
     )
-    timestamp = fields.String(metadata={"description": "When it happened (ISO 8601, UTC)"})
+    timestamp = Text(metadata={"description": "When it happened (ISO 8601, UTC)"})
     data = fields.Nested(WebhookDataSchema)
 
 

@@ -3,11 +3,10 @@ fields, whose names match the service's."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 
-from app.forms import ServiceErrorsMixin, strip
+from app.forms import HubForm, ServiceErrorsMixin, strip
 from app.webhooks.models import EVENT_DESCRIPTIONS
 
 EVENT_CHOICES = [SelectChoice(e.value, e.value) for e in EVENT_DESCRIPTIONS]
@@ -15,7 +14,7 @@ EVENT_CHOICES = [SelectChoice(e.value, e.value) for e in EVENT_DESCRIPTIONS]
 EVENT_HINTS = [{"hint": {"text": text}} for text in EVENT_DESCRIPTIONS.values()]
 
 
-class WebhookForm(ServiceErrorsMixin, FlaskForm):
+class WebhookForm(ServiceErrorsMixin, HubForm):
     url = StringField(
         "Endpoint URL",
         widget=GovTextInput(),
@@ -32,7 +31,7 @@ class WebhookForm(ServiceErrorsMixin, FlaskForm):
     submit = SubmitField("Add webhook endpoint", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(HubForm):
     """One button (send a test event, rotate the secret, delete)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schema_fields import ListQuerySchema, UTCDateTime, list_schema
+from app.schema_fields import ListQuerySchema, Text, UTCDateTime, list_schema
 from app.webhooks.models import EVENT_DESCRIPTIONS, DeliveryStatus, EventType
 
 EVENTS = [e.value for e in EventType]
@@ -13,7 +13,7 @@ EVENTS_TEXT = "; ".join(f"`{e.value}`: {text}" for e, text in EVENT_DESCRIPTIONS
 
 
 class NewWebhookSchema(Schema):
-    url = fields.String(
+    url = Text(
         required=True,
         metadata={
             "description": "Where deliveries are POSTed: an https URL (http only to "
@@ -22,7 +22,7 @@ class NewWebhookSchema(Schema):
         },
     )
     events = fields.List(
-        fields.String(validate=validate.OneOf(EVENTS)),
+        Text(validate=validate.OneOf(EVENTS)),
         required=True,
         metadata={"description": f"The events to receive, at least one. {EVENTS_TEXT}"},
     )
@@ -38,15 +38,15 @@ class NewWebhookSchema(Schema):
 class WebhookSchema(Schema):
     id = fields.UUID()
     organisation_id = fields.UUID()
-    url = fields.String()
-    events = fields.List(fields.String(), metadata={"description": "The events it receives"})
+    url = Text()
+    events = fields.List(Text(), metadata={"description": "The events it receives"})
     created_at = UTCDateTime()
     secret_rotated_at = UTCDateTime(allow_none=True)
     updated_at = UTCDateTime()
 
 
 class WebhookSecretSchema(WebhookSchema):
-    secret = fields.String(
+    secret = Text(
         metadata={
             "description": "The signing secret (`whsec_` + base64 of the key). Shown only "
             "in this answer: keep it safe",
@@ -55,13 +55,11 @@ class WebhookSecretSchema(WebhookSchema):
 
 
 class DeliverySchema(Schema):
-    id = fields.String(metadata={"description": "Also the `webhook-id` header of every attempt"})
-    event_type = fields.String(metadata={"description": "An event, or `webhook.test`"})
-    object_type = fields.String()
-    object_id = fields.String()
-    status = fields.String(
-        metadata={"description": "One of " + ", ".join(s.value for s in DeliveryStatus)}
-    )
+    id = Text(metadata={"description": "Also the `webhook-id` header of every attempt"})
+    event_type = Text(metadata={"description": "An event, or `webhook.test`"})
+    object_type = Text()
+    object_id = Text()
+    status = Text(metadata={"description": "One of " + ", ".join(s.value for s in DeliveryStatus)})
     attempts = fields.Integer()
     last_status_code = fields.Integer(
         allow_none=True, metadata={"description": "Your endpoint's last answer (none: no answer)"}

@@ -262,11 +262,17 @@ def test_the_team_view_filters_by_keyworker(supervisor_client):
 
 
 def test_listing_a_caseload_is_audited(keyworker, keyworker_client):
-    factories.case(keyworker)
+    case = factories.case(keyworker)
     keyworker_client.get("/cases/")
     [entry] = audit_entries("case.listed")
     assert entry.actor_id == keyworker.id
-    assert entry.details == {"purpose": "cases_caseload", "page": 1, "total": 1}
+    assert entry.details == {
+        "purpose": "cases_caseload",
+        "page": 1,
+        "total": 1,
+        "ids": [str(case.id)],
+        "count": 1,
+    }
 
 
 # The number of queries -----------------------------------------------------------------

@@ -137,7 +137,7 @@ def test_each_required_field(client, headers, case, org, missing):
         ({"organisation_id": str(uuid.uuid4())}, "organisation_id", "Select an organisation"),
         ({"notice_version": "   "}, "notice_version", "Enter the version"),
         ({"expires_on": "2020-01-01"}, "expires_on", "Expiry date must be in the future"),
-        ({"expires_on": "9999-12-31"}, "expires_on", "no more than 2 years"),
+        ({"expires_on": "2099-12-31"}, "expires_on", "no more than 2 years"),
     ],
 )
 def test_rule_breaking_input_gets_422_with_field_errors(

@@ -51,7 +51,12 @@ def test_the_list_shows_what_is_due_and_why_without_naming_anyone(admin_client, 
     assert "Ineligible referral more than 2 years ago" in page
     assert "Showing 1 to 1 of 1 records" in page
     assert due.person.given_name not in page and due.person.family_name not in page
-    assert audit_entries("retention.listed")[-1].details == {"page": 1, "total": 1}
+    assert audit_entries("retention.listed")[-1].details == {
+        "page": 1,
+        "total": 1,
+        "ids": [str(due.id)],
+        "count": 1,
+    }
     assert "Retention review" in _text(admin_client.get("/users/"))  # in the navigation
 
 

@@ -170,7 +170,7 @@ def test_a_search_that_shows_people_is_audited_without_the_text(app, client, key
     browser.get("/search/?q=zoe")
     [entry] = _searched("case.searched")
     assert entry.actor_id == keyworker.id
-    assert entry.details["shown"] == [str(people["zoe"].id)]
+    assert entry.details["ids"] == [str(people["zoe"].id)]
     assert "zoe" not in str(entry.details).lower()
     api_case_ids(client, keyworker, "smith")
     listed = _searched("case.listed")
@@ -234,7 +234,7 @@ def test_a_partner_finds_by_reference_and_sees_a_name_only_if_shared(app, client
         headers=headers_for(partner),
     )
     assert response.json["items"] == []
-    assert [e.details["shown"] for e in _searched("referral.searched")] == [
+    assert [e.details["ids"] for e in _searched("referral.searched")] == [
         [str(made["not_shared"].id)],
         [str(made["shared"].id)],
     ]

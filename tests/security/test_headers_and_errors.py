@@ -9,7 +9,8 @@ import pytest
 from app.auth.permissions import public
 from app.auth.roles import Role
 from tests import factories
-from tests.helpers import sign_in
+from tests.dom import parse
+from tests.helpers import csrf_token, sign_in
 
 
 @pytest.fixture
@@ -182,3 +183,20 @@ def test_any_other_domain_error_left_unhandled_is_a_4xx_not_a_crash(
     assert body["detail"] == errors[error].message
     for key, value in api_extra.items():
         assert body[key] == value
+
+
+def test_a_form_larger_than_the_hub_accepts_is_413_on_the_hubs_page(client):
+    """A signed-in user's 1.5 MB form: the hub's own error page, with its headers."""
+    sign_in(client, factories.user(Role.ADMIN))
+    token = csrf_token(client, "/users/new")
+    response = client.post(
+        "/users/new",
+        data={"csrf_token": token, "name": "x" * (1536 * 1024), "email": "big@example.org"},
+    )
+    assert response.status_code == 413
+    page = parse(response)
+    assert page.one("h1").text == "What you sent is too large"
+    assert page.one("title").text.startswith("What you sent is too large")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -133,3 +133,66 @@ def test_unknown_and_malformed_ids_answer_not_found_to_an_admin(client):
     sign_in(client, factories.user(A))
     assert client.get(f"/users/{uuid.uuid4()}").status_code == 404
     assert client.get("/users/not-a-uuid").status_code == 404
+
+
+# Filters a role does not need (app.auth.filters) --------------------------------------
+
+
+def test_a_victim_liaison_user_cannot_learn_who_holds_a_case(client):
+    """They see which cases have victims; filtering them by keyworker would tell them who
+    holds which case."""
+    from app.auth.tokens import issue_token
+    from tests.helpers import api_headers
+
+    keyworker = factories.user(Role.KEYWORKER)
+    held = factories.case(keyworker, victims=1)
+    factories.case(victims=1)  # someone else's
+    liaison = api_headers(issue_token(factories.user(Role.VICTIM_LIAISON), days=1).secret)
+
+    everything = client.get("/api/v1/cases", headers=liaison)
+    assert str(held.id) in {item["id"] for item in everything.json["items"]}
+    response = client.get(
+        "/api/v1/cases", query_string={"keyworker_id": str(keyworker.id)}, headers=liaison
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert list(response.json["errors"]) == ["keyworker_id"]
+    # A supervisor still filters by keyworker.
+    supervisor = api_headers(issue_token(factories.user(Role.SUPERVISOR), days=1).secret)
+    mine = client.get(
+        "/api/v1/cases", query_string={"keyworker_id": str(keyworker.id)}, headers=supervisor
+    )
+    assert [item["id"] for item in mine.json["items"]] == [str(held.id)]
+
+
+def test_every_denied_filter_is_refused_and_documented(client):
+    """Each entry of the deny-list, for its role: 422 naming the parameter, and the
+    OpenAPI document says so on it."""
+    import uuid
+
+    from app.auth.filters import DENIED_FILTERS
+    from app.auth.tokens import issue_token
+    from tests.api.spec import document, operations
+    from tests.helpers import api_headers
+
+    by_endpoint = {
+        "api_cases.list_cases": "/api/v1/cases",
+        "api_referrals.list_referrals": "/api/v1/referrals",
+    }
+    assert set(DENIED_FILTERS) == set(by_endpoint)
+    for endpoint, roles in DENIED_FILTERS.items():
+        path = by_endpoint[endpoint]
+        parameters = {
+            p["name"]: p
+            for p in document()["paths"][path]["get"]["parameters"]
+            if p["in"] == "query"
+        }
+        assert any(op.path == path for op in operations())
+        for role, names in roles.items():
+            extra = {"organisation_id": factories.organisation().id} if role == Role.PARTNER else {}
+            headers = api_headers(issue_token(factories.user(role, **extra), days=1).secret)
+            for name in names:
+                response = client.get(path, query_string={name: str(uuid.uuid4())}, headers=headers)
+                assert response.status_code == 422, (endpoint, role, name)
+                assert name in response.json["errors"]
+                assert f"Not for the `{role.value}` role" in parameters[name]["description"]
