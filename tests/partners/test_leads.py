@@ -274,7 +274,10 @@ def test_a_garbled_lead_value_is_a_bad_request(admin_client, org):
 
 
 def test_organisation_page_lists_its_users_and_audits_the_read(admin, admin_client, org):
-    partner(org, name="Pat Colleague")
-    admin_client.get(f"/organisations/{org.id}")
-    (entry,) = audit_entries("organisation.users_listed", org.id)
+    colleague = partner(org, name="Pat Colleague")
+    page = admin_client.get(f"/organisations/{org.id}")
+    assert "Pat Colleague" in page.text
+    (entry,) = audit_entries("organisation.users_listed")
     assert entry.actor_id == admin.id
+    assert entry.details["organisation_id"] == str(org.id)
+    assert str(colleague.id) in entry.details["ids"]
