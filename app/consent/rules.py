@@ -82,21 +82,7 @@ def shared_categories_by_organisation(
 ) -> dict[uuid.UUID, set[str]]:
     """``shared_categories`` for several organisations at once (one query): each
     organisation's set, empty where nothing at all may be shared."""
-    at = at or utcnow()
-    ids = list(organisation_ids)
-    found: dict[uuid.UUID, set[str]] = {organisation_id: set() for organisation_id in ids}
-    if not ids:
-        return found
-    rows = db.session.execute(
-        select(Consent.organisation_id, Consent.categories).where(
-            Consent.case_id == case_id,
-            Consent.organisation_id.in_(ids),
-            in_force_at(at),
-        )
-    )
-    for organisation_id, categories in rows:
-        found[organisation_id] |= set(categories) & _KNOWN_CATEGORIES
-    return found
+    return _categories_by(Consent.organisation_id, Consent.case_id == case_id, organisation_ids, at)
 
 
 def shared_categories_by_case(
@@ -104,20 +90,21 @@ def shared_categories_by_case(
 ) -> dict[uuid.UUID, set[str]]:
     """``shared_categories`` with one organisation for several cases at once (one query):
     each case's set, empty where nothing at all may be shared (a partner's lists)."""
-    at = at or utcnow()
-    ids = list(dict.fromkeys(case_ids))
-    found: dict[uuid.UUID, set[str]] = {case_id: set() for case_id in ids}
+    return _categories_by(Consent.case_id, Consent.organisation_id == organisation_id, case_ids, at)
+
+
+def _categories_by(key, fixed, keys, at: datetime | None) -> dict[uuid.UUID, set[str]]:
+    """The categories in force at ``at`` under ``fixed``, by each of ``keys`` (values of
+    the ``key`` column): one query."""
+    ids = list(dict.fromkeys(keys))
+    found: dict[uuid.UUID, set[str]] = {key_id: set() for key_id in ids}
     if not ids:
         return found
     rows = db.session.execute(
-        select(Consent.case_id, Consent.categories).where(
-            Consent.organisation_id == organisation_id,
-            Consent.case_id.in_(ids),
-            in_force_at(at),
-        )
+        select(key, Consent.categories).where(fixed, key.in_(ids), in_force_at(at or utcnow()))
     )
-    for case_id, categories in rows:
-        found[case_id] |= set(categories) & _KNOWN_CATEGORIES
+    for key_id, categories in rows:
+        found[key_id] |= set(categories) & _KNOWN_CATEGORIES
     return found
 
 

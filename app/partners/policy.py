@@ -10,8 +10,13 @@ reported as not found.
 from __future__ import annotations
 
 import uuid
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
 
 from app.auth.models import User
+from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.errors import Forbidden, NotFound
 from app.extensions import db
@@ -71,3 +76,16 @@ def user_of_lead_organisation(lead, user_id: uuid.UUID) -> User:
     if user is None or user.role != Role.PARTNER or user.organisation_id != organisation_id:
         raise NotFound("No such user")
     return user
+
+
+def lead_required(view):
+    """A partner user who is their organisation's lead; anyone else gets 403."""
+
+    @roles_required(Role.PARTNER)
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_organisation_lead(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -10,7 +10,6 @@ manages its own users (any other user is not found to them).
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -33,6 +32,7 @@ from app.partners.forms import (
     PartnerUserForm,
 )
 from app.partners.models import Capacity, ServiceType
+from app.partners.policy import lead_required
 
 bp = Blueprint("partners", __name__, url_prefix="/organisations")
 
@@ -46,19 +46,6 @@ SERVICE_TYPE_LABELS = {t.value: t.label for t in ServiceType}
 
 def service_names(types) -> str:
     return ", ".join(SERVICE_TYPE_LABELS.get(t, t) for t in types or [])
-
-
-def lead_required(view):
-    """A partner user who is their organisation's lead; anyone else gets 403."""
-
-    @roles_required(Role.PARTNER)
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not policy.is_organisation_lead(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _filters(

@@ -7,33 +7,19 @@ cached)."""
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import roles_required
-from app.auth.roles import Role
 from app.errors import InvalidInput
 from app.pagination import Page, page_number
-from app.partners import policy as partner_policy
+from app.partners.policy import lead_required
 from app.webhooks import services
 from app.webhooks.forms import EVENT_HINTS, ConfirmForm, WebhookForm
 from app.webhooks.models import EVENT_DESCRIPTIONS
 from app.webhooks.signing import EXAMPLE_VERIFIER
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
-
-
-def lead_required(view):
-    @roles_required(Role.PARTNER)
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not partner_policy.is_organisation_lead(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.get("/")
