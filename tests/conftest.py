@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,6 +44,8 @@ from tests.smtp import free_port
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = DATABASE_URL.startswith("postgresql")
+# pytest-xdist runs the suite in several processes (`-n`); each names itself gw0, gw1, ...
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 BASE_CONFIG = {
@@ -73,6 +76,48 @@ def pytest_configure(config):
         "committed: the test needs real commits that other connections see (PostgreSQL "
         "isolates it by truncating every table afterwards, not by a rolled-back transaction)",
     )
+
+
+def _workers_own_database(database_url: str, worker: str) -> str:
+    """A PostgreSQL database of this xdist worker's own, beside DATABASE_URL's, made empty:
+    workers must not roll back or truncate under each other."""
+    import psycopg
+    from psycopg import sql
+
+    url = sa.engine.make_url(database_url)
+    own = url.set(database=f"{url.database}_{worker}")
+    admin = url.set(drivername="postgresql", database="postgres")
+    try:
+        with psycopg.connect(
+            admin.render_as_string(hide_password=False), autocommit=True, connect_timeout=10
+        ) as connection:
+            name = sql.Identifier(own.database)
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    except psycopg.OperationalError as error:
+        pytest.exit(f"PostgreSQL at DATABASE_URL cannot be reached: {error}", returncode=3)
+    return own.render_as_string(hide_password=False)
+
+
+def _drop_database(database_url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    url = sa.engine.make_url(database_url)
+    admin = url.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        name = sql.Identifier(url.database)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+if USING_POSTGRES and XDIST_WORKER:
+    DATABASE_URL = _workers_own_database(DATABASE_URL, XDIST_WORKER)
+    os.environ["DATABASE_URL"] = DATABASE_URL
+
+
+def pytest_unconfigure(config):
+    if USING_POSTGRES and XDIST_WORKER:
+        _drop_database(DATABASE_URL)
 
 
 @pytest.fixture(scope="session")
@@ -233,6 +278,7 @@ def _isolated(app, request, template):
     if USING_POSTGRES:
         isolation = _rolled_back(app) if not _needs_commits(request) else _committed(engine)
     else:
+        _wait_for_connections_back(engine)
         engine.dispose()
         _copy_sqlite_template(Path(template), Path(engine.url.database))
         isolation = _nothing()
@@ -249,6 +295,14 @@ def _isolated(app, request, template):
         runner_of(app).queued.clear()  # tasks a test queued and did not run
         if not USING_POSTGRES:
             engine.dispose()
+
+
+def _wait_for_connections_back(engine: sa.Engine, seconds: float = 10) -> None:
+    """SQLite: a live server's last request of the previous test may still hold a
+    connection; replacing the file under it breaks the next test's writes (disk I/O error)."""
+    deadline = time.monotonic() + seconds
+    while engine.pool.checkedout() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @contextmanager
@@ -357,6 +411,7 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
+    server.server_close()
     thread.join(timeout=5)
 
 
