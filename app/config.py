@@ -125,8 +125,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # PostgreSQL's JIT compiles the plan of a query it expects to be costly, which for a
         # page's short queries costs more than it saves (about 0.9 s on one at 2,000 cases).
+        # Parallel query: with every core already serving requests, a page's query that
+        # starts workers takes their CPU from the other requests, and the planner picks a
+        # parallel sequential scan over an index it should use (the navigation's partner
+        # news count at 200,000 cases: docs/bench/README.md).
         options = config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"options": "-c jit=off"})
+        options.setdefault(
+            "connect_args", {"options": "-c jit=off -c max_parallel_workers_per_gather=0"}
+        )
     if isinstance(config["AUDIT_KEYS"], str):
         config["AUDIT_KEYS"] = parse_audit_keys(config["AUDIT_KEYS"])
     # app.jobs.runner: "celery", "thread" (no broker) or "manual" (tests, as an override;

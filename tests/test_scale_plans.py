@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -178,3 +178,10 @@ def test_the_hourly_referral_check_walks_only_open_referrals(national):
             cursor.execute("EXPLAIN " + statement, parameters)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "ix_referrals_open" in plan, plan
+
+
+def test_page_connections_plan_without_jit_or_parallel_workers(app):
+    """A page's query neither compiles its plan nor starts parallel workers, which take
+    the CPU of the requests being served beside it (app/config.py)."""
+    assert db.session.scalar(text("SHOW jit")) == "off"
+    assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"

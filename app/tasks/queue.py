@@ -28,7 +28,7 @@ from app.tasks.kinds import Kind, kinds_for
 from app.tasks.rules import Moment
 from app.victims.listing import owed_updates
 from app.victims.models import Victim
-from app.victims.policy import victim_case_scope
+from app.victims.policy import victim_scope
 
 PER_KIND = 25
 PER_KIND_MAX = 200
@@ -235,8 +235,7 @@ def _count_of(kind: Kind, user, moment: Moment):
     if kind.build is None:  # victims owed an update: the cases with one
         return (
             select(func.count(distinct(Victim.case_id)))
-            .join(Case, Case.id == Victim.case_id)
-            .where(victim_case_scope(user), rules.victim_owed_update())
+            .where(victim_scope(user), rules.victim_owed_update())
             .scalar_subquery()
         )
     inner = kind.build(kind.scope(user), moment).order_by(None).subquery()

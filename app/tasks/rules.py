@@ -219,9 +219,9 @@ def consultation_missing() -> ColumnElement[bool]:
 
 
 def victim_owed_update() -> ColumnElement[bool]:
-    """Over ``Victim`` joined to its ``Case``: the victim wants updates and is owed one
+    """Over ``Victim`` (no join needed): the victim wants updates and is owed one
     (``app.victims.due.owed``)."""
-    return and_(Victim.wants_updates.is_(True), victim_due.owed(Victim, Case))
+    return and_(Victim.wants_updates.is_(True), victim_due.owed(Victim))
 
 
 def unallocated() -> ColumnElement[bool]:

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.pagination import Page
 from app.victims import due as due_rules
 from app.victims.models import Victim, VictimUpdate
-from app.victims.policy import victim_case_scope
+from app.victims.policy import victim_case_scope, victim_scope
 from app.victims.stages import STAGE_LABELS, stage_of
 
 PAGE_SIZE = 25
@@ -77,8 +77,7 @@ def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate
             Victim.enhanced_rights.label("enhanced"),
             Victim.owed_since.label("pending_at"),
         )
-        .join(Case, Case.id == Victim.case_id)
-        .where(Victim.wants_updates.is_(True), victim_case_scope(user), due_rules.owed())
+        .where(Victim.wants_updates.is_(True), victim_scope(user), due_rules.owed())
         .subquery("victim_pending")
     )
     rows = db.session.execute(select(victims)).all()
@@ -91,6 +90,12 @@ def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate
         )
     urgent = [(case_id, due_rules.most_urgent(dues)) for case_id, dues in owed.items()]
     return sorted(urgent, key=lambda item: (item[1].due_on, item[1].decided_at, str(item[0])))
+
+
+def cases_with_victims(user) -> int:
+    """How many cases with victims ``user`` may see (counted from the victims' index)."""
+    cases = select(Victim.case_id).where(victim_scope(user)).distinct().subquery()
+    return db.session.scalar(select(func.count()).select_from(cases)) or 0
 
 
 def dues_by_case(case_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list]:
@@ -139,7 +144,7 @@ def home_page(user, *, filter: str = "all", page: int = 1, today: date | None = 
     to due or overdue updates, most urgent first."""
     today = today or today_in_london()
     filter = filter if filter in FILTERS else "all"
-    total = db.session.scalar(select(func.count(Case.id)).where(victim_case_scope(user))) or 0
+    total = cases_with_victims(user)
     owed = owed_updates(user, today)
     overdue = [(case_id, due) for case_id, due in owed if due.overdue]
     counts = {"all": total, "due": len(owed), "overdue": len(overdue)}

@@ -284,3 +284,29 @@ def test_partners_cannot_reach_the_victim_view(app, world):
     )
     assert response.status_code == 403
     assert "Write a letter of apology" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role", [Role.KEYWORKER, Role.SUPERVISOR, Role.VICTIM_LIAISON, Role.PARTNER, Role.ADMIN]
+)
+def test_the_scope_over_victims_is_the_scope_over_cases(app, role):
+    """Counts start from the victims (``victim_scope``); pages from the cases
+    (``victim_case_scope``): both must choose the same cases for every role."""
+    from sqlalchemy import select
+
+    from app.cases.models import Case
+    from app.extensions import db
+    from app.victims.models import Victim
+    from app.victims.policy import victim_case_scope, victim_scope
+
+    user = factories.user(role)
+    other = factories.user(Role.KEYWORKER)
+    for keyworker in (user if role == Role.KEYWORKER else other, other):
+        factories.case(keyworker, status="active", victims=2)
+        factories.case(keyworker, status="active")
+    db.session.commit()
+    by_case = set(db.session.scalars(select(Case.id).where(victim_case_scope(user))))
+    by_victim = set(db.session.scalars(select(Victim.case_id).where(victim_scope(user))))
+    assert by_victim == by_case
+    expected = {Role.KEYWORKER: 1, Role.SUPERVISOR: 2, Role.VICTIM_LIAISON: 2}.get(role, 0)
+    assert len(by_case) == expected
