@@ -6,7 +6,18 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import OffenceClass
@@ -31,6 +42,13 @@ class OutcomeProposal(UUIDPrimaryKey, db.Model):
     __tablename__ = "outcome_proposals"
     __table_args__ = (
         CheckConstraint("result IN ('completed', 'breached', 'opted_out')", name="result_known"),
+        # The proposals waiting for a decision: counted on every supervisor's page.
+        Index(
+            "ix_outcome_proposals_undecided",
+            "case_id",
+            postgresql_where=text("decision IS NULL"),
+            sqlite_where=text("decision IS NULL"),
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
