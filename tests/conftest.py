@@ -32,7 +32,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.auth import passwords
@@ -402,11 +402,20 @@ def smtp_server():
 # Browser tests -------------------------------------------------------------------------
 
 
+class _LiveServerRequestHandler(WSGIRequestHandler):
+    timeout = 2  # an idle keep-alive connection ends, so its thread can be waited for
+
+
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 on a free port, sharing the test's database."""
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server(
+        "127.0.0.1", port, app, threaded=True, request_handler=_LiveServerRequestHandler
+    )
+    # Track the request threads, so closing the server waits for the last requests: the
+    # next test replaces the database file (SQLite) or truncates it (PostgreSQL).
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
