@@ -192,3 +192,18 @@ def test_every_index_is_there_after_the_load_as_before(app):
     result = app.test_cli_runner().invoke(args=["demo", "scale", "--cases", "20"])
     assert result.exit_code == 0, result.output
     assert _index_definitions() == before
+
+
+def test_each_concern_stores_the_time_of_its_first_decision(generated):
+    from app.evidence.models import ComplianceConcern, ComplianceDecision
+
+    first = (
+        select(func.min(ComplianceDecision.decided_at))
+        .where(ComplianceDecision.concern_id == ComplianceConcern.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(ComplianceConcern.first_decided_at, first)).all()
+    assert rows, "the generated cases raised no concern"
+    assert any(stored is None for stored, _ in rows)
+    assert any(stored is not None for stored, _ in rows)
+    assert all(stored == expected for stored, expected in rows)

@@ -128,7 +128,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "recorded_by_id",
         "recorded_at",
     ),
-    "compliance_concerns": ("id", "case_id", "attendance_id", "summary", "raised_at"),
+    "compliance_concerns": (
+        "id",
+        "case_id",
+        "attendance_id",
+        "summary",
+        "raised_at",
+        "first_decided_at",
+    ),
     "compliance_decisions": (
         "id",
         "concern_id",

@@ -139,11 +139,13 @@ class ReferralDrawer:
 
     def concern(self, case, record_id, day: date) -> None:
         concern_id = self.uuid()
+        decided = day + timedelta(days=3) < self.today
+        decided_at = at(day + timedelta(days=2), 10) if decided else None
         self.w.add(
             "compliance_concerns",
-            (concern_id, case.id, record_id, "A session was missed", at(day, 17)),
+            (concern_id, case.id, record_id, "A session was missed", at(day, 17), decided_at),
         )
-        if day + timedelta(days=3) < self.today:
+        if decided:
             decision = self.pick(DECISION)
             self.w.add(
                 "compliance_decisions",
@@ -153,7 +155,7 @@ class ReferralDrawer:
                     decision,
                     "Discussed with the person",
                     self.staff.supervisor,
-                    at(day + timedelta(days=2), 10),
+                    decided_at,
                 ),
             )
 

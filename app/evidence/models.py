@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, UUIDPrimaryKey, utcnow
@@ -121,6 +121,14 @@ class ComplianceConcern(UUIDPrimaryKey, db.Model):
     """Raised by a non-attendance without an acceptable reason (or a reported concern)."""
 
     __tablename__ = "compliance_concerns"
+    __table_args__ = (
+        Index(
+            "ix_compliance_concerns_undecided",
+            "case_id",
+            postgresql_where=text("first_decided_at IS NULL"),
+            sqlite_where=text("first_decided_at IS NULL"),
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
     attendance_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -128,6 +136,10 @@ class ComplianceConcern(UUIDPrimaryKey, db.Model):
     )
     summary: Mapped[str] = mapped_column(String(300))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its first decision was recorded; null while it waits for one. Kept by
+    # ``app.evidence.decided`` as each decision is written, so the work queues find the
+    # concerns to decide in a partial index instead of reading every concern.
+    first_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     decisions = relationship(
         "ComplianceDecision", back_populates="concern", order_by="ComplianceDecision.decided_at"

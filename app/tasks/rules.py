@@ -99,8 +99,9 @@ def case_open() -> ColumnElement[bool]:
 
 
 def concern_to_decide() -> ColumnElement[bool]:
-    """Over ``ComplianceConcern`` joined to its ``Case``."""
-    return and_(~ComplianceConcern.decisions.any(), case_open())
+    """Over ``ComplianceConcern`` joined to its ``Case``: no decision yet (the stored
+    ``first_decided_at``, kept by ``app.evidence.decided``)."""
+    return and_(ComplianceConcern.first_decided_at.is_(None), case_open())
 
 
 def outcome_to_decide() -> ColumnElement[bool]:
