@@ -13,7 +13,7 @@ from app.auth.models import (
 from app.cases.models import Case, CaseAllocation, CaseEvent, Person
 from app.consent.models import Consent
 from app.contracts.models import Condition, Contract
-from app.evidence.decided import _stamp_first_decision  # noqa: F401 - its mapper event
+from app.evidence import decided as concern_decisions  # its mapper event
 from app.evidence.models import (
     Appointment,
     AttendanceRecord,
@@ -69,5 +69,6 @@ __all__ = [
     "Victim",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "concern_decisions",
     "refresh_owed_updates",
 ]
