@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -78,36 +80,23 @@ def pytest_configure(config):
     )
 
 
+PG_DATABASE = Path(__file__).resolve().parent.parent / "scripts" / "pg_database.py"
+
+
+def _pg_database(action: str, database_url: str) -> None:
+    """``scripts/pg_database.py create|drop``: the project's one way to make or drop one."""
+    done = subprocess.run([sys.executable, str(PG_DATABASE), action, database_url], check=False)
+    if done.returncode:
+        pytest.exit(f"PostgreSQL database could not be {action}d (see above)", returncode=3)
+
+
 def _workers_own_database(database_url: str, worker: str) -> str:
     """A PostgreSQL database of this xdist worker's own, beside DATABASE_URL's, made empty:
     workers must not roll back or truncate under each other."""
-    import psycopg
-    from psycopg import sql
-
     url = sa.engine.make_url(database_url)
-    own = url.set(database=f"{url.database}_{worker}")
-    admin = url.set(drivername="postgresql", database="postgres")
-    try:
-        with psycopg.connect(
-            admin.render_as_string(hide_password=False), autocommit=True, connect_timeout=10
-        ) as connection:
-            name = sql.Identifier(own.database)
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    except psycopg.OperationalError as error:
-        pytest.exit(f"PostgreSQL at DATABASE_URL cannot be reached: {error}", returncode=3)
-    return own.render_as_string(hide_password=False)
-
-
-def _drop_database(database_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = sa.engine.make_url(database_url)
-    admin = url.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        name = sql.Identifier(url.database)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    own = url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+    _pg_database("create", own)
+    return own
 
 
 if USING_POSTGRES and XDIST_WORKER:
@@ -117,7 +106,7 @@ if USING_POSTGRES and XDIST_WORKER:
 
 def pytest_unconfigure(config):
     if USING_POSTGRES and XDIST_WORKER:
-        _drop_database(DATABASE_URL)
+        _pg_database("drop", DATABASE_URL)
 
 
 @pytest.fixture(scope="session")
