@@ -25,7 +25,7 @@ import requests
 from app import outbox
 from app.database import utcnow
 from app.extensions import db
-from app.webhooks import signing
+from app.webhooks import destinations, signing
 from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ BACKOFF_FACTOR = 3
 LONGEST_WAIT = timedelta(hours=12)
 MAX_ATTEMPTS = 8
 TIMEOUT = (5, 10)  # seconds: to connect, then to read the answer
+INTERNAL_ADDRESS = "The URL leads to an address inside the hub's own network: not sent"
 BATCH = 100
 USER_AGENT = "virtual-offender-hub-webhooks/1"
 
@@ -83,12 +84,15 @@ def _attempt(delivery: WebhookDelivery, at: datetime) -> bool:
         delivery.last_error = "The endpoint was deleted"
         return False
     headers = signing.headers(endpoint.secret, str(delivery.id), at, delivery.payload)
-    try:
-        code = post(endpoint.url, delivery.payload, headers)
-    except requests.RequestException as error:
-        code, delivery.last_error = None, type(error).__name__
+    if destinations.refused(endpoint.url):
+        code, delivery.last_error = None, INTERNAL_ADDRESS
     else:
-        delivery.last_error = None if 200 <= code < 300 else f"HTTP {code}"
+        try:
+            code = post(endpoint.url, delivery.payload, headers)
+        except requests.RequestException as error:
+            code, delivery.last_error = None, type(error).__name__
+        else:
+            delivery.last_error = None if 200 <= code < 300 else f"HTTP {code}"
     delivery.last_status_code = code
     if code is not None and 200 <= code < 300:
         delivery.status = DeliveryStatus.DELIVERED.value

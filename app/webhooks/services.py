@@ -8,7 +8,6 @@ transaction; the secret is returned once, to the caller, and never logged or aud
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,13 +22,13 @@ from app.extensions import db
 from app.jobs.queue import after_commit
 from app.partners import policy as partner_policy
 from app.partners.models import Organisation
-from app.webhooks import signing
+from app.webhooks import destinations, signing
 from app.webhooks.capture import payload
+from app.webhooks.destinations import LOCAL_HOST
 from app.webhooks.models import TEST_EVENT, EventType, WebhookDelivery, WebhookEndpoint
 
 URL_MAX = 2000
 PAGE_SIZE = 25
-LOCAL_HOST = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -121,20 +120,10 @@ def check_url(url: str | None) -> str:
     if parts.scheme == "http":
         if parts.hostname != LOCAL_HOST or not development:
             raise InvalidInput({"url": "The URL must start with https://"})
-    elif _internal(parts.hostname) and not (development and parts.hostname == LOCAL_HOST):
+    elif destinations.refused(url):
         # The hub's own network is no partner's system (and no way to probe it).
         raise InvalidInput({"url": "Enter the address of your organisation's own system"})
     return url
-
-
-def _internal(hostname: str) -> bool:
-    if hostname == "localhost" or hostname.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(hostname)
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def check_events(events) -> list[str]:

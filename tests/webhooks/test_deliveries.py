@@ -231,3 +231,25 @@ def test_the_documented_verifier_accepts_a_real_delivery_and_refuses_a_forged_on
     assert not example["verify_by_hand"](registered["secret"], forged, request.headers)
     with pytest.raises(example["WebhookVerificationError"]):
         example["receive"](forged, request.headers)
+
+
+def test_an_address_inside_the_hubs_network_is_checked_again_before_each_attempt(
+    app, client, receiver
+):
+    """Registered while allowed (127.0.0.1 outside production), the endpoint is refused
+    when the delivery is attempted in production: what a name resolves to is checked at
+    send time too, not only when the URL was registered."""
+    org = referrals.organisation()
+    register(client, referrals.headers_for(lead(org)), receiver.url, ["referral.sent"])
+    case = referrals.active_case()
+    referrals.consent(case, org)
+    app.config["HUB_ENV"] = "production"
+
+    referrals.send(case, org)
+    run_jobs(app)
+
+    assert receiver.requests == []
+    [delivery] = deliveries()
+    assert delivery.last_error == sender.INTERNAL_ADDRESS
+    assert delivery.last_status_code is None
+    assert delivery.status != DeliveryStatus.DELIVERED.value

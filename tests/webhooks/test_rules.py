@@ -37,6 +37,9 @@ def _post(client, headers, **body):
         ("https://[::1]/hooks", "Enter the address of your organisation's own system"),
         ("https://169.254.169.254/latest", "Enter the address of your organisation's own system"),
         ("https://localhost/hooks", "Enter the address of your organisation's own system"),
+        # 127.0.0.1 written in forms only resolving the name reveals
+        ("https://2130706433/hooks", "Enter the address of your organisation's own system"),
+        ("https://0x7f.1/hooks", "Enter the address of your organisation's own system"),
         ("https://partner.example.org/" + "a" * 2000, "The URL must be 2000 characters or fewer"),
     ],
 )
