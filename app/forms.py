@@ -246,3 +246,12 @@ def error_summary(form, params=None) -> dict:
     fields = [item for item in summary["errorList"] if item.get("href") != "#"]
     summary["errorList"] = form_level + fields
     return summary
+
+
+def form_version(raw) -> int:
+    """The version a form's hidden field carried back (the one the person read). A missing
+    or garbled one counts as stale (0): a post that lost it must not overwrite a change."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0

@@ -16,6 +16,7 @@ from app.auth.permissions import blueprint_roles
 from app.auth.roles import Role
 from app.errors import Conflict, StaleVersion, ValidationFailed
 from app.extensions import db
+from app.forms import form_version
 from app.pagination import Page, page_number
 from app.partners import directory as partner_directory
 
@@ -101,13 +102,6 @@ def _organisation_choices(current_id: uuid.UUID | None = None) -> list[SelectCho
     return [SelectChoice("", "Select an organisation"), *choices]
 
 
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _details_form(user, formdata=None) -> UserDetailsForm:
     form = UserDetailsForm(formdata=formdata)
     form.organisation_id.choices = _organisation_choices(user.organisation_id)
@@ -155,7 +149,7 @@ def edit(user_id: uuid.UUID):
     answers = _answers(form)
     if answers is not None:
         # The service's rules run even when the form has errors, so every error shows at once.
-        version = _version(form.version.data)
+        version = form_version(form.version.data)
         try:
             if form_valid and step == "confirm":
                 user_changes.update_user(user_id, answers, actor=current_user, version=version)

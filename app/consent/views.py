@@ -21,6 +21,7 @@ from app.consent.forms import ConsentForm, WithdrawConsentForm, category_items, 
 from app.consent.models import ConsentStatus
 from app.database import utcnow
 from app.errors import Conflict, InvalidInput, StaleVersion
+from app.forms import form_version
 from app.pagination import Page, page_number
 from app.partners import directory as partner_directory
 
@@ -105,7 +106,7 @@ def withdraw(consent_id: uuid.UUID):
     if form.validate_on_submit():
         try:
             services.withdraw_consent(
-                current_user, consent_id, form.reason.data, _version(form.version.data)
+                current_user, consent_id, form.reason.data, form_version(form.version.data)
             )
         except StaleVersion:
             abort(409)
@@ -136,13 +137,3 @@ def summary(case_id: uuid.UUID):
     return render_template(
         "consent/summary.html", summary=consent_summary, case=consent_summary.case
     )
-
-
-def _version(raw: str | None) -> int | None:
-    """The version the form carried; a missing or garbled one is treated as stale (0)."""
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return 0

@@ -19,6 +19,7 @@ from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.auth.users import UserInvalid
 from app.errors import Conflict, InvalidInput, StaleVersion
+from app.forms import form_version
 from app.pagination import Page, page_number
 from app.partners import directory as partner_directory
 from app.partners import policy, services
@@ -183,7 +184,10 @@ def edit(organisation_id: uuid.UUID):
     if form.validate_on_submit():
         try:
             services.update_organisation(
-                current_user, organisation_id, form.details(), version=_version(form.version.data)
+                current_user,
+                organisation_id,
+                form.details(),
+                version=form_version(form.version.data),
             )
         except StaleVersion:
             stale = True
@@ -194,7 +198,7 @@ def edit(organisation_id: uuid.UUID):
             return redirect(url_for("partners.show", organisation_id=organisation_id))
     elif request.method == "POST":
         try:
-            services.check_version(organisation, _version(form.version.data))
+            services.check_version(organisation, form_version(form.version.data))
         except services.StaleVersion:
             stale = True
     if stale:
@@ -309,11 +313,3 @@ def deactivate_user(user_id: uuid.UUID):
 
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def _version(raw) -> int:
-    """The version the form carried; a missing or garbled one counts as stale (0)."""
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return 0

@@ -194,6 +194,21 @@ def test_a_change_made_meanwhile_is_not_overwritten(admin_client, kim):
     assert reloaded(kim).name == "Kim Renamed Elsewhere"
 
 
+@pytest.mark.parametrize("version", [None, "", "not-a-number"])
+def test_a_form_that_lost_its_version_saves_nothing(admin_client, kim, version):
+    """Without the version the page was read at, a change made meanwhile could not be
+    told apart: the post is treated as stale, never as "skip the check"."""
+    data = answers(kim, name="Kim From A Lost Form")
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    response = post_edit(admin_client, kim, {**data, "step": "confirm"})
+    assert response.status_code == 409
+    assert "Your changes were not saved" in parse(response).by_test_id("stale").text
+    assert reloaded(kim).name == "Kim Keyworker"
+
+
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
 def test_only_administrators_edit_users(client, kim, role):
     from tests.helpers import sign_in
