@@ -10,6 +10,7 @@ name) is one of READ_VERBS: every feature names its reads that way.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,10 @@ from app.dates import LONDON
 from app.extensions import db
 
 # "case.viewed", "organisation.users_listed", "reoffending_check.template_downloaded" ...
+# What an action filter and an object id look like (``Filters.described``): an action code
+# or its prefix with a dot, and a UUID.
+ACTION_SHAPE = re.compile(r"[a-z][a-z0-9_]*\.(?:[a-z0-9_]+(?:\.[a-z0-9_]+)*)?")
+ID_SHAPE = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 READ_VERBS = ("viewed", "listed", "searched", "downloaded", "produced", "exported")
 
 CHANGES, READS, ALL = "changes", "reads", "all"
@@ -70,11 +75,16 @@ class Filters:
 
     def described(self) -> dict:
         """The filters as an audit entry may hold them: codes, ids and dates, and only
-        the fact that a name was searched for, never the text."""
+        the fact that text was searched for, never the text. An action or object id is
+        kept only when it has the shape of one (``consent.withdrawn``, ``consent.``, a
+        UUID): anything else typed there could be someone's name."""
         described: dict = {"kind": self.kind}
-        for name in ("action", "object_id"):
-            if getattr(self, name):
-                described[name] = getattr(self, name)
+        for name, shape in (("action", ACTION_SHAPE), ("object_id", ID_SHAPE)):
+            value = getattr(self, name)
+            if value and shape.fullmatch(value):
+                described[name] = value
+            elif value:
+                described[f"{name}_text"] = True
         if self.actor_id:
             described["actor_id"] = str(self.actor_id)
         if self.from_date:

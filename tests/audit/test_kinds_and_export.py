@@ -212,6 +212,24 @@ def test_the_download_can_hold_dates_and_reads(client, world):
     }
 
 
+def test_the_download_keeps_codes_and_ids_of_its_filters_never_other_text(client, world):
+    admin, _, case = world
+    sign_in(client, admin)
+    download(client, f"?action=consent.&object_id={case.id}")
+    download(client, "?action=Jo Bloggs&object_id=Bloggs, 12 High Street")
+    db.session.expire_all()
+    first, second = (
+        db.session.query(AuditEntry).filter_by(action="audit.exported").order_by(AuditEntry.id)
+    )
+    assert first.details["filters"] == {
+        "kind": "all",
+        "action": "consent.",
+        "object_id": str(case.id),
+    }
+    assert second.details["filters"] == {"kind": "all", "action_text": True, "object_id_text": True}
+    assert "bloggs" not in str(second.details).lower()
+
+
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
 def test_only_administrators_see_or_download_the_log(client, world, role):
     sign_in(client, factories.user(role))
