@@ -20,7 +20,6 @@ from app.evidence import queries
 from app.evidence import register as register_service
 from app.evidence.forms import RegisterForm, RegisterRowForm
 from app.evidence.views import bp
-from app.extensions import db
 from app.pagination import page_number
 
 
@@ -78,18 +77,15 @@ def register():
     else:
         forms = _row_forms(listed.rows)
         status = 200
-    audit.record(
+    audit.record_list_read(
         "appointments.register_listed",
-        "user",
-        current_user.id,
+        "appointment",
+        [row.id for row in listed.rows],
         actor=current_user,
-        details={
-            "period": period.kind,
-            "first": period.first.isoformat(),
-            "count": len(listed.rows),
-        },
+        period=period.kind,
+        first=period.first.isoformat(),
+        page=page,
     )
-    db.session.commit()
     today = today_in_london()
     return render_template(
         "evidence/register.html",

@@ -52,7 +52,6 @@ def _back_to(appointment) -> str:
 # Where a form opened from a list returns to: a name, never an address (no open redirect).
 RETURN_PAGES = {
     "to-record": "evidence.to_record",
-    "register": "evidence.register",
     "tasks": "tasks.index",
 }
 

@@ -184,10 +184,8 @@ def decision_later_that_day(case_id, given_at: datetime) -> datetime | None:
     )
 
 
-def owed(victim=Victim, case=Case) -> ColumnElement[bool]:
+def owed(victim=Victim) -> ColumnElement[bool]:
     """``victim`` has a key decision it was not told about: ``pending_since(victim) IS NOT
     NULL``, read from the stored ``owed_since`` (``app.victims.owed`` keeps it), so a list
-    finds the victims owed an update with one index look-up, whatever their number.
-    ``case`` is kept for callers that name the case in their query."""
-    del case
+    finds the victims owed an update with one index look-up, whatever their number."""
     return victim.owed_since.is_not(None)

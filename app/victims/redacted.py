@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import load_only
 
 from app.auth.models import User
@@ -31,7 +31,7 @@ from app.contracts.models import Condition, ConditionType, Contract
 from app.contracts.progress import ConditionStatus, condition_status
 from app.dates import today_in_london
 from app.errors import NotFound
-from app.evidence.models import ComplianceConcern, ComplianceDecision
+from app.evidence.models import ComplianceConcern
 from app.evidence.queries import ContractEvidence
 from app.extensions import db
 from app.outcomes.models import OutcomeProposal, OutcomeResult
@@ -175,7 +175,7 @@ def _open_concern(case_id: uuid.UUID) -> bool:
         select(ComplianceConcern.id)
         .where(
             ComplianceConcern.case_id == case_id,
-            ~exists().where(ComplianceDecision.concern_id == ComplianceConcern.id),
+            ComplianceConcern.first_decided_at.is_(None),  # no decision yet (evidence.decided)
         )
         .exists()
     )

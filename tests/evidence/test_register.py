@@ -79,6 +79,7 @@ def test_the_register_lists_only_the_days_sessions_waiting_for_attendance(
         db.select(AuditEntry).filter_by(action="appointments.register_listed")
     ).one()
     assert entry.actor_id == world.partner.id and entry.details["count"] == 2
+    assert sorted(entry.details["ids"]) == sorted([str(first.id), str(second.id)])
 
 
 def test_a_week_lists_every_day_of_it(partner_client, world):
