@@ -62,7 +62,7 @@ def test_owed_agrees_with_pending_since(app):
     rows = db.session.execute(
         select(
             Victim.id,
-            due.owed(Victim, Case).label("owed"),
+            due.owed(Victim).label("owed"),
             due.pending_since(Victim).label("pending"),
         ).join(Case, Case.id == Victim.case_id)
     ).all()
