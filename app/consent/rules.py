@@ -41,10 +41,19 @@ from app.extensions import db
 _KNOWN_CATEGORIES = frozenset(c.value for c in ConsentCategory)
 
 
-def expiring_soon_at(at: datetime) -> ColumnElement[bool]:
+def expiry_warning_ends(at: datetime) -> datetime:
+    """A consent in force at ``at`` that expires by this instant is expiring soon."""
+    return at + EXPIRY_WARNING
+
+
+def expiring_soon_at(at: datetime, warning_ends: datetime | None = None) -> ColumnElement[bool]:
     """A WHERE clause: in force at ``at`` and expiring within ``EXPIRY_WARNING`` (the SQL
-    form of ``Consent.expires_soon_at``): staff are warned, and reminded, to renew it."""
-    return and_(in_force_at(at), Consent.expires_at <= at + EXPIRY_WARNING)
+    form of ``Consent.expires_soon_at``): staff are warned, and reminded, to renew it.
+    ``warning_ends`` is ``expiry_warning_ends(at)``, passed in when ``at`` is a bind
+    parameter (a statement built once for every moment)."""
+    if warning_ends is None:
+        warning_ends = expiry_warning_ends(at)
+    return and_(in_force_at(at), Consent.expires_at <= warning_ends)
 
 
 def in_force_at(at: datetime) -> ColumnElement[bool]:
@@ -143,5 +152,6 @@ def covers_at(case_id, organisation_id, category: ConsentCategory, at: datetime)
 
 
 def _require_aware(at: datetime) -> None:
-    if at.tzinfo is None:
+    """A naive datetime is refused (a bind parameter is checked when it is bound)."""
+    if isinstance(at, datetime) and at.tzinfo is None:
         raise ValueError("pass an aware datetime (UTC), not a naive one")

@@ -157,7 +157,7 @@ def contracts_ending(scope: ColumnElement, moment: Moment) -> Select:
             rules.ending_survey_taken().label("survey_done"),
             *_person(),
         ).join(Contract, Contract.case_id == Case.id)
-    ).where(rules.contract_ending(moment.today), scope)
+    ).where(rules.contract_ending(moment), scope)
 
 
 def consents_expiring(scope: ColumnElement, moment: Moment) -> Select:

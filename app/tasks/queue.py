@@ -13,8 +13,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, lru_cache
 
-from sqlalchemy import Select, distinct, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, distinct, func, literal, select, union_all
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -23,7 +24,7 @@ from app.cases.models import Case
 from app.dates import today_in_london
 from app.extensions import db
 from app.referrals.reference import reference
-from app.tasks import queries, rules
+from app.tasks import prepared, queries, rules
 from app.tasks.kinds import Kind, kinds_for
 from app.tasks.rules import Moment
 from app.victims.listing import owed_updates
@@ -128,24 +129,31 @@ def _task(kind: Kind, row: dict, today: date) -> Task:
 def _section(kind: Kind, user, moment: Moment, limit: int) -> Section:
     if kind.build is None:
         return _victim_updates(kind, user, moment, limit)
+    query = _section_statement(kind, prepared.stand_in_for(user), limit)
+    rows = [
+        dict(row._mapping) for row in db.session.execute(query, prepared.values_for(user, moment))
+    ]
+    _withhold_text(user, rows)
+    total = rows[0]["total"] if rows else 0
+    return Section(kind, tuple(_task(kind, row, moment.today) for row in rows), total)
+
+
+@lru_cache(maxsize=256)
+def _section_statement(kind: Kind, user: prepared.StandIn, limit: int) -> Select:
     # The kind's rows are found first (through the scope's own index: a keyworker's
     # cases, a partner's referrals), then ordered, most urgent first: told to order and
     # limit at once, PostgreSQL tends to walk a whole table in order instead.
     found = (
-        kind.build(kind.scope(user), moment)
+        kind.build(kind.scope(user), prepared.moment_parameters())
         .order_by(None)
         .cte(f"{kind.key}_rows")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    query = (
+    return (
         select(found, func.count().over().label("total"))
         .order_by(found.c.due, found.c.since, found.c.object_id)
         .limit(limit)
     )
-    rows = [dict(row._mapping) for row in db.session.execute(query)]
-    _withhold_text(user, rows)
-    total = rows[0]["total"] if rows else 0
-    return Section(kind, tuple(_task(kind, row, moment.today) for row in rows), total)
 
 
 def _withhold_text(user, rows: list[dict]) -> None:
@@ -231,7 +239,7 @@ def work_queue(
     return WorkQueue(sections, overdue)
 
 
-def _count_of(kind: Kind, user, moment: Moment):
+def _count_of(kind: Kind, user, moment):
     if kind.build is None:  # victims owed an update: the cases with one
         return (
             select(func.count(distinct(Victim.case_id)))
@@ -248,10 +256,15 @@ def counts(user, moment: Moment | None = None) -> dict[str, int]:
     kinds = kinds_for(user)
     if not kinds:
         return {}
-    row = db.session.execute(
-        select(*(_count_of(kind, user, moment).label(kind.key) for kind in kinds))
-    ).one()
+    statement = _counts_statement(prepared.stand_in_for(user))
+    row = db.session.execute(statement, prepared.values_for(user, moment)).one()
     return {kind.key: int(value or 0) for kind, value in zip(kinds, row, strict=True)}
+
+
+@cache
+def _counts_statement(user: prepared.StandIn) -> Select:
+    moment = prepared.moment_parameters()
+    return select(*(_count_of(kind, user, moment).label(kind.key) for kind in kinds_for(user)))
 
 
 # What the caseload and the supervisor's table need ----------------------------------------
@@ -280,17 +293,34 @@ def case_kinds(case_ids: list[uuid.UUID], moment: Moment | None = None) -> dict:
     if not case_ids:
         return {}
     moment = moment or Moment.at()
-    scope = Case.id.in_(case_ids)
-    union = union_all(*(_tagged(key, build(scope, moment), "case_id") for key, build in CASE_KINDS))
     found: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for kind, case_id in db.session.execute(union):
+    values = {**prepared.values_for(None, moment), "case_ids": list(case_ids)}
+    for kind, case_id in db.session.execute(_case_kinds_statement(), values):
         found[case_id].add(kind)
     return found
+
+
+@cache
+def _case_kinds_statement() -> CompoundSelect:
+    scope = Case.id.in_(bindparam("case_ids", expanding=True))
+    moment = prepared.moment_parameters()
+    return union_all(*(_tagged(key, build(scope, moment), "case_id") for key, build in CASE_KINDS))
 
 
 def overdue_by_keyworker(moment: Moment | None = None) -> tuple[KeyworkerOverdue, ...]:
     """Every keyworker with late items, their counts by kind, most first (one query)."""
     moment = moment or Moment.at()
+    rows = db.session.execute(_overdue_statement(), prepared.values_for(None, moment)).all()
+    by_keyworker: dict[uuid.UUID, tuple[str, dict[str, int]]] = {}
+    for keyworker_id, name, kind, n in rows:
+        by_keyworker.setdefault(keyworker_id, (name, {}))[1][kind] = int(n)
+    found = [KeyworkerOverdue(k, name, counts) for k, (name, counts) in by_keyworker.items()]
+    return tuple(sorted(found, key=lambda o: (-o.total, o.name, str(o.keyworker_id))))
+
+
+@cache
+def _overdue_statement() -> Select:
+    moment = prepared.moment_parameters()
     everyone = Case.keyworker_id.is_not(None)
 
     def late(key: str, query: Select) -> Select:
@@ -307,13 +337,8 @@ def overdue_by_keyworker(moment: Moment | None = None) -> tuple[KeyworkerOverdue
         late("contract_ended", queries.contracts_ending(everyone, moment)),
         late("concern_to_decide", queries.concerns_to_decide(everyone, moment)),
     ).subquery()
-    rows = db.session.execute(
+    return (
         select(union.c.keyworker_id, User.name, union.c.kind, func.count())
         .join(User, User.id == union.c.keyworker_id)
         .group_by(union.c.keyworker_id, User.name, union.c.kind)
-    ).all()
-    by_keyworker: dict[uuid.UUID, tuple[str, dict[str, int]]] = {}
-    for keyworker_id, name, kind, n in rows:
-        by_keyworker.setdefault(keyworker_id, (name, {}))[1][kind] = int(n)
-    found = [KeyworkerOverdue(k, name, counts) for k, (name, counts) in by_keyworker.items()]
-    return tuple(sorted(found, key=lambda o: (-o.total, o.name, str(o.keyworker_id))))
+    )

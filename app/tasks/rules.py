@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, bindparam, exists, or_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -70,7 +70,8 @@ def _start_of(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Moment:
-    """The time the queue is worked out at: now (UTC) and today in the UK."""
+    """The time the queue is worked out at: now (UTC) and today in the UK, with the
+    instants and days the clauses compare against, all worked out here in Python."""
 
     now: datetime
     today: date
@@ -92,6 +93,43 @@ class Moment:
     def week_ends(self) -> datetime:
         """The end of the seventh day from today (today counts as the first)."""
         return _start_of(self.today + timedelta(days=WEEK_DAYS))
+
+    @property
+    def contracts_end_by(self) -> date:
+        """A contract ending on or before this day is ending soon."""
+        return self.today + timedelta(days=CONTRACT_ENDING_DAYS)
+
+    @property
+    def consents_expire_by(self) -> datetime:
+        """A consent in force that expires by this instant is expiring soon."""
+        return consent_rules.expiry_warning_ends(self.now)
+
+    def values(self) -> dict[str, object]:
+        """Every value above by name: the parameters of a statement built over
+        ``MomentParameters`` (``app.tasks.prepared``)."""
+        return {name: getattr(self, name) for name in MOMENT_VALUES}
+
+
+MOMENT_VALUES = (
+    "now",
+    "today",
+    "today_starts",
+    "tomorrow_starts",
+    "week_ends",
+    "contracts_end_by",
+    "consents_expire_by",
+)
+
+
+class MomentParameters:
+    """A ``Moment`` whose values are bind parameters, named as in ``Moment.values``: the
+    clauses built over it make one statement for every moment. Each parameter takes its
+    type from the column it is compared with, as a literal value would."""
+
+    def __getattr__(self, name: str):
+        if name not in MOMENT_VALUES:
+            raise AttributeError(name)
+        return bindparam(name)
 
 
 def case_open() -> ColumnElement[bool]:
@@ -193,11 +231,11 @@ def ending_survey_taken() -> ColumnElement[bool]:
     return exists().where(Survey.case_id == Case.id, Survey.respondent == "person")
 
 
-def contract_ending(today: date) -> ColumnElement[bool]:
+def contract_ending(moment: Moment) -> ColumnElement[bool]:
     """Over ``Case`` joined to its ``Contract``."""
     return and_(
         Case.status == CaseStatus.ACTIVE.value,
-        Contract.end_date <= today + timedelta(days=CONTRACT_ENDING_DAYS),
+        Contract.end_date <= moment.contracts_end_by,
         or_(~exit_reassessed(), ~outcome_proposed()),
     )
 
@@ -205,7 +243,7 @@ def contract_ending(today: date) -> ColumnElement[bool]:
 def consent_expiring(moment: Moment) -> ColumnElement[bool]:
     """Over ``Consent`` joined to its ``Case``: in force now, and expiring soon."""
     return and_(
-        consent_rules.expiring_soon_at(moment.now),
+        consent_rules.expiring_soon_at(moment.now, moment.consents_expire_by),
         case_open(),
     )
 
