@@ -24,6 +24,7 @@ from app.evidence.models import (
 from app.notifications.models import Notification, NotificationPreference
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck, Survey
 from app.partners.models import Organisation
+from app.referrals import news as partner_news  # its mapper events
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
@@ -70,5 +71,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "concern_decisions",
+    "partner_news",
     "refresh_owed_updates",
 ]

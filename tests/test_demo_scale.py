@@ -207,3 +207,20 @@ def test_each_concern_stores_the_time_of_its_first_decision(generated):
     assert any(stored is None for stored, _ in rows)
     assert any(stored is not None for stored, _ in rows)
     assert all(stored == expected for stored, expected in rows)
+
+
+def test_each_referral_stores_its_latest_partner_news(generated):
+    from app.referrals.models import Referral, ReferralTransition
+
+    declined = (
+        select(func.max(ReferralTransition.occurred_at))
+        .where(
+            ReferralTransition.referral_id == Referral.id,
+            ReferralTransition.to_status == "declined",
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Referral.partner_news_at, declined)).all()
+    assert any(stored is None for stored, _ in rows)
+    assert any(stored is not None for stored, _ in rows), "no generated referral was declined"
+    assert all(stored == expected for stored, expected in rows)

@@ -95,6 +95,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "acknowledged_at",
         "decline_reason",
         "outcome",
+        "partner_news_at",
         "updated_at",
         "version",
     ),

@@ -186,6 +186,8 @@ class ReferralDrawer:
                     r.acknowledged_at,
                     r.decline,
                     r.outcome,
+                    # app.referrals.news: the decline is the partner's news (no updates here).
+                    next((m[-1] for m in r.moves if m[1] == "declined"), None),
                     r.moves[-1][-1],
                     len(r.moves),
                 ),

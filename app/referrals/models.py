@@ -107,6 +107,13 @@ class Referral(UUIDPrimaryKey, db.Model):
             postgresql_where=text(f"status IN ({OPEN_VALUES})"),
             sqlite_where=text(f"status IN ({OPEN_VALUES})"),
         ),
+        # The keyworkers' "partner updates and declines not yet read" (app.referrals.news).
+        Index(
+            "ix_referrals_partner_news",
+            "case_id",
+            postgresql_where=text("partner_news_at IS NOT NULL"),
+            sqlite_where=text("partner_news_at IS NOT NULL"),
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
@@ -131,6 +138,8 @@ class Referral(UUIDPrimaryKey, db.Model):
     # The status a referral returns to when it comes off hold.
     held_from_status: Mapped[str | None] = mapped_column(String(20))
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the partner last had news for the keyworker: kept by app.referrals.news.
+    partner_news_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 

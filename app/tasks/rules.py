@@ -3,7 +3,10 @@
 The work queue (``app.tasks.queue``), the navigation's counts, the supervisor's overdue
 table and the caseload's "Next action" (``app.cases.caseload``) all build their queries
 from these clauses, so they cannot disagree. Every clause is worked out from the records
-as they are at a ``Moment``: nothing here is a stored flag.
+as they are at a ``Moment``: nothing here is a stored flag. Where a clause reads a stored
+time (a concern's first decision, a referral's latest partner news, a victim's
+``owed_since``), that time is a fact copied from the records in the same flush that
+writes them (``app.evidence.decided``, ``app.referrals.news``, ``app.victims.owed``).
 
 Where a rule belongs to another feature, the clause is that feature's own: attendance
 awaited is ``app.evidence.lists.awaiting_attendance_at``, a consent in force is
@@ -43,8 +46,6 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.assessments.models import AssessmentStage, NeedsAssessment
-from app.auth.models import User
-from app.auth.roles import Role
 from app.cases.models import OPEN_CASE_STATUSES, Case, CaseStatus
 from app.consent import rules as consent_rules
 from app.contracts.models import Contract
@@ -54,7 +55,7 @@ from app.evidence.lists import awaiting_attendance_at
 from app.evidence.models import Appointment, ComplianceConcern
 from app.outcomes.checks import CheckStatus, status_clause
 from app.outcomes.models import OutcomeProposal, ProposalDecision, Survey
-from app.referrals.models import Referral, ReferralStatus, ReferralTransition, ReferralUpdate
+from app.referrals.models import Referral, ReferralStatus
 from app.tasks.models import ReferralRead
 from app.victims import due as victim_due
 from app.victims.models import Victim, VictimConsultation
@@ -179,21 +180,11 @@ def read_marker(reader) -> ColumnElement[bool]:
 def partner_news_unread() -> ColumnElement[bool]:
     """Over ``Referral`` outer-joined to ``ReferralRead`` (``read_marker``): an update
     the partner posted, or a decline, after the reader last opened the referral (the
-    keyworker's own updates for the partner are not news to them)."""
+    keyworker's own updates for the partner are not news to them). The latest such news
+    is stored on the referral (``app.referrals.news``)."""
     seen = ReferralRead.seen_at
-    author = aliased(User)
-    update_after = exists().where(
-        ReferralUpdate.referral_id == Referral.id,
-        author.id == ReferralUpdate.author_id,
-        author.role == Role.PARTNER.value,
-        or_(seen.is_(None), ReferralUpdate.created_at > seen),
-    )
-    decline_after = exists().where(
-        ReferralTransition.referral_id == Referral.id,
-        ReferralTransition.to_status == ReferralStatus.DECLINED.value,
-        or_(seen.is_(None), ReferralTransition.occurred_at > seen),
-    )
-    return or_(update_after, decline_after)
+    news = Referral.partner_news_at
+    return and_(news.is_not(None), or_(seen.is_(None), news > seen))
 
 
 def attendance_to_record(moment: Moment) -> ColumnElement[bool]:
