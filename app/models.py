@@ -28,6 +28,7 @@ from app.referrals import news as partner_news  # its mapper events
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.retention.models import RetentionDecision
 from app.tasks.models import ReferralRead
+from app.victims import consulted as victim_consultations  # its mapper event
 from app.victims.models import Victim, VictimConsultation, VictimUpdate
 from app.victims.owed import refresh as refresh_owed_updates  # and its flush listener
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -73,4 +74,5 @@ __all__ = [
     "concern_decisions",
     "partner_news",
     "refresh_owed_updates",
+    "victim_consultations",
 ]

@@ -224,3 +224,17 @@ def test_each_referral_stores_its_latest_partner_news(generated):
     assert any(stored is None for stored, _ in rows)
     assert any(stored is not None for stored, _ in rows), "no generated referral was declined"
     assert all(stored == expected for stored, expected in rows)
+
+
+def test_each_victim_stores_the_time_of_their_first_consultation(generated):
+    from app.victims.models import Victim, VictimConsultation
+
+    first = (
+        select(func.min(VictimConsultation.recorded_at))
+        .where(VictimConsultation.victim_id == Victim.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Victim.first_consulted_at, first)).all()
+    assert any(stored is None for stored, _ in rows)
+    assert any(stored is not None for stored, _ in rows)
+    assert all(stored == expected for stored, expected in rows)

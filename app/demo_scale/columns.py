@@ -178,6 +178,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "wants_updates",
         "update_frequency",
         "created_at",
+        "first_consulted_at",
     ),
     "victim_consultations": (
         "id",

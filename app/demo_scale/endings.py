@@ -24,6 +24,9 @@ class EndingDrawer:
     def victim(self, case):
         rng = self.rng
         victim_id, enhanced = self.uuid(), rng.random() < 0.1
+        wants_updates, frequency = rng.random() < 0.9, rng.choice(FREQUENCY)
+        consulted = case.referred + timedelta(days=3) if rng.random() < 0.8 else None
+        consulted_at = at(consulted, 15) if consulted else None
         self.w.add(
             "victims",
             (
@@ -33,13 +36,13 @@ class EndingDrawer:
                 "07700 900111",
                 "phone",
                 enhanced,
-                rng.random() < 0.9,
-                rng.choice(FREQUENCY),
+                wants_updates,
+                frequency,
                 case.created,
+                consulted_at,  # app.victims.consulted: the first consultation's time
             ),
         )
-        if rng.random() < 0.8:
-            consulted = case.referred + timedelta(days=3)
+        if consulted:
             self.w.add(
                 "victim_consultations",
                 (
@@ -49,7 +52,7 @@ class EndingDrawer:
                     consulted,
                     "Would like an apology",
                     self.staff.liaison,
-                    at(consulted, 15),
+                    consulted_at,
                 ),
             )
         return victim_id

@@ -4,9 +4,10 @@ The work queue (``app.tasks.queue``), the navigation's counts, the supervisor's 
 table and the caseload's "Next action" (``app.cases.caseload``) all build their queries
 from these clauses, so they cannot disagree. Every clause is worked out from the records
 as they are at a ``Moment``: nothing here is a stored flag. Where a clause reads a stored
-time (a concern's first decision, a referral's latest partner news, a victim's
-``owed_since``), that time is a fact copied from the records in the same flush that
-writes them (``app.evidence.decided``, ``app.referrals.news``, ``app.victims.owed``).
+time (a concern's first decision, a referral's latest partner news, a victim's first
+consultation or ``owed_since``), that time is a fact copied from the records in the same
+flush that writes them (``app.evidence.decided``, ``app.referrals.news``,
+``app.victims.consulted``, ``app.victims.owed``).
 
 Where a rule belongs to another feature, the clause is that feature's own: attendance
 awaited is ``app.evidence.lists.awaiting_attendance_at``, a consent in force is
@@ -58,7 +59,7 @@ from app.outcomes.models import OutcomeProposal, ProposalDecision, Survey
 from app.referrals.models import Referral, ReferralStatus
 from app.tasks.models import ReferralRead
 from app.victims import due as victim_due
-from app.victims.models import Victim, VictimConsultation
+from app.victims.models import Victim
 from app.victims.vocabulary import CONSULTABLE
 
 CONTRACT_ENDING_DAYS = 14
@@ -240,11 +241,9 @@ def consent_expiring(moment: Moment) -> ColumnElement[bool]:
 
 
 def consultation_missing() -> ColumnElement[bool]:
-    """Over ``Case``."""
-    unconsulted = exists().where(
-        Victim.case_id == Case.id,
-        ~exists().where(VictimConsultation.victim_id == Victim.id),
-    )
+    """Over ``Case``: a victim of the case has no consultation recorded (the stored
+    ``first_consulted_at``, kept by ``app.victims.consulted``)."""
+    unconsulted = exists().where(Victim.case_id == Case.id, Victim.first_consulted_at.is_(None))
     return and_(Case.status.in_([s.value for s in CONSULTABLE]), unconsulted)
 
 

@@ -35,6 +35,13 @@ class Victim(UUIDPrimaryKey, db.Model):
             postgresql_where=text("owed_since IS NOT NULL"),
             sqlite_where=text("owed_since IS NOT NULL"),
         ),
+        # "Victims not yet consulted" (app.victims.consulted): the few, by case.
+        Index(
+            "ix_victims_unconsulted",
+            "case_id",
+            postgresql_where=text("first_consulted_at IS NULL"),
+            sqlite_where=text("first_consulted_at IS NULL"),
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), index=True)
@@ -51,6 +58,8 @@ class Victim(UUIDPrimaryKey, db.Model):
     # The earliest key decision not yet told to the victim (``app.victims.owed``, which
     # keeps it); NULL when they are owed nothing.
     owed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When their first consultation was recorded (``app.victims.consulted`` keeps it).
+    first_consulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case = relationship("Case", back_populates="victims")
 
