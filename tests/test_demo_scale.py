@@ -17,7 +17,7 @@ from app.evidence.models import Appointment, AttendanceRecord
 from app.extensions import db
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck
 from app.referrals.models import Referral, ReferralTransition, referral_conditions
-from app.victims.due import pending_since
+from app.victims.due import due_on, pending_since
 from app.victims.models import Victim, VictimUpdate
 
 ENDED = ("completed", "breached", "opted_out")
@@ -152,6 +152,13 @@ def test_each_victims_stored_owed_date_is_the_one_the_rule_gives(generated):
     rows = db.session.execute(select(Victim.owed_since, pending_since(Victim))).all()
     assert rows and all(stored == computed for stored, computed in rows)
     assert any(stored is not None for stored, _ in rows)
+    dues = db.session.execute(
+        select(Victim.owed_since, Victim.enhanced_rights, Victim.update_due_on)
+    ).all()
+    assert all(
+        stored == (due_on(owed, enhanced) if owed is not None else None)
+        for owed, enhanced, stored in dues
+    )
 
 
 def test_the_audit_chain_verifies_and_a_second_run_is_refused(generated):

@@ -212,7 +212,7 @@ PARTNER = (
 )
 
 VICTIM_LIAISON = (
-    # Worked out by app.victims.listing.owed_updates (working days need Python).
+    # Worked out by app.victims.listing.owed_updates, from the stored due dates.
     Kind(
         "victim_update_due",
         "Victim updates due and overdue",

@@ -27,7 +27,7 @@ from app.referrals.reference import reference
 from app.tasks import prepared, queries, rules
 from app.tasks.kinds import Kind, kinds_for
 from app.tasks.rules import Moment
-from app.victims.listing import owed_updates
+from app.victims.listing import owed_counts, owed_updates
 from app.victims.models import Victim
 from app.victims.policy import victim_scope
 
@@ -172,8 +172,8 @@ def _withhold_text(user, rows: list[dict]) -> None:
 
 def _victim_updates(kind: Kind, user, moment: Moment, limit: int) -> Section:
     """Cases owing a victim an update, most urgent first (app.victims.listing)."""
-    owed = owed_updates(user, moment.today)
-    chosen = owed[:limit]
+    chosen = owed_updates(user, moment.today, limit=limit)
+    total, _overdue = owed_counts(user, moment.today)
     references = (
         dict(
             db.session.execute(
@@ -202,7 +202,7 @@ def _victim_updates(kind: Kind, user, moment: Moment, limit: int) -> Section:
         )
         for case_id, due in chosen
     )
-    return Section(kind, tasks, len(owed))
+    return Section(kind, tasks, total)
 
 
 def work_queue(

@@ -1,12 +1,11 @@
 """The victim liaison officer's home page: the cases with victims, which updates are
 due or overdue, and the officer's own recent contacts.
 
-The page shows no personal data (crime references, stages and dates only), so reading
-it is not audited. Its query count does not depend on the number of cases: one query
-counts the cases, one finds every victim owed an update (the team's backlog, which is
-sorted here by due date, so "most urgent first" is exact across weekends and bank
-holidays), one reads the page of cases, one their victims' due updates, and one the
-officer's recent contacts.
+Its query count does not depend on the number of cases: one query counts the cases, one
+counts those owing an update (and overdue), one reads the page of cases (for the "due"
+and "overdue" filters, ordered most urgent first by the stored due dates, which count
+working days, so the order is exact across weekends and bank holidays), one their
+victims' due updates, and one the officer's recent contacts.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import distinct, func, select
 
 from app.audit import services as audit
 from app.cases.models import Case
@@ -68,28 +68,47 @@ class HomePage:
     filter: str
 
 
-def owed_updates(user, today: date) -> list[tuple[uuid.UUID, due_rules.DueUpdate]]:
-    """Every case in ``user``'s scope owing an update today, with its most urgent one,
-    most urgent first (by due date, then by decision time)."""
-    victims = (
-        select(
-            Victim.case_id.label("case_id"),
-            Victim.enhanced_rights.label("enhanced"),
-            Victim.owed_since.label("pending_at"),
-        )
-        .where(Victim.wants_updates.is_(True), victim_scope(user), due_rules.owed())
-        .subquery("victim_pending")
+def _owed(user):
+    """The victims in ``user``'s scope owed an update they want (one row each)."""
+    return select(Victim.case_id, Victim.update_due_on, Victim.owed_since).where(
+        Victim.wants_updates.is_(True), victim_scope(user), due_rules.owed()
     )
-    rows = db.session.execute(select(victims)).all()
-    owed: dict[uuid.UUID, list] = defaultdict(list)
-    for row in rows:
-        owed[row.case_id].append(
-            due_rules.due_update(
-                row.pending_at, wants_updates=True, enhanced_rights=bool(row.enhanced), today=today
-            )
-        )
-    urgent = [(case_id, due_rules.most_urgent(dues)) for case_id, dues in owed.items()]
-    return sorted(urgent, key=lambda item: (item[1].due_on, item[1].decided_at, str(item[0])))
+
+
+def owed_counts(user, today: date) -> tuple[int, int]:
+    """How many cases in ``user``'s scope owe an update, and how many owe one overdue (a
+    case is overdue when any of its victims' updates is: its most urgent one is)."""
+    owed = _owed(user).subquery()
+    overdue = sql_case((owed.c.update_due_on < today, owed.c.case_id))
+    row = db.session.execute(
+        select(func.count(distinct(owed.c.case_id)), func.count(distinct(overdue)))
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def owed_updates(
+    user, today: date, *, overdue_only: bool = False, offset: int = 0, limit: int | None = None
+) -> list[tuple[uuid.UUID, due_rules.DueUpdate]]:
+    """The cases in ``user``'s scope owing an update today, each with its most urgent one,
+    most urgent first (by due date, then by decision time, then case): from ``offset``, at
+    most ``limit`` of them. Counted, ordered and paged in SQL from the stored due dates
+    (``app.victims.owed``), so a page costs the same however many are owed."""
+    victims = _owed(user).add_columns(
+        func.row_number()
+        .over(partition_by=Victim.case_id, order_by=(Victim.update_due_on, Victim.owed_since))
+        .label("urgency")
+    )
+    ranked = victims.subquery("victim_pending")
+    query = select(ranked.c.case_id, ranked.c.update_due_on, ranked.c.owed_since).where(
+        ranked.c.urgency == 1
+    )
+    if overdue_only:
+        query = query.where(ranked.c.update_due_on < today)
+    query = query.order_by(ranked.c.update_due_on, ranked.c.owed_since, ranked.c.case_id)
+    rows = db.session.execute(query.offset(offset).limit(limit)).all()
+    return [
+        (row.case_id, due_rules.DueUpdate(row.owed_since, row.update_due_on, today)) for row in rows
+    ]
 
 
 def cases_with_victims(user) -> int:
@@ -145,9 +164,8 @@ def home_page(user, *, filter: str = "all", page: int = 1, today: date | None = 
     today = today or today_in_london()
     filter = filter if filter in FILTERS else "all"
     total = cases_with_victims(user)
-    owed = owed_updates(user, today)
-    overdue = [(case_id, due) for case_id, due in owed if due.overdue]
-    counts = {"all": total, "due": len(owed), "overdue": len(overdue)}
+    owed, overdue = owed_counts(user, today)
+    counts = {"all": total, "due": owed, "overdue": overdue}
     pages = Page(page, PAGE_SIZE, counts[filter])
     pages = Page(min(page, pages.pages), PAGE_SIZE, counts[filter])
     start = (pages.number - 1) * PAGE_SIZE
@@ -160,8 +178,12 @@ def home_page(user, *, filter: str = "all", page: int = 1, today: date | None = 
             .offset(start)
         ).all()
     else:
-        chosen = [case_id for case_id, _ in (owed if filter == "due" else overdue)]
-        chosen = chosen[start : start + PAGE_SIZE]
+        chosen = [
+            case_id
+            for case_id, _ in owed_updates(
+                user, today, overdue_only=filter == "overdue", offset=start, limit=PAGE_SIZE
+            )
+        ]
         found = {}
         if chosen:
             found = {row.id: row for row in db.session.execute(columns.where(Case.id.in_(chosen)))}

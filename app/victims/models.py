@@ -35,6 +35,14 @@ class Victim(UUIDPrimaryKey, db.Model):
             postgresql_where=text("owed_since IS NOT NULL"),
             sqlite_where=text("owed_since IS NOT NULL"),
         ),
+        # The owed updates, most urgent first (app.victims.listing).
+        Index(
+            "ix_victims_update_due_on",
+            "update_due_on",
+            "case_id",
+            postgresql_where=text("update_due_on IS NOT NULL"),
+            sqlite_where=text("update_due_on IS NOT NULL"),
+        ),
         # "Victims not yet consulted" (app.victims.consulted): the few, by case.
         Index(
             "ix_victims_unconsulted",
@@ -58,6 +66,8 @@ class Victim(UUIDPrimaryKey, db.Model):
     # The earliest key decision not yet told to the victim (``app.victims.owed``, which
     # keeps it); NULL when they are owed nothing.
     owed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last day to tell them of it (``app.victims.due.due_on``, kept with it).
+    update_due_on: Mapped[date | None] = mapped_column(Date)
     # When their first consultation was recorded (``app.victims.consulted`` keeps it).
     first_consulted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -268,3 +268,23 @@ def test_the_stored_owed_date_follows_every_change_the_rule_reads(app):
     _update(case, victim=None, given_at=at(2027, 3, 1, 9))
     assert _stored_and_computed(victim) == (None, None)
     assert _stored_and_computed(later) == (None, None)
+
+
+def _stored_due(victim):
+    db.session.expire_all()
+    return db.session.scalar(select(Victim.update_due_on).where(Victim.id == victim.id))
+
+
+def test_the_stored_due_date_follows_the_owed_decision_and_the_victims_rights(app):
+    """``Victim.update_due_on`` (what the lists order and page by) is ``due_on`` of the
+    stored owed decision: 5 working days, or 1 with enhanced rights; none once told."""
+    case = factories.case()
+    victim = support.victim(case)
+    assert _stored_due(victim) is None
+    support.event(case, "contract.agreed", at(2026, 11, 6, 10))  # a Friday
+    assert _stored_due(victim) == date(2026, 11, 13)
+    victim.enhanced_rights = True
+    db.session.commit()
+    assert _stored_due(victim) == date(2026, 11, 9)
+    _update(case, victim=victim, given_at=at(2026, 11, 6, 15))
+    assert _stored_due(victim) is None
