@@ -22,7 +22,7 @@ from app.evidence.models import Appointment, ComplianceConcern
 from app.notifications.models import DeliveryStatus, Notification
 from app.outcomes.models import OutcomeProposal, ReoffendingCheck
 from app.partners.models import Organisation
-from app.referrals.models import Referral
+from app.referrals.models import OPEN_STATUSES, Referral
 from app.tasks import rules
 from app.tasks.models import ReferralRead
 from app.tasks.rules import Moment
@@ -250,8 +250,13 @@ def partner_appointments_today(scope: ColumnElement, moment: Moment) -> Select:
 
 
 def partner_attendance_to_record(scope: ColumnElement, moment: Moment) -> Select:
-    """As ``app.evidence.lists.awaiting_attendance`` lists them (on open referrals)."""
-    return _partner_appointments(scope).where(rules.attendance_to_record(moment))
+    """As ``app.evidence.lists.awaiting_attendance`` lists them (on open referrals). The
+    rule's "on an open referral", asked again of the joined referral, lets the
+    (organisation, status) index find the partner's open referrals first, instead of
+    every appointment of every referral they ever had."""
+    return _partner_appointments(scope).where(
+        Referral.status.in_([s.value for s in OPEN_STATUSES]), rules.attendance_to_record(moment)
+    )
 
 
 # Administrators: no scope beyond the role ------------------------------------------------
