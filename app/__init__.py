@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import security
 from app.config import load_config
 from app.database import configure_sqlite
-from app.extensions import csrf, db, migrate
+from app.extensions import cache, csrf, db, migrate
 from app.log_format import configure_logging
 from app.rate_limits import apply_view_limits, init_limiter
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
     )
     init_limiter(app)
+    cache.init_app(app)
     security.init_security(app)
     from app.jobs.runner import init_jobs
 

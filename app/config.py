@@ -81,6 +81,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Report figures are aggregates, worked out at most this long ago (0: on every
+        # request) and shared by everyone who asks with the same filters (app.reports.figures).
+        "REPORT_FIGURES_SECONDS": _int("REPORT_FIGURES_SECONDS", 600),
+        # Where they are kept: Redis when CACHE_REDIS_URL names one (every worker shares
+        # it), else each process's own memory.
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL") or None,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
         # Per API token (per client address without one), shared by every API resource.
         "RATELIMIT_API": os.environ.get("RATELIMIT_API", "1200 per minute"),
@@ -140,6 +146,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     if os.environ.get("BACKGROUND_TASKS") == "manual" and config["HUB_ENV"] != "production":
         config.setdefault("BACKGROUND_TASKS", "manual")
     config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
+    config.setdefault("CACHE_TYPE", "RedisCache" if config["CACHE_REDIS_URL"] else "SimpleCache")
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])

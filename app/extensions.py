@@ -3,6 +3,7 @@
 Only extensions that keep their per-app state on the app belong here; the rate limiter
 (app.rate_limits) and the API (app.api) are made for each app instead."""
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -16,3 +17,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 talisman = Talisman()
+cache = Cache()  # app.reports.figures; Redis in production (CACHE_REDIS_URL)

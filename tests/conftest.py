@@ -38,7 +38,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.auth import passwords
-from app.extensions import db
+from app.extensions import cache, db
 from app.jobs.runner import runner_of
 from app.rate_limits import limiter_of
 from tests import factories
@@ -58,6 +58,9 @@ BASE_CONFIG = {
     "SERVER_NAME": None,
     # Background tasks wait in the runner's queue until a test runs them (app.jobs.runner).
     "BACKGROUND_TASKS": "manual",
+    # Report figures worked out on every request; tests/reports/test_figures_kept.py
+    # turns keeping them on.
+    "REPORT_FIGURES_SECONDS": 0,
 }
 
 
@@ -282,6 +285,8 @@ def _isolated(app, request, template):
         if limiter.enabled:
             limiter.reset()
         runner_of(app).queued.clear()  # tasks a test queued and did not run
+        with app.app_context():
+            cache.clear()  # report figures a test kept
         if not USING_POSTGRES:
             engine.dispose()
 

@@ -4,7 +4,8 @@
 ``GET /reports/{name}.csv`` the same figures as CSV (the page's tables, the filters in the
 first rows; audited). Supervisors and analysts get every section for the whole scheme; a
 partner gets ``partners`` for its own organisation only, with small numbers protected.
-Without ``from``/``to`` a report covers all records.
+Without ``from``/``to`` a report covers all records. The whole-scheme figures are worked
+out at most ``REPORT_FIGURES_SECONDS`` ago, as on the pages (``app.reports.figures``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask_smorest import Blueprint
 from app.auth.permissions import roles_required
 from app.auth.roles import Role
 from app.reports import exports, policy
+from app.reports.figures import figures
 from app.reports.filters import DateBasis
 from app.reports.partners import partners as partner_figures
 from app.reports.present_services import present_partners
@@ -47,7 +49,7 @@ WHOLE_SCHEME = [name for name in NAMES if name != "partners"]
 
 def _figures(name: str, data: dict):
     section = SECTIONS[name]
-    return section.build(to_query(data).for_basis(section.default_basis))
+    return figures(section, to_query(data).for_basis(section.default_basis)).data
 
 
 def _csv(name: str, title: str, filters, tables, organisation_id=None) -> Response:
@@ -138,7 +140,7 @@ def _section_csv(name: str):
     @blp.alt_response(403, description="Only supervisors and analysts read this report")
     def view(data):
         filters = to_query(data).for_basis(section.default_basis)
-        tables = section.present(section.build(filters)).tables
+        tables = section.present(figures(section, filters).data).tables
         return _csv(name, section.title, filters, tables)
 
     view.__name__ = f"{name}_csv"

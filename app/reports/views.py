@@ -24,6 +24,7 @@ from app.cases.models import OffenceClass, Sex
 from app.dates import today_in_london
 from app.extensions import db
 from app.reports import exports, extract, policy, quality
+from app.reports.figures import figures, kept_for_seconds
 from app.reports.filters import AgeBand, DateBasis, ReportFilters
 from app.reports.partners import partners
 from app.reports.present_services import present_partners
@@ -104,6 +105,7 @@ def _page(template: str, query: ReportQuery, errors: dict, shown_filters=None, *
         link_args=_link_args(query),
         described=described,
         sections=SECTIONS,
+        figures_kept_minutes=kept_for_seconds() // 60,
         **_filter_choices(context.pop("with_keyworkers", True)),
         **context,
     )
@@ -113,11 +115,13 @@ def _page(template: str, query: ReportQuery, errors: dict, shown_filters=None, *
 @roles_required(S, AN)
 def dashboard():
     query, errors = _query()
-    shown = {}
+    shown, times = {}, []
     for name in DASHBOARD:
         section = SECTIONS[name]
-        shown[name] = section.present(section.build(query.for_basis(section.default_basis)))
-    return _page("reports/dashboard.html", query, errors, shown=shown)
+        found = figures(section, query.for_basis(section.default_basis))
+        shown[name] = section.present(found.data)
+        times.append(found.worked_out_at)
+    return _page("reports/dashboard.html", query, errors, shown=shown, worked_out_at=min(times))
 
 
 @bp.get(f"/<any({SECTION_NAMES}):name>")
@@ -126,7 +130,8 @@ def section(name: str):
     query, errors = _query()
     spec = SECTIONS[name]
     filters = query.for_basis(spec.default_basis)
-    presentation = spec.present(spec.build(filters))
+    found = figures(spec, filters)
+    presentation = spec.present(found.data)
     return _page(
         "reports/section.html",
         query,
@@ -134,6 +139,7 @@ def section(name: str):
         filters,
         spec=spec,
         presentation=presentation,
+        worked_out_at=found.worked_out_at,
         basis=filters.by,
         downloads={
             fmt: url_for("reports.download", name=name, fmt=fmt, **_link_args(query))
@@ -161,7 +167,7 @@ def download(name: str, fmt: str):
     query, _errors = _query()
     spec = SECTIONS[name]
     filters = query.for_basis(spec.default_basis)
-    presentation = spec.present(spec.build(filters))
+    presentation = spec.present(figures(spec, filters).data)
     return _download(name, spec.title, fmt, filters, presentation.tables)
 
 
