@@ -51,12 +51,12 @@ class Appointment(UUIDPrimaryKey, db.Model):
     __table_args__ = (
         CheckConstraint("mode IN ('in_person', 'phone', 'video')", name="mode_known"),
         Index("ix_appointments_case_id_starts_at", "case_id", "starts_at"),
+        # A referral's appointments, and a partner's appointments on a day (by referral).
+        Index("ix_appointments_referral_id_starts_at", "referral_id", "starts_at"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"))
-    referral_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("referrals.id"), index=True
-    )
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("referrals.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     mode: Mapped[str] = mapped_column(String(20))
     location: Mapped[str | None] = mapped_column(String(300))
