@@ -22,7 +22,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.cases.models import CLOSED_STATUSES, OPEN_CASE_STATUSES, Case, CaseStatus, Person
 from app.cases.policy import case_scope
-from app.cases.services import active_keyworkers
+from app.cases.services import active_keyworker_names
 from app.consent.models import EXPIRY_WARNING, ConsentStatus
 from app.contracts.models import Contract
 from app.database import utcnow
@@ -275,8 +275,8 @@ def keyworker_counts() -> list[KeyworkerCount]:
         keyworker_id: KeyworkerCount(keyworker_id, name or "Not allocated", int(o or 0), total)
         for keyworker_id, name, total, o in grouped
     }
-    for keyworker in active_keyworkers():
-        counts.setdefault(keyworker.id, KeyworkerCount(keyworker.id, keyworker.name, 0, 0))
+    for keyworker_id, name in active_keyworker_names():
+        counts.setdefault(keyworker_id, KeyworkerCount(keyworker_id, name, 0, 0))
     unallocated = counts.pop(None, KeyworkerCount(None, "Not allocated", 0, 0))
     ordered = sorted(counts.values(), key=lambda count: (count.name, str(count.keyworker_id)))
     return [*ordered, unallocated]

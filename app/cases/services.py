@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -141,14 +141,22 @@ def record_case(actor, intake: Intake) -> Case:
     return case
 
 
+def _is_active_keyworker():
+    return and_(User.role == Role.KEYWORKER.value, User.active.is_(True))
+
+
 def active_keyworkers() -> list[User]:
     return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.KEYWORKER.value, User.active.is_(True))
-            .order_by(User.name, User.id)
-        )
+        db.session.scalars(select(User).where(_is_active_keyworker()).order_by(User.name, User.id))
     )
+
+
+def active_keyworker_names() -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of each active keyworker: for lists that need no more of them."""
+    return [
+        tuple(row)
+        for row in db.session.execute(select(User.id, User.name).where(_is_active_keyworker()))
+    ]
 
 
 def allocation_refusal(case: Case) -> Conflict | None:
