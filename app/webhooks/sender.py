@@ -46,15 +46,21 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def post(url: str, body: str, headers: dict[str, str]) -> int:
-    """POST the body; the answer's status code (raises requests.RequestException)."""
-    response = requests.post(
-        url,
-        data=body.encode("utf-8"),
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-        timeout=TIMEOUT,
-        allow_redirects=False,
-    )
-    response.close()
+    """POST the body; the answer's status code (raises requests.RequestException, or
+    destinations.InternalAddress if the host resolves inside the hub's network as the
+    connection is made)."""
+    with requests.Session() as session:
+        adapter = destinations.PinnedAdapter()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        response = session.post(
+            url,
+            data=body.encode("utf-8"),
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+        response.close()
     return response.status_code
 
 
@@ -89,6 +95,8 @@ def _attempt(delivery: WebhookDelivery, at: datetime) -> bool:
     else:
         try:
             code = post(endpoint.url, delivery.payload, headers)
+        except destinations.InternalAddress:
+            code, delivery.last_error = None, INTERNAL_ADDRESS
         except requests.RequestException as error:
             code, delivery.last_error = None, type(error).__name__
         else:

@@ -4,6 +4,8 @@ growing waits when the receiver fails, and never carrying anything about the per
 from __future__ import annotations
 
 import json
+import socket
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from app.evidence import services as evidence_services
 from app.extensions import db
 from app.referrals import lifecycle, services
 from app.webhooks import sender, signing
-from app.webhooks.models import DeliveryStatus, EventType
+from app.webhooks.models import DeliveryStatus, EventType, WebhookEndpoint
 from tests import factories
 from tests.evidence import support as evidence
 from tests.referrals import support as referrals
@@ -252,4 +254,40 @@ def test_an_address_inside_the_hubs_network_is_checked_again_before_each_attempt
     [delivery] = deliveries()
     assert delivery.last_error == sender.INTERNAL_ADDRESS
     assert delivery.last_status_code is None
+    assert delivery.status != DeliveryStatus.DELIVERED.value
+
+
+def test_a_name_that_changes_to_an_internal_address_between_the_check_and_the_connection(
+    app, client, receiver, monkeypatch
+):
+    """DNS rebinding: the name resolves to a public address when it is checked, then to
+    the hub's own network when the connection is made. The attempt connects only to the
+    address it checked, so it is refused and nothing reaches the internal receiver."""
+    org = referrals.organisation()
+    registered = register(client, referrals.headers_for(lead(org)), receiver.url, ["referral.sent"])
+    port = receiver.url.split(":")[2].split("/")[0]
+    endpoint = db.session.get(WebhookEndpoint, uuid.UUID(registered["id"]))
+    endpoint.url = f"http://rebinding.partner.example:{port}/hooks"
+    db.session.commit()
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])  # public, once; then the hub's own loopback
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebinding.partner.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return real_getaddrinfo(address, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    app.config["HUB_ENV"] = "production"
+    case = referrals.active_case()
+    referrals.consent(case, org)
+
+    referrals.send(case, org)
+    run_jobs(app)
+
+    assert next(answers, None) is None, "the name was not checked before the attempt"
+    assert receiver.requests == []
+    [delivery] = deliveries()
+    assert delivery.last_error == sender.INTERNAL_ADDRESS
     assert delivery.status != DeliveryStatus.DELIVERED.value
