@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import uuid
 from datetime import timedelta
 
@@ -291,3 +292,85 @@ def test_a_name_that_changes_to_an_internal_address_between_the_check_and_the_co
     [delivery] = deliveries()
     assert delivery.last_error == sender.INTERNAL_ADDRESS
     assert delivery.status != DeliveryStatus.DELIVERED.value
+
+
+def _certificate(tmp_path, name: str):
+    """A self-signed certificate (and its key) for the DNS name ``name``: (cert, key) paths."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize(("served_as", "answered"), [("partner.test", 204), ("other.test", None)])
+def test_a_pinned_connection_still_checks_the_certificate_against_the_name(
+    app, tmp_path, monkeypatch, served_as, answered
+):
+    """Connected to the address it checked, the delivery's TLS is still verified against
+    the URL's host name: a certificate for that name is accepted, another name's refused.
+    (The name is made to resolve to loopback here and allowed, for this test only.)"""
+    import ssl
+    from http.server import ThreadingHTTPServer
+
+    import requests
+
+    from app.webhooks import destinations
+
+    cert_path, key_path = _certificate(tmp_path, served_as)
+    receiver = Receiver()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), receiver.server.RequestHandlerClass)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    real_getaddrinfo = socket.getaddrinfo
+
+    def partner_on_loopback(host, port, *args, **kwargs):
+        return real_getaddrinfo(
+            "127.0.0.1" if host == "partner.test" else host, port, *args, **kwargs
+        )
+
+    monkeypatch.setattr(socket, "getaddrinfo", partner_on_loopback)
+    monkeypatch.setattr(destinations, "_allowed_locally", lambda hostname: True)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_path))
+    url = f"https://partner.test:{server.server_address[1]}/hooks"
+    try:
+        if answered is None:
+            with pytest.raises(requests.exceptions.SSLError):
+                sender.post(url, "{}", {})
+        else:
+            assert sender.post(url, "{}", {}) == answered
+    finally:
+        server.shutdown()
+        server.server_close()
+        receiver.server.server_close()  # only its request handler was used
+    assert len(receiver.requests) == (1 if answered else 0)
