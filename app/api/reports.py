@@ -36,7 +36,16 @@ from app.reports.schemas import (
     evaluation_json,
 )
 
-blp = Blueprint("api_reports", __name__, url_prefix="/reports", description="Reports")
+blp = Blueprint(
+    "api_reports",
+    __name__,
+    url_prefix="/reports",
+    description=(
+        "Reports. The whole-scheme figures are kept and shared for REPORT_FIGURES_SECONDS "
+        "(10 minutes unless the service sets it otherwise), so they may be that much older "
+        "than the records; a partner's own figures are worked out on each request."
+    ),
+)
 S, AN, P = Role.SUPERVISOR, Role.ANALYST, Role.PARTNER
 CSV_RESPONSE = {
     "200": {
