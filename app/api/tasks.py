@@ -29,7 +29,8 @@ def list_tasks(query):
     `unallocated_case`, and `overdue_by_keyworker`. A partner: `new_referral`,
     `acknowledgement_overdue`, `attendance_to_record`, `appointment_today`. Victim
     liaison: `victim_update_due`, `victim_consultation_missing`. An administrator:
-    `reoffending_check_due`, `notification_failed`, `account_locked`.
+    `reoffending_check_due`, `notification_failed`, `organisation_email_failed`,
+    `account_locked`.
     """
     work = queue.work_queue(
         current_user, per_kind=query["per_kind"], only=query["kind"], purpose="api_tasks"

@@ -31,6 +31,10 @@ class Notification(UUIDPrimaryKey, db.Model):
     # A user of the hub, or (for a partner organisation's referral address) an address.
     recipient_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
     address: Mapped[str | None] = mapped_column(String(320))
+    # The organisation whose address it is (so a failure can be put right there).
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("organisations.id"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -51,17 +51,19 @@ def notify_address(
     subject: str,
     body: str,
     *,
+    organisation_id,
     link_path: str | None = None,
     object_type: str | None = None,
     object_id=None,
 ) -> Notification:
-    """Queue a message for an address that is no user's (an organisation's referral
-    address). The same rules: no personal data, a link to sign in."""
+    """Queue a message for an address that is no user's: ``organisation_id``'s referral
+    address. The same rules: no personal data, a link to sign in."""
     return _queue(
         kind,
         subject,
         body,
         address=address,
+        organisation_id=organisation_id,
         link_path=link_path,
         object_type=object_type,
         object_id=object_id,

@@ -183,6 +183,13 @@ def send(referral: Referral, kind: str) -> None:
             address = referral.organisation.contact_email
             known = {user.email.casefold() for user in recipients}
             if kind in PARTNER_CHOICES and address and address.casefold() not in known:
-                notify_address(address, kind, subject, body, **where)
+                notify_address(
+                    address,
+                    kind,
+                    subject,
+                    body,
+                    organisation_id=referral.organisation_id,
+                    **where,
+                )
         else:
             notify(keyworker_of(referral), kind, subject, body, **where)

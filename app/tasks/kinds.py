@@ -253,6 +253,15 @@ ADMIN = (
         _everything,
     ),
     Kind(
+        "organisation_email_failed",
+        "Emails to partner organisations that could not be sent",
+        "notification",
+        "partners.show",
+        lambda item: {"organisation_id": item["organisation_id"]},
+        queries.failed_organisation_emails,
+        _everything,
+    ),
+    Kind(
         "account_locked",
         "Locked accounts",
         "user",

@@ -293,6 +293,23 @@ def failed_notifications(scope: ColumnElement, moment: Moment) -> Select:
     )
 
 
+def failed_organisation_emails(scope: ColumnElement, moment: Moment) -> Select:
+    """Emails to a partner organisation's referral address that could not be sent."""
+    return (
+        select(
+            Notification.id.label("object_id"),
+            null().label("case_id"),
+            null().label("due"),
+            Notification.created_at.label("since"),
+            Organisation.name.label("detail"),
+            Notification.organisation_id.label("organisation_id"),
+            Notification.subject.label("reference"),
+        )
+        .join(Organisation, Organisation.id == Notification.organisation_id)
+        .where(Notification.status == DeliveryStatus.FAILED.value, scope)
+    )
+
+
 def locked_accounts(scope: ColumnElement, moment: Moment) -> Select:
     return select(
         User.id.label("object_id"),

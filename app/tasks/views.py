@@ -30,6 +30,8 @@ MODE_LABELS = {"in_person": "In person", "phone": "Phone", "video": "Video"}
 
 
 def link_text(task: Task) -> str:
+    if task.kind == "organisation_email_failed":
+        return task.detail or "An organisation"
     if task.kind in ("notification_failed", "account_locked"):
         return task.detail or "A user"
     return ", ".join(part for part in (task.reference, task.name) if part) or "Open"
@@ -51,7 +53,7 @@ def detail_text(task: Task) -> str:
         return "Still to do: " + ", ".join(task.still_to_do).lower() if task.still_to_do else ""
     if kind == "consent_expiring":
         return f"Consent to share with {task.detail}"
-    if kind == "notification_failed":
+    if kind in ("notification_failed", "organisation_email_failed"):
         return f"Email: {task.reference}"
     if kind == "victim_consultation_missing":
         return "A victim's views are not recorded yet"

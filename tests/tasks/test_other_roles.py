@@ -202,16 +202,31 @@ def test_an_administrator_sees_checks_due_failed_notifications_and_locked_accoun
     )
     db.session.add(failed)
     db.session.commit()
+    # The referral goes to the organisation's own referral address too (no user's): when
+    # that email fails, the administrator is sent to the organisation to put it right.
+    org = referrals.organisation(contact_email="referrals@unreachable-partner.example")
+    case = referrals.active_case()
+    referrals.consent(case, org)
+    referrals.send(case, org)
+    to_org = db.session.scalar(
+        db.select(Notification).where(Notification.address == org.contact_email)
+    )
+    assert to_org.organisation_id == org.id
+    to_org.status = DeliveryStatus.FAILED.value
+    db.session.commit()
 
     body = api_queue(client, admin)
     assert body["counts"] == {
         "reoffending_check_due": 1,
         "notification_failed": 1,
+        "organisation_email_failed": 1,
         "account_locked": 1,
     }
     page = page_sections(browser_for(app, admin).get("/tasks/"))
     assert links_in(page["reoffending_check_due"]) == [f"/reoffending-checks/{due.id}"]
     assert links_in(page["notification_failed"]) == [f"/users/{world.keyworker.id}"]
+    assert links_in(page["organisation_email_failed"]) == [f"/organisations/{org.id}"]
+    assert org.name in page["organisation_email_failed"]
     assert links_in(page["account_locked"]) == [f"/users/{locked.id}"]
 
 
