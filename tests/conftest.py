@@ -48,7 +48,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = DATABASE_URL.startswith("postgresql")
 # pytest-xdist runs the suite in several processes (`-n`); each names itself gw0, gw1, ...
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's chromium-headless-shell: Chromium without the desktop browser around the page
+# (scripts/ensure-chromium.sh). CHROMIUM_PATH=/usr/bin/chromium runs the full browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium-headless-shell")
 
 BASE_CONFIG = {
     "HUB_ENV": "test",
