@@ -42,7 +42,7 @@ from app.extensions import cache, db
 from app.jobs.runner import runner_of
 from app.rate_limits import limiter_of
 from tests import factories
-from tests.smtp import free_port
+from tests.smtp import POLL_SECONDS, free_port
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -412,7 +412,7 @@ def live_server(app):
     # Track the request threads, so closing the server waits for the last requests: the
     # next test replaces the database file (SQLite) or truncates it (PostgreSQL).
     server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()

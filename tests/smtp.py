@@ -6,6 +6,11 @@ import socket
 import threading
 import time
 
+# How often a test's own HTTP server (the live server, the webhook receivers) looks for
+# its shutdown: closing one waits up to this long (http.server's default is half a second,
+# which every browser and webhook test paid on teardown).
+POLL_SECONDS = 0.02
+
 
 class Inbox:
     """An aiosmtpd handler that keeps what it receives."""

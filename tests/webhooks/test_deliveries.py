@@ -20,6 +20,7 @@ from app.webhooks.models import DeliveryStatus, EventType, WebhookEndpoint
 from tests import factories
 from tests.evidence import support as evidence
 from tests.referrals import support as referrals
+from tests.smtp import POLL_SECONDS
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.support import deliveries, lead, register, run_jobs
 
@@ -350,7 +351,7 @@ def test_a_pinned_connection_still_checks_the_certificate_against_the_name(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     real_getaddrinfo = socket.getaddrinfo
 
