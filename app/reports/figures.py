@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 
@@ -42,7 +42,8 @@ def figures(section, filters: ReportFilters) -> Figures:
     asked = f"{section.name}|{today_in_london().isoformat()}|{filters!r}"
     key = "report-figures:" + hashlib.sha256(asked.encode()).hexdigest()
     found = cache.get(key)
-    if found is None:
+    # The age is checked here too, not only by the store's own expiry: one clock decides.
+    if found is None or utcnow() - found.worked_out_at >= timedelta(seconds=seconds):
         found = Figures(section.build(filters), utcnow())
         cache.set(key, found, timeout=seconds)
     return found
