@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SERVE_PORT ?= 8000
 PYTEST_ARGS ?=
-# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this one.
+# Test processes (pytest-xdist): one per core by default, an idle one taking tests still
+# queued for the other (worksteal); PYTEST_WORKERS=0 runs in this one.
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
@@ -38,13 +39,13 @@ browser: ## Install Debian's Chromium for the browser tests, if it is missing
 	@bash scripts/ensure-chromium.sh
 
 test: install browser ## Run the whole test suite (SQLite unless DATABASE_URL names PostgreSQL)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: install ## Run the suite without the browser journeys and the wheel build
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not e2e and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not e2e and not slow" $(PYTEST_ARGS)
 
 e2e: install browser ## Run only the browser journeys
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m e2e $(PYTEST_ARGS)
 
 bench: install ## Measure pages under gunicorn on BENCH_DATABASE_URL (see docs/bench/README.md)
 	@test -n "$(BENCH_DATABASE_URL)" || { echo "Set BENCH_DATABASE_URL (a database made by flask demo scale)"; exit 2; }
