@@ -11,7 +11,7 @@ select anything of the person.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, literal, null, select
+from sqlalchemy import Select, func, literal, null, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.models import User
@@ -294,7 +294,8 @@ def failed_notifications(scope: ColumnElement, moment: Moment) -> Select:
 
 
 def failed_organisation_emails(scope: ColumnElement, moment: Moment) -> Select:
-    """Emails to a partner organisation's referral address that could not be sent."""
+    """Emails to a partner organisation's referral address that could not be sent, while
+    that is still its address: once an administrator puts the address right, they go."""
     return (
         select(
             Notification.id.label("object_id"),
@@ -306,7 +307,11 @@ def failed_organisation_emails(scope: ColumnElement, moment: Moment) -> Select:
             Notification.subject.label("reference"),
         )
         .join(Organisation, Organisation.id == Notification.organisation_id)
-        .where(Notification.status == DeliveryStatus.FAILED.value, scope)
+        .where(
+            Notification.status == DeliveryStatus.FAILED.value,
+            func.lower(Notification.address) == func.lower(Organisation.contact_email),
+            scope,
+        )
     )
 
 

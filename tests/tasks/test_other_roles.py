@@ -227,6 +227,9 @@ def test_an_administrator_sees_checks_due_failed_notifications_and_locked_accoun
     assert links_in(page["notification_failed"]) == [f"/users/{world.keyworker.id}"]
     assert links_in(page["organisation_email_failed"]) == [f"/organisations/{org.id}"]
     assert org.name in page["organisation_email_failed"]
+    org.contact_email = "new.referrals@reachable-partner.example"  # put right
+    db.session.commit()
+    assert api_queue(client, admin)["counts"]["organisation_email_failed"] == 0
     assert links_in(page["account_locked"]) == [f"/users/{locked.id}"]
 
 
