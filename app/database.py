@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, TypeDecorator, Uuid, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, TypeDecorator, Uuid, event, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Alembic needs named constraints to alter tables on SQLite (batch mode).
@@ -93,3 +93,15 @@ def hold_write_lock(connection: Connection) -> None:
         return
     if not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def stamp_first(connection: Connection, column, row_id, at: datetime) -> None:
+    """Set the stored time ``column`` (a mapped attribute, such as
+    ``ComplianceConcern.first_decided_at``) of the row ``row_id`` to ``at``, unless it
+    is already set: for mapper events that keep a "first time" fact in the flush that
+    writes the record it comes from."""
+    table = column.class_.__table__
+    stored = table.c[column.key]
+    connection.execute(
+        update(table).where(table.c.id == row_id, stored.is_(None)).values({stored: at})
+    )

@@ -11,16 +11,14 @@ data). Bulk loaders that write with Core (``flask demo scale``) write it themsel
 
 from __future__ import annotations
 
-from sqlalchemy import event, update
+from sqlalchemy import event
 
+from app.database import stamp_first
 from app.evidence.models import ComplianceConcern, ComplianceDecision
 
 
 @event.listens_for(ComplianceDecision, "after_insert")
 def _stamp_first_decision(_mapper, connection, decision: ComplianceDecision) -> None:
-    concerns = ComplianceConcern.__table__
-    connection.execute(
-        update(concerns)
-        .where(concerns.c.id == decision.concern_id, concerns.c.first_decided_at.is_(None))
-        .values(first_decided_at=decision.decided_at)
+    stamp_first(
+        connection, ComplianceConcern.first_decided_at, decision.concern_id, decision.decided_at
     )

@@ -277,19 +277,25 @@ def reoffending_checks_due(scope: ColumnElement, moment: Moment) -> Select:
     )
 
 
+def _failed_emails(detail, link_id) -> Select:
+    """Notifications given up on after their last retry, named and linked by the
+    recipient (``detail`` and ``link_id`` are its labelled columns)."""
+    return select(
+        Notification.id.label("object_id"),
+        null().label("case_id"),
+        null().label("due"),
+        Notification.created_at.label("since"),
+        detail.label("detail"),
+        link_id,
+        Notification.subject.label("reference"),
+    ).where(Notification.status == DeliveryStatus.FAILED.value)
+
+
 def failed_notifications(scope: ColumnElement, moment: Moment) -> Select:
     return (
-        select(
-            Notification.id.label("object_id"),
-            null().label("case_id"),
-            null().label("due"),
-            Notification.created_at.label("since"),
-            User.name.label("detail"),
-            Notification.recipient_id.label("user_id"),
-            Notification.subject.label("reference"),
-        )
+        _failed_emails(User.name, Notification.recipient_id.label("user_id"))
         .join(User, User.id == Notification.recipient_id)
-        .where(Notification.status == DeliveryStatus.FAILED.value, scope)
+        .where(scope)
     )
 
 
@@ -297,18 +303,9 @@ def failed_organisation_emails(scope: ColumnElement, moment: Moment) -> Select:
     """Emails to a partner organisation's referral address that could not be sent, while
     that is still its address: once an administrator puts the address right, they go."""
     return (
-        select(
-            Notification.id.label("object_id"),
-            null().label("case_id"),
-            null().label("due"),
-            Notification.created_at.label("since"),
-            Organisation.name.label("detail"),
-            Notification.organisation_id.label("organisation_id"),
-            Notification.subject.label("reference"),
-        )
+        _failed_emails(Organisation.name, Notification.organisation_id.label("organisation_id"))
         .join(Organisation, Organisation.id == Notification.organisation_id)
         .where(
-            Notification.status == DeliveryStatus.FAILED.value,
             func.lower(Notification.address) == func.lower(Organisation.contact_email),
             scope,
         )

@@ -11,16 +11,14 @@ the ORM. Bulk loaders that write with Core (``flask demo scale``) write it thems
 
 from __future__ import annotations
 
-from sqlalchemy import event, update
+from sqlalchemy import event
 
+from app.database import stamp_first
 from app.victims.models import Victim, VictimConsultation
 
 
 @event.listens_for(VictimConsultation, "after_insert")
 def _stamp_first_consultation(_mapper, connection, consultation: VictimConsultation) -> None:
-    victims = Victim.__table__
-    connection.execute(
-        update(victims)
-        .where(victims.c.id == consultation.victim_id, victims.c.first_consulted_at.is_(None))
-        .values(first_consulted_at=consultation.recorded_at)
+    stamp_first(
+        connection, Victim.first_consulted_at, consultation.victim_id, consultation.recorded_at
     )
