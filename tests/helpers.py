@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from sqlalchemy import select, text, update
+
+from app.extensions import db
 from tests.factories import PASSWORD, next_code
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "app" / "migrations" / "versions"
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -91,3 +98,24 @@ class FromNow:
 def resolved(values: dict) -> dict:
     """``values`` with each FromNow worked out now."""
     return {key: v.resolve() if isinstance(v, FromNow) else v for key, v in values.items()}
+
+
+def stored_by_id(column) -> dict:
+    """Every row's stored ``column`` (a mapped attribute), by the row's id."""
+    db.session.expire_all()
+    return dict(db.session.execute(select(column.class_.id, column)).all())
+
+
+def refilled_by_migration(number: str, column) -> dict:
+    """Empty ``column`` in every row, fill it again with the ``FILL`` statement of the
+    migration whose file starts with ``number`` (as when it first ran on a database with
+    rows), and answer ``stored_by_id(column)``: for the tests that its fill agrees with
+    what the app keeps."""
+    [path] = MIGRATIONS.glob(f"{number}_*.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{number}", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    db.session.execute(update(column.class_).values({column: None}))
+    db.session.execute(text(migration.FILL))
+    db.session.commit()
+    return stored_by_id(column)

@@ -6,20 +6,14 @@ migration that added it fills it with the same values."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-from sqlalchemy import select, text, update
+from sqlalchemy import select
 
 from app.extensions import db
 from app.referrals import lifecycle
 from app.referrals.models import Referral, ReferralTransition, ReferralUpdate
 from app.referrals.services import post_update
+from tests.helpers import refilled_by_migration, stored_by_id
 from tests.referrals import support
-
-MIGRATION = next(
-    Path(__file__).resolve().parents[2].glob("app/migrations/versions/0019_*partner_news_at.py")
-)
 
 
 def _stored(referral_id):
@@ -65,17 +59,9 @@ def test_the_migration_fills_it_as_the_events_keep_it(app, world):
     elsewhere = support.organisation()
     support.consent(world.case, elsewhere)
     quiet = support.send(world.case, elsewhere, world.keyworker)
-    db.session.expire_all()
-    kept = dict(db.session.execute(select(Referral.id, Referral.partner_news_at)).all())
+    kept = stored_by_id(Referral.partner_news_at)
     assert kept[quiet.id] is None
     assert kept[world.referral.id] is not None and kept[other.referral.id] is not None
     assert db.session.scalar(select(db.func.count()).select_from(ReferralUpdate)) == 2
 
-    spec = importlib.util.spec_from_file_location("partner_news_migration", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    db.session.execute(update(Referral).values(partner_news_at=None))
-    db.session.execute(text(migration.FILL))
-    db.session.commit()
-    db.session.expire_all()
-    assert dict(db.session.execute(select(Referral.id, Referral.partner_news_at)).all()) == kept
+    assert refilled_by_migration("0019", Referral.partner_news_at) == kept

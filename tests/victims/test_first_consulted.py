@@ -5,21 +5,15 @@ consulted" reads it."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-from sqlalchemy import select, text, update
+from sqlalchemy import select
 
 from app.dates import today_in_london
 from app.extensions import db
 from app.tasks import queue
 from app.victims import liaison
 from app.victims.models import Victim, VictimConsultation
+from tests.helpers import refilled_by_migration, stored_by_id
 from tests.victims import support
-
-MIGRATION = next(
-    Path(__file__).resolve().parents[2].glob("app/migrations/versions/0020_*first_consulted_at.py")
-)
 
 
 def _stored(victim_id):
@@ -61,16 +55,8 @@ def test_the_migration_fills_it_as_the_event_keeps_it(keyworker, liaison_officer
     consulted = support.planted_case("allocated", keyworker=keyworker)
     waiting = support.planted_case("eligible", keyworker=keyworker)
     _consult(liaison_officer, consulted.case, consulted.victim)
-    db.session.expire_all()
-    kept = dict(db.session.execute(select(Victim.id, Victim.first_consulted_at)).all())
+    kept = stored_by_id(Victim.first_consulted_at)
     assert kept[consulted.victim.id] is not None
     assert kept[waiting.victim.id] is None
 
-    spec = importlib.util.spec_from_file_location("first_consulted_migration", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    db.session.execute(update(Victim).values(first_consulted_at=None))
-    db.session.execute(text(migration.FILL))
-    db.session.commit()
-    db.session.expire_all()
-    assert dict(db.session.execute(select(Victim.id, Victim.first_consulted_at)).all()) == kept
+    assert refilled_by_migration("0020", Victim.first_consulted_at) == kept
