@@ -149,12 +149,13 @@ def _is_current(item: NavItem, endpoint: str | None) -> bool:
 
 
 def _task_counts() -> dict[str, int]:
-    """The caller's task counts, once a request (the tasks page sets them itself)."""
+    """The caller's task counts, once a request (the tasks page sets them itself); kept
+    for a short time between pages (app.tasks.navigation)."""
     if getattr(g, "task_counts", None) is None:
-        from app.tasks.queue import counts
+        from app.tasks.navigation import navigation_counts
 
         try:
-            g.task_counts = counts(current_user)
+            g.task_counts = navigation_counts(current_user)
         except SQLAlchemyError:
             # An error page for a failed transaction: show the navigation without counts.
             db.session.rollback()

@@ -153,6 +153,7 @@ class Rehearsal:
             "CELERY_BROKER_URL": self.options.redis_url,
             "CELERY_QUEUE": self.queue,
             "RATELIMIT_STORAGE_URI": self.options.redis_url,
+            "CACHE_REDIS_URL": self.options.redis_url,
             "NOTIFY_TRANSPORT": "smtp",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),

@@ -166,6 +166,8 @@ class Case(UUIDPrimaryKey, db.Model):
         CheckConstraint(f"status IN ({_values(CaseStatus)})", name="status_known"),
         CheckConstraint(f"offence_class IN ({_values(OffenceClass)})", name="offence_class_known"),
         Index("ix_cases_keyworker_id_status", "keyworker_id", "status"),
+        # The keyworker's caseload, newest first.
+        Index("ix_cases_keyworker_id_created_at", "keyworker_id", "created_at"),
         # The API's list and sync (``updated_since``), newest change first, in index order.
         Index("ix_cases_updated_at_id", "updated_at", "id"),
         # Partial crime reference search (app.search): ILIKE '%...%', a trigram index on

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.extensions import db
+from app.tasks import navigation
 from app.tasks.models import ReferralRead
 
 
@@ -32,3 +33,4 @@ def mark_referral_read(user, referral_id: uuid.UUID, at: datetime | None = None)
             # The same person opened it twice at once: the other request marked it.
             pass
     db.session.commit()
+    navigation.forget(user)

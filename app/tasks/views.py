@@ -9,12 +9,13 @@ from flask_login import current_user
 from app.auth.permissions import roles_required
 from app.outcomes.services import RESULT_LABELS
 from app.search.services import HINTS, SEARCH_ROLES
-from app.tasks import queue
+from app.tasks import navigation, queue
 from app.tasks.kinds import TASK_ROLES, kinds_for
 from app.tasks.queue import Task
 from app.template_helpers import london_datetime, long_date
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+bp.after_app_request(navigation.forget_after_a_change)
 
 # Where the whole list of a kind is, when the page shows only its first items.
 FULL_LISTS = {
@@ -85,6 +86,7 @@ def full_list(key: str) -> str | None:
 def index():
     work = queue.work_queue(current_user)
     g.task_counts = work.counts  # the navigation shows the same counts
+    navigation.keep(current_user, work.counts)
     return render_template(
         "tasks/index.html",
         work=work,

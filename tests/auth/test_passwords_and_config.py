@@ -214,3 +214,19 @@ def test_development_allows_the_defaults(clean_env, tmp_path):
     assert config["SIGN_IN_THROTTLE_MAX_DELAY_MINUTES"] == 15
     assert config["SESSION_IDLE_MINUTES"] == 30
     assert config["SESSION_ABSOLUTE_HOURS"] == 12
+
+
+def test_production_keeps_task_counts_only_in_a_shared_store(clean_env, tmp_path):
+    """A kept count is forgotten when its user changes something, which every web process
+    must see: without Redis, production works the navigation's counts out on every page."""
+    clean_env.setenv("SECRET_KEY", GOOD_SECRET)
+    clean_env.setenv("DATABASE_URL", POSTGRES_URL)
+    clean_env.setenv("TOTP_ENCRYPTION_KEYS", KEY_1)
+    clean_env.delenv("CACHE_REDIS_URL", raising=False)
+    clean_env.delenv("TASK_COUNTS_SECONDS", raising=False)
+    assert load_config(tmp_path, {"HUB_ENV": "production"})["TASK_COUNTS_SECONDS"] == 0
+    assert load_config(tmp_path, {"HUB_ENV": "development"})["TASK_COUNTS_SECONDS"] == 60
+    clean_env.setenv("CACHE_REDIS_URL", "redis://redis.internal:6379/2")
+    config = load_config(tmp_path, {"HUB_ENV": "production"})
+    assert config["TASK_COUNTS_SECONDS"] == 60
+    assert config["CACHE_TYPE"] == "RedisCache"
