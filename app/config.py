@@ -84,10 +84,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Report figures are aggregates, worked out at most this long ago (0: on every
         # request) and shared by everyone who asks with the same filters (app.reports.figures).
         "REPORT_FIGURES_SECONDS": _int("REPORT_FIGURES_SECONDS", 600),
-        # Each user's task counts in the navigation: kept this long between pages (0: worked
-        # out on every page); the tasks page and the user's own changes count afresh
-        # (app.tasks.navigation).
-        "TASK_COUNTS_SECONDS": _int("TASK_COUNTS_SECONDS", 60),
+        # Counts kept this long (0: worked out on every page): each user's task counts in
+        # the navigation (app.tasks.navigation: the tasks page and the user's own changes
+        # count afresh) and the team view's cases per keyworker (app.cases.team: forgotten
+        # when a change alters them).
+        "KEPT_COUNTS_SECONDS": _int("KEPT_COUNTS_SECONDS", 60),
         # Where these are kept: Redis when CACHE_REDIS_URL names one (every worker shares
         # it), else each process's own memory.
         "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL") or None,
@@ -152,9 +153,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     config.setdefault("CACHE_TYPE", "RedisCache" if config["CACHE_REDIS_URL"] else "SimpleCache")
     if config["HUB_ENV"] == "production" and not config["CACHE_REDIS_URL"]:
-        # A user's kept task counts are forgotten when they change something, which every
-        # web process must see: in production, kept only in a store they all share.
-        config["TASK_COUNTS_SECONDS"] = 0
+        # Kept counts are forgotten when a change alters them, which every web process must
+        # see: in production, kept only in a store they all share.
+        config["KEPT_COUNTS_SECONDS"] = 0
     if config["HUB_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True  # production is only ever served over https
     config["TOTP_ENCRYPTION_KEYS"] = parse_keys(config["TOTP_ENCRYPTION_KEYS"])

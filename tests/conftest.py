@@ -63,9 +63,9 @@ BASE_CONFIG = {
     # Report figures worked out on every request; tests/reports/test_figures_kept.py
     # turns keeping them on.
     "REPORT_FIGURES_SECONDS": 0,
-    # The navigation's task counts worked out on every page; tests/tasks/test_navigation.py
-    # turns keeping them on.
-    "TASK_COUNTS_SECONDS": 0,
+    # Counts worked out on every page; tests/tasks/test_navigation.py and
+    # tests/cases/test_team_counts.py turn keeping them on.
+    "KEPT_COUNTS_SECONDS": 0,
 }
 
 

@@ -58,7 +58,7 @@ WHOLE_SCHEME = [name for name in NAMES if name != "partners"]
 
 def _figures(name: str, data: dict):
     section = SECTIONS[name]
-    return figures(section, to_query(data).for_basis(section.default_basis)).data
+    return figures(section, to_query(data).for_basis(section.default_basis)).value
 
 
 def _csv(name: str, title: str, filters, tables, organisation_id=None) -> Response:
@@ -149,7 +149,7 @@ def _section_csv(name: str):
     @blp.alt_response(403, description="Only supervisors and analysts read this report")
     def view(data):
         filters = to_query(data).for_basis(section.default_basis)
-        tables = section.present(figures(section, filters).data).tables
+        tables = section.present(figures(section, filters).value).tables
         return _csv(name, section.title, filters, tables)
 
     view.__name__ = f"{name}_csv"

@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy import case as when
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app.assessments.models import AssessmentStage, NeedsAssessment
 from app.audit import services as audit
-from app.auth.models import User
 from app.auth.roles import Role
-from app.cases.models import CLOSED_STATUSES, OPEN_CASE_STATUSES, Case, CaseStatus, Person
+from app.cases.models import CLOSED_STATUSES, Case, CaseStatus, Person
 from app.cases.policy import case_scope
-from app.cases.services import active_keyworker_names
 from app.consent.models import EXPIRY_WARNING, ConsentStatus
 from app.contracts.models import Contract
 from app.database import utcnow
@@ -81,14 +78,6 @@ class Caseload:
     per_page: int
 
 
-@dataclass(frozen=True)
-class KeyworkerCount:
-    keyworker_id: uuid.UUID | None
-    name: str
-    open_cases: int
-    total: int
-
-
 def parse_status(raw: str | None) -> str | None:
     return raw if raw in {s.value for s in CaseStatus} else None
 
@@ -127,9 +116,13 @@ def _ordering(sort: Sort) -> list:
     return [*ordered, Case.created_at.desc(), Case.id]
 
 
-def caseload(user, filters: Filters, sort: Sort, page: int, *, purpose: str) -> Caseload:
-    """One page of the cases ``user`` may see, with what is due on each. Audited."""
-    total = db.session.scalar(_filtered(select(func.count(Case.id)), user, filters)) or 0
+def caseload(
+    user, filters: Filters, sort: Sort, page: int, *, purpose: str, total: int | None = None
+) -> Caseload:
+    """One page of the cases ``user`` may see, with what is due on each (``total``: how
+    many there are, when the caller knows). Audited."""
+    if total is None:
+        total = db.session.scalar(_filtered(select(func.count(Case.id)), user, filters)) or 0
     cases = db.session.scalars(
         _filtered(select(Case), user, filters)
         .join(Case.person)
@@ -248,38 +241,6 @@ def due(
     if any(c.expires_soon_at(now) for c in current):
         warnings.append(f"Consent expires within {EXPIRY_WARNING.days} days")
     return action, warnings
-
-
-def keyworker_counts() -> list[KeyworkerCount]:
-    """Cases per keyworker, with every active keyworker and the unallocated. The cases are
-    grouped alone (their (keyworker, status) index answers it without reading a case row),
-    and only the groups are joined to their keyworkers' names."""
-    per_keyworker = (
-        select(
-            Case.keyworker_id.label("keyworker_id"),
-            func.count().label("total"),
-            func.sum(when((Case.status.in_(OPEN_CASE_STATUSES), 1), else_=0)).label("open"),
-        )
-        .group_by(Case.keyworker_id)
-        .subquery()
-    )
-    grouped = db.session.execute(
-        select(
-            per_keyworker.c.keyworker_id,
-            User.name,
-            per_keyworker.c.total,
-            per_keyworker.c.open,
-        ).outerjoin(User, User.id == per_keyworker.c.keyworker_id)
-    ).all()
-    counts = {
-        keyworker_id: KeyworkerCount(keyworker_id, name or "Not allocated", int(o or 0), total)
-        for keyworker_id, name, total, o in grouped
-    }
-    for keyworker_id, name in active_keyworker_names():
-        counts.setdefault(keyworker_id, KeyworkerCount(keyworker_id, name, 0, 0))
-    unallocated = counts.pop(None, KeyworkerCount(None, "Not allocated", 0, 0))
-    ordered = sorted(counts.values(), key=lambda count: (count.name, str(count.keyworker_id)))
-    return [*ordered, unallocated]
 
 
 # The API's list ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from app.cases import services
 from app.cases.eligibility import messages_for
 from app.cases.forms import AllocationForm, IntakeForm
 from app.cases.models import Ethnicity, OffenceClass, Sex
+from app.cases.team import keyworker_counts, total_of
 from app.cases.timeline import events_for
 from app.dates import age_on
 from app.errors import Conflict, InvalidInput
@@ -39,17 +40,20 @@ ANSWER_SUMMARY_LABELS = {
 }
 
 
-def _list_page(endpoint: str, template: str, *, team: bool):
+def _list_page(endpoint: str, template: str, *, team_view: bool):
     status = caseloads.parse_status(request.args.get("status"))
-    keyworker = caseloads.parse_keyworker(request.args.get("keyworker")) if team else None
+    keyworker = caseloads.parse_keyworker(request.args.get("keyworker")) if team_view else None
     sort = caseloads.Sort.parse(request.args.get("sort"), request.args.get("order"))
     page = page_number(request.args.get("page"))
+    counts = keyworker_counts() if team_view else None
     result = caseloads.caseload(
         current_user,
         caseloads.Filters(status=status, keyworker=keyworker),
         sort,
         page,
         purpose=endpoint.replace(".", "_"),
+        # Beside the counts it shows, the team view's total is theirs, not counted again.
+        total=total_of(counts, keyworker) if counts and not status else None,
     )
     page_info = Page(page, result.per_page, result.total)
     query = {
@@ -82,7 +86,7 @@ def _list_page(endpoint: str, template: str, *, team: bool):
         statuses=caseloads.CaseStatus,
         sort_columns=caseloads.SORT_COLUMNS,
         sort_link=sort_link,
-        counts=caseloads.keyworker_counts() if team else None,
+        counts=counts,
         filtered=bool(status or keyworker),
     )
 
@@ -90,13 +94,13 @@ def _list_page(endpoint: str, template: str, *, team: bool):
 @bp.get("/")
 @roles_required(Role.KEYWORKER)
 def caseload():
-    return _list_page("cases.caseload", "cases/caseload.html", team=False)
+    return _list_page("cases.caseload", "cases/caseload.html", team_view=False)
 
 
 @bp.get("/team")
 @roles_required(Role.SUPERVISOR)
 def team():
-    return _list_page("cases.team", "cases/team.html", team=True)
+    return _list_page("cases.team", "cases/team.html", team_view=True)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -119,7 +119,7 @@ def dashboard():
     for name in DASHBOARD:
         section = SECTIONS[name]
         found = figures(section, query.for_basis(section.default_basis))
-        shown[name] = section.present(found.data)
+        shown[name] = section.present(found.value)
         times.append(found.worked_out_at)
     return _page("reports/dashboard.html", query, errors, shown=shown, worked_out_at=min(times))
 
@@ -131,7 +131,7 @@ def section(name: str):
     spec = SECTIONS[name]
     filters = query.for_basis(spec.default_basis)
     found = figures(spec, filters)
-    presentation = spec.present(found.data)
+    presentation = spec.present(found.value)
     return _page(
         "reports/section.html",
         query,
@@ -167,7 +167,7 @@ def download(name: str, fmt: str):
     query, _errors = _query()
     spec = SECTIONS[name]
     filters = query.for_basis(spec.default_basis)
-    presentation = spec.present(figures(spec, filters).data)
+    presentation = spec.present(figures(spec, filters).value)
     return _download(name, spec.title, fmt, filters, presentation.tables)
 
 

@@ -3,15 +3,14 @@
 Every page's navigation shows how many tasks wait for the signed-in user. Working them
 out is one statement over the work queue's rules (``app.tasks.queue.counts``), which at
 200,000 cases took 12-20 ms, the costliest statement of most pages (docs/bench/README.md).
-So each user's counts are kept (``app.extensions.cache``: Redis when ``CACHE_REDIS_URL``
-names one, else the process's memory) for ``TASK_COUNTS_SECONDS`` (60 unless set; 0
-works them out on every page):
+So each user's counts are kept (``app.kept``) for ``KEPT_COUNTS_SECONDS`` (60 unless set;
+0 works them out on every page):
 
 - the "Your tasks" page always works them out afresh, and keeps what it found;
 - a change the user makes (any request that is not a read and succeeds, and opening a
   referral, which marks the partner's news on it read) forgets them, so the next page
   counts again: doing a task takes it off the count at once;
-- what others do, or time passing, shows within ``TASK_COUNTS_SECONDS``.
+- what others do, or time passing, shows within ``KEPT_COUNTS_SECONDS``.
 
 The key names the user, their role and organisation and the day, so a role change or a
 new day is counted afresh. Counts are numbers only: no personal data is kept.
@@ -22,15 +21,15 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask_login import current_user
 
+from app import kept
 from app.dates import today_in_london
-from app.extensions import cache
 from app.tasks.queue import counts
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def kept_for_seconds() -> int:
-    return max(0, int(current_app.config["TASK_COUNTS_SECONDS"]))
+    return max(0, int(current_app.config["KEPT_COUNTS_SECONDS"]))
 
 
 def _key(user) -> str:
@@ -43,27 +42,18 @@ def _key(user) -> str:
 
 def navigation_counts(user) -> dict[str, int]:
     """``user``'s task counts: kept ones if recent enough, else worked out and kept."""
-    seconds = kept_for_seconds()
-    if not seconds:
-        return counts(user)
-    found = cache.get(_key(user))
-    if found is None:
-        found = counts(user)
-        cache.set(_key(user), found, timeout=seconds)
-    return found
+    return kept.kept(_key(user), kept_for_seconds(), lambda: counts(user)).value
 
 
 def keep(user, found: dict[str, int]) -> None:
     """Keep counts just worked out by the tasks page."""
-    seconds = kept_for_seconds()
-    if seconds:
-        cache.set(_key(user), dict(found), timeout=seconds)
+    kept.keep(_key(user), kept_for_seconds(), dict(found))
 
 
 def forget(user) -> None:
     """Count ``user``'s tasks again on their next page."""
     if kept_for_seconds():
-        cache.delete(_key(user))
+        kept.forget(_key(user))
 
 
 def forget_after_a_change(response: Response) -> Response:

@@ -223,10 +223,10 @@ def test_production_keeps_task_counts_only_in_a_shared_store(clean_env, tmp_path
     clean_env.setenv("DATABASE_URL", POSTGRES_URL)
     clean_env.setenv("TOTP_ENCRYPTION_KEYS", KEY_1)
     clean_env.delenv("CACHE_REDIS_URL", raising=False)
-    clean_env.delenv("TASK_COUNTS_SECONDS", raising=False)
-    assert load_config(tmp_path, {"HUB_ENV": "production"})["TASK_COUNTS_SECONDS"] == 0
-    assert load_config(tmp_path, {"HUB_ENV": "development"})["TASK_COUNTS_SECONDS"] == 60
+    clean_env.delenv("KEPT_COUNTS_SECONDS", raising=False)
+    assert load_config(tmp_path, {"HUB_ENV": "production"})["KEPT_COUNTS_SECONDS"] == 0
+    assert load_config(tmp_path, {"HUB_ENV": "development"})["KEPT_COUNTS_SECONDS"] == 60
     clean_env.setenv("CACHE_REDIS_URL", "redis://redis.internal:6379/2")
     config = load_config(tmp_path, {"HUB_ENV": "production"})
-    assert config["TASK_COUNTS_SECONDS"] == 60
+    assert config["KEPT_COUNTS_SECONDS"] == 60
     assert config["CACHE_TYPE"] == "RedisCache"

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from app import kept
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
 from app.database import utcnow
-from app.reports import figures
 from app.reports.registry import NAMES
 from tests import factories
 from tests.helpers import api_headers, sign_in
@@ -49,7 +49,7 @@ def test_kept_figures_are_shared_until_they_are_too_old(app, client, supervisor,
     other = factories.user(Role.SUPERVISOR)
     assert referred(client, other) == 1  # the same figures for everyone who asks
     ten_minutes_on = utcnow() + timedelta(seconds=600)
-    monkeypatch.setattr(figures, "utcnow", lambda: ten_minutes_on)
+    monkeypatch.setattr(kept, "utcnow", lambda: ten_minutes_on)
     assert referred(client, supervisor) == 2  # too old: worked out again
     assert referred(client, other) == 2
 

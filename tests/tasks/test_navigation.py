@@ -1,5 +1,5 @@
 """The navigation's task counts are kept for each user for a short time
-(``TASK_COUNTS_SECONDS``; the other tests work them out on every page): what others do
+(``KEPT_COUNTS_SECONDS``; the other tests work them out on every page): what others do
 shows once they are worked out again, the "Your tasks" page always counts afresh, and the
 user's own changes count again at once."""
 
@@ -18,7 +18,7 @@ from tests.tasks.test_counts_and_queries import nav
 
 @pytest.fixture
 def kept(app):
-    app.config["TASK_COUNTS_SECONDS"] = 60  # the shared app's config is put back after
+    app.config["KEPT_COUNTS_SECONDS"] = 60  # the shared app's config is put back after
 
 
 @pytest.fixture
