@@ -86,8 +86,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REPORT_FIGURES_SECONDS": _int("REPORT_FIGURES_SECONDS", 600),
         # Counts kept this long (0: worked out on every page): each user's task counts in
         # the navigation (app.tasks.navigation: the tasks page and the user's own changes
-        # count afresh) and the team view's cases per keyworker (app.cases.team: forgotten
-        # when a change alters them).
+        # count afresh), the team view's cases per keyworker (app.cases.team) and the
+        # victims home's cases with victims (app.victims.listing), forgotten when a change
+        # alters them.
         "KEPT_COUNTS_SECONDS": _int("KEPT_COUNTS_SECONDS", 60),
         # Where these are kept: Redis when CACHE_REDIS_URL names one (every worker shares
         # it), else each process's own memory.

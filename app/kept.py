@@ -1,10 +1,13 @@
 """What the hub has worked out, kept for a short time: one mechanism for the report
-figures (app.reports.figures), each user's task counts in the navigation
-(app.tasks.navigation) and the team's cases per keyworker (app.cases.caseload).
+figures (app.reports.figures), and counts shown on pages: each user's task counts in the
+navigation (app.tasks.navigation), the team's cases per keyworker (app.cases.team) and
+the victims home's cases with victims (app.victims.listing).
 
 Kept in ``app.extensions.cache``: Redis when ``CACHE_REDIS_URL`` names one (every web
 process shares it), else the process's own memory. Each caller names what it keeps (a
-key holding no personal data) and for how long; 0 seconds works it out every time.
+key holding no personal data) and for how long; 0 seconds works it out every time. What
+a change to the records alters can be forgotten as soon as the change is committed
+(``forget_when_committed``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
+
+from flask import current_app
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
 from app.database import utcnow
 from app.extensions import cache
@@ -24,6 +31,11 @@ T = TypeVar("T")
 class Kept(Generic[T]):
     value: T
     worked_out_at: datetime
+
+
+def counts_seconds() -> int:
+    """How long counts shown on pages are kept (``KEPT_COUNTS_SECONDS``)."""
+    return max(0, int(current_app.config["KEPT_COUNTS_SECONDS"]))
 
 
 def kept(key: str, seconds: int, work_out: Callable[[], T]) -> Kept[T]:
@@ -49,3 +61,35 @@ def keep(key: str, seconds: int, value: T) -> Kept[T]:
 def forget(key: str) -> None:
     """Work out what is kept under ``key`` again next time it is asked for."""
     cache.delete(key)
+
+
+def changed(instance, fields: tuple[str, ...]) -> bool:
+    """Whether a flush adds or deletes ``instance``, or changes one of its ``fields``."""
+    state = inspect(instance)
+    session = state.session  # during a flush, its new and deleted are still the flush's
+    if session is not None and (instance in session.new or instance in session.deleted):
+        return True
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+def forget_when_committed(key: str, alters: Callable[[object], bool]) -> None:
+    """Forget ``key`` once a transaction is committed in which a flush added, changed or
+    deleted an object that ``alters`` (called with each of them) says alters it. Changes
+    written as bulk SQL statements bypass this: whoever writes them forgets."""
+    flag = f"kept-altered:{key}"
+
+    @event.listens_for(Session, "after_flush")
+    def _note(session, _context):
+        if not session.info.get(flag):
+            flushed = (*session.new, *session.dirty, *session.deleted)
+            if any(alters(instance) for instance in flushed):
+                session.info[flag] = True
+
+    @event.listens_for(Session, "after_commit")
+    def _forget(session):
+        if session.info.pop(flag, False):
+            forget(key)
+
+    @event.listens_for(Session, "after_rollback")
+    def _unchanged(session):
+        session.info.pop(flag, None)

@@ -20,6 +20,7 @@ from app.audit import services as audit
 from app.auth.roles import Role
 from app.cases.models import CLOSED_STATUSES, Case, CaseStatus, Person
 from app.cases.policy import case_scope
+from app.cases.team import keyworker_counts, total_of
 from app.consent.models import EXPIRY_WARNING, ConsentStatus
 from app.contracts.models import Contract
 from app.database import utcnow
@@ -279,7 +280,12 @@ def api_list(user, query: ApiListQuery) -> tuple[list[Case], int]:
         where.append(Case.keyworker_id == query.keyworker_id)
     if query.updated_since:
         where.append(Case.updated_at >= query.updated_since)
-    total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
+    only_by_keyworker = query.q is None and not query.status and not query.updated_since
+    if user.role == Role.SUPERVISOR and only_by_keyworker:
+        # Every case, or one keyworker's: the team's kept counts say how many.
+        total = total_of(keyworker_counts(), query.keyworker_id)
+    else:
+        total = db.session.scalar(select(func.count(Case.id)).where(*where)) or 0
     cases = db.session.scalars(
         select(Case)
         .where(*where)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import case as when
-from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
 
 from app import kept
 from app.auth.models import User
@@ -27,9 +25,6 @@ from app.cases.services import active_keyworker_names
 from app.extensions import db
 
 KEY = "team-counts"
-_CHANGED = "team_counts_changed"  # in the session's info, until commit or rollback
-_CASE_FIELDS = ("keyworker_id", "status")
-_USER_FIELDS = ("name", "active", "role")
 
 
 @dataclass(frozen=True)
@@ -42,8 +37,7 @@ class KeyworkerCount:
 
 def keyworker_counts() -> list[KeyworkerCount]:
     """Cases per keyworker, with every active keyworker and, last, the unallocated."""
-    seconds = max(0, int(current_app.config["KEPT_COUNTS_SECONDS"]))
-    return kept.kept(KEY, seconds, _work_out).value
+    return kept.kept(KEY, kept.counts_seconds(), _work_out).value
 
 
 def _work_out() -> list[KeyworkerCount]:
@@ -87,28 +81,13 @@ def total_of(counts: list[KeyworkerCount], keyworker: uuid.UUID | str | None) ->
 
 
 def _alters_counts(instance) -> bool:
-    state = inspect(instance)
-    if state.pending or state.deleted or state.was_deleted:
-        return isinstance(instance, Case) or instance.role == Role.KEYWORKER.value
-    fields = _CASE_FIELDS if isinstance(instance, Case) else _USER_FIELDS
-    return any(state.attrs[name].history.has_changes() for name in fields)
+    if isinstance(instance, Case):
+        return kept.changed(instance, ("keyworker_id", "status"))
+    if isinstance(instance, User):
+        roles = {instance.role, *(inspect(instance).attrs.role.history.deleted or ())}
+        keyworker = Role.KEYWORKER.value in roles  # is, or was until this change
+        return keyworker and kept.changed(instance, ("name", "active", "role"))
+    return False
 
 
-@event.listens_for(Session, "before_flush")
-def _note_changes(session, _context, _instances):
-    if session.info.get(_CHANGED):
-        return
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(i, Case | User) and _alters_counts(i) for i in changed):
-        session.info[_CHANGED] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_once_committed(session):
-    if session.info.pop(_CHANGED, False):
-        kept.forget(KEY)
-
-
-@event.listens_for(Session, "after_rollback")
-def _nothing_changed(session):
-    session.info.pop(_CHANGED, None)
+kept.forget_when_committed(KEY, _alters_counts)

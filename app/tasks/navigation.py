@@ -18,7 +18,7 @@ new day is counted afresh. Counts are numbers only: no personal data is kept.
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_login import current_user
 
 from app import kept
@@ -26,10 +26,6 @@ from app.dates import today_in_london
 from app.tasks.queue import counts
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def kept_for_seconds() -> int:
-    return max(0, int(current_app.config["KEPT_COUNTS_SECONDS"]))
 
 
 def _key(user) -> str:
@@ -42,17 +38,17 @@ def _key(user) -> str:
 
 def navigation_counts(user) -> dict[str, int]:
     """``user``'s task counts: kept ones if recent enough, else worked out and kept."""
-    return kept.kept(_key(user), kept_for_seconds(), lambda: counts(user)).value
+    return kept.kept(_key(user), kept.counts_seconds(), lambda: counts(user)).value
 
 
 def keep(user, found: dict[str, int]) -> None:
     """Keep counts just worked out by the tasks page."""
-    kept.keep(_key(user), kept_for_seconds(), dict(found))
+    kept.keep(_key(user), kept.counts_seconds(), dict(found))
 
 
 def forget(user) -> None:
     """Count ``user``'s tasks again on their next page."""
-    if kept_for_seconds():
+    if kept.counts_seconds():
         kept.forget(_key(user))
 
 

@@ -18,7 +18,9 @@ from datetime import date, datetime
 from sqlalchemy import case as sql_case
 from sqlalchemy import distinct, func, select
 
+from app import kept
 from app.audit import services as audit
+from app.auth.roles import Role
 from app.cases.models import Case
 from app.dates import today_in_london
 from app.extensions import db
@@ -112,9 +114,24 @@ def owed_updates(
 
 
 def cases_with_victims(user) -> int:
-    """How many cases with victims ``user`` may see (counted from the victims' index)."""
+    """How many cases with victims ``user`` may see (counted from the victims' index).
+    A victim liaison officer may see every victim, so their count is the same for all of
+    them: it is kept (``app.kept``, about 12 ms at 200,000 cases) until a victim is added
+    or removed."""
+    if user.role == Role.VICTIM_LIAISON:
+        return kept.kept(CASES_WITH_VICTIMS, kept.counts_seconds(), lambda: _count(user)).value
+    return _count(user)
+
+
+def _count(user) -> int:
     cases = select(Victim.case_id).where(victim_scope(user)).distinct().subquery()
     return db.session.scalar(select(func.count()).select_from(cases)) or 0
+
+
+CASES_WITH_VICTIMS = "cases-with-victims"
+kept.forget_when_committed(
+    CASES_WITH_VICTIMS, lambda i: isinstance(i, Victim) and kept.changed(i, ("case_id",))
+)
 
 
 def dues_by_case(case_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list]:

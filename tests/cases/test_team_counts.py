@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import event
 
 from app.auth.roles import Role
+from app.auth.tokens import issue_token
 from app.cases import services
 from app.cases.models import CaseStatus
 from app.extensions import db
 from tests import factories
 from tests.cases.support import audit_entries, text
+from tests.helpers import api_headers
 
 TAGS = re.compile(r"<[^>]+>")
 
@@ -109,3 +111,25 @@ def test_the_total_is_the_counts_own_without_a_status_filter(app, supervisor_cli
         assert audit_entries("case.listed")[-1].details["total"] == total, query
     nobodys = supervisor_client.get(f"/cases/team?keyworker={factories.user(Role.KEYWORKER).id}")
     assert "No cases match these filters" in text(nobodys)
+
+
+@pytest.mark.parametrize("kept_seconds", [0, 60])
+def test_the_apis_total_for_a_supervisor_agrees_with_the_records(
+    app, client, supervisor, kept_seconds
+):
+    app.config["KEPT_COUNTS_SECONDS"] = kept_seconds
+    headers = api_headers(issue_token(supervisor, days=1).secret)
+    ann = factories.user(Role.KEYWORKER, name="Ann Keyworker")
+
+    def total(query: str = "") -> int:
+        response = client.get("/api/v1/cases" + query, headers=headers)
+        assert response.status_code == 200, response.json
+        return response.json["total"]
+
+    factories.case(ann)
+    assert (total(), total(f"?keyworker_id={ann.id}")) == (1, 1)
+    factories.case(ann, status=CaseStatus.COMPLETED)
+    factories.case(keyworker=False)
+    assert (total(), total(f"?keyworker_id={ann.id}")) == (3, 2)
+    assert total("?status=completed") == 1
+    assert total(f"?keyworker_id={factories.user(Role.KEYWORKER).id}") == 0
