@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 from sqlalchemy import CompoundSelect, Select, bindparam, distinct, func, literal, select, union_all
 
+from app import kept
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
@@ -75,6 +76,7 @@ class KeyworkerOverdue:
 class WorkQueue:
     sections: tuple[Section, ...]
     overdue_by_keyworker: tuple[KeyworkerOverdue, ...] = ()
+    overdue_worked_out_at: datetime | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -223,9 +225,10 @@ def work_queue(
         for kind in kinds_for(user)
         if only is None or kind.key == only
     )
-    overdue = ()
+    overdue, worked_out_at = (), None
     if user.role == Role.SUPERVISOR.value and only is None:
-        overdue = overdue_by_keyworker(moment)
+        found = kept_overdue_by_keyworker(moment)
+        overdue, worked_out_at = found.value, found.worked_out_at
     if user.role in CASE_STAFF:
         shown = dict.fromkeys(t.case_id for s in sections for t in s.tasks if t.case_id)
         audit.record_list_read(
@@ -236,7 +239,7 @@ def work_queue(
             purpose=purpose,
             counts={s.kind.key: s.total for s in sections},
         )
-    return WorkQueue(sections, overdue)
+    return WorkQueue(sections, overdue, worked_out_at)
 
 
 def _count_of(kind: Kind, user, moment):
@@ -305,6 +308,16 @@ def _case_kinds_statement() -> CompoundSelect:
     scope = Case.id.in_(bindparam("case_ids", expanding=True))
     moment = prepared.moment_parameters()
     return union_all(*(_tagged(key, build(scope, moment), "case_id") for key, build in CASE_KINDS))
+
+
+def kept_overdue_by_keyworker(moment: Moment) -> kept.Kept[tuple[KeyworkerOverdue, ...]]:
+    """The supervisor's table of every keyworker's late items: the same for every
+    supervisor, and a whole-service aggregate (about 90 ms at 200,000 cases), so it is
+    kept for ``KEPT_COUNTS_SECONDS`` (``app.kept``) and the page says when it was worked
+    out. Late items come from many records and from time passing, so it is not forgotten
+    on a change: it is at most that old."""
+    key = f"overdue-by-keyworker:{moment.today.isoformat()}"
+    return kept.kept(key, kept.counts_seconds(), lambda: overdue_by_keyworker(moment))
 
 
 def overdue_by_keyworker(moment: Moment | None = None) -> tuple[KeyworkerOverdue, ...]:

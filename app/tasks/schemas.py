@@ -67,5 +67,9 @@ class TaskListSchema(Schema):
     )
     overdue_by_keyworker = fields.List(
         fields.Nested(KeyworkerOverdueSchema),
-        metadata={"description": "Supervisors only: each keyworker's late items, most first"},
+        metadata={
+            "description": "Supervisors only: each keyworker's late items, most first. A "
+            "whole-service aggregate, worked out at most `KEPT_COUNTS_SECONDS` (a minute "
+            "unless set) ago"
+        },
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
+from app import kept
 from app.auth.roles import Role
 from app.database import utcnow
 from app.dates import today_in_london
@@ -92,6 +94,31 @@ def test_keyworkers_overdue_items_by_keyworker(app, client):
     page = text(browser_for(app, supervisor).get("/tasks/"))
     assert "Keyworkers' overdue items" in page
     assert f"/cases/team?keyworker={world.keyworker.id}" in page
+    assert 'data-testid="overdue-worked-out"' not in page  # worked out on every view
+
+
+def test_the_overdue_table_is_kept_a_minute_and_says_when_it_was_worked_out(
+    app, client, monkeypatch
+):
+    app.config["KEPT_COUNTS_SECONDS"] = 60  # the shared app's config is put back after
+    world = World.build()
+    supervisor = factories.user(Role.SUPERVISOR)
+    browser = browser_for(app, supervisor)
+    first = text(browser.get("/tasks/"))
+    assert 'data-testid="no-overdue"' in first
+    note = re.search(r'data-testid="overdue-worked-out">(.*?)</p>', first).group(1)
+    assert note.startswith("These counts were worked out on ")
+    assert note.endswith("They are worked out again once they are more than 1 minute old.")
+
+    evidence.record_one_to_one(world.keyworker, world.case.id, starts_at=past(), mode="phone")
+    assert api_queue(client, supervisor)["overdue_by_keyworker"] == []  # kept
+    assert 'data-testid="no-overdue"' in text(browser.get("/tasks/"))
+
+    a_minute_on = utcnow() + timedelta(seconds=60)
+    monkeypatch.setattr(kept, "utcnow", lambda: a_minute_on)
+    [row] = api_queue(client, supervisor)["overdue_by_keyworker"]
+    assert row["counts"] == {"attendance_to_record": 1}
+    assert f"/cases/team?keyworker={world.keyworker.id}" in text(browser.get("/tasks/"))
 
 
 # Partners --------------------------------------------------------------------------------
