@@ -124,8 +124,20 @@ def caseload(
     many there are, when the caller knows). Audited."""
     if total is None:
         total = db.session.scalar(_filtered(select(func.count(Case.id)), user, filters)) or 0
+    # The page's cases are chosen by their ids alone, then read whole: a deep page
+    # (OFFSET 4,975 sorted by name at 200,000 cases) then steps over narrow index rows,
+    # not over every skipped case's person and contract.
+    on_page = (
+        _filtered(select(Case.id), user, filters)
+        .join(Case.person)
+        .outerjoin(Case.contract)
+        .order_by(*_ordering(sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
     cases = db.session.scalars(
-        _filtered(select(Case), user, filters)
+        select(Case)
+        .where(Case.id.in_(on_page.scalar_subquery()))
         .join(Case.person)
         .outerjoin(Case.contract)
         .options(
@@ -136,8 +148,6 @@ def caseload(
             selectinload(Case.keyworker),
         )
         .order_by(*_ordering(sort))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
     ).all()
     today, now = today_in_london(), utcnow()
     from app.tasks.queue import case_kinds  # the work queue's rules, for the same cases
