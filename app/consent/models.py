@@ -89,16 +89,25 @@ class Consent(UUIDPrimaryKey, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     def status_at(self, at: datetime) -> ConsentStatus:
-        if self.withdrawn_at is not None and self.withdrawn_at <= at:
-            return ConsentStatus.WITHDRAWN
-        if self.expires_at <= at:
-            return ConsentStatus.EXPIRED
-        return ConsentStatus.GIVEN
+        return status_at(self.expires_at, self.withdrawn_at, at)
 
     @property
     def status(self) -> ConsentStatus:
         return self.status_at(utcnow())
 
     def expires_soon_at(self, at: datetime) -> bool:
-        """Expiring within ``EXPIRY_WARNING`` of ``at``: staff are warned to renew it."""
-        return self.expires_at <= at + EXPIRY_WARNING
+        return expires_soon_at(self.expires_at, at)
+
+
+def status_at(expires_at: datetime, withdrawn_at: datetime | None, at: datetime) -> ConsentStatus:
+    """A consent's status at ``at``, from its dates (for lists that read only those)."""
+    if withdrawn_at is not None and withdrawn_at <= at:
+        return ConsentStatus.WITHDRAWN
+    if expires_at <= at:
+        return ConsentStatus.EXPIRED
+    return ConsentStatus.GIVEN
+
+
+def expires_soon_at(expires_at: datetime, at: datetime) -> bool:
+    """Expiring within ``EXPIRY_WARNING`` of ``at``: staff are warned to renew it."""
+    return expires_at <= at + EXPIRY_WARNING
