@@ -153,6 +153,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config.setdefault("BACKGROUND_TASKS", "manual")
     config.setdefault("BACKGROUND_TASKS", "celery" if config["CELERY_BROKER_URL"] else "thread")
     config.setdefault("CACHE_TYPE", "RedisCache" if config["CACHE_REDIS_URL"] else "SimpleCache")
+    if config["CACHE_REDIS_URL"]:
+        # Kept figures only save work (app.kept): an unreachable store must not hold a
+        # page up for long.
+        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     if config["HUB_ENV"] == "production" and not config["CACHE_REDIS_URL"]:
         # Kept counts are forgotten when a change alters them, which every web process must
         # see: in production, kept only in a store they all share.

@@ -7,22 +7,28 @@ Kept in ``app.extensions.cache``: Redis when ``CACHE_REDIS_URL`` names one (ever
 process shares it), else the process's own memory. Each caller names what it keeps (a
 key holding no personal data) and for how long; 0 seconds works it out every time. What
 a change to the records alters can be forgotten as soon as the change is committed
-(``forget_when_committed``).
+(``forget_when_committed``). The store only saves work: when it cannot be reached, what
+was asked for is worked out from the records, nothing is kept, and a warning is logged.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
+from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.database import utcnow
 from app.extensions import cache
+
+log = logging.getLogger(__name__)
+UNREACHABLE = (RedisError, OSError)
 
 T = TypeVar("T")
 
@@ -43,7 +49,11 @@ def kept(key: str, seconds: int, work_out: Callable[[], T]) -> Kept[T]:
     ``work_out()``, kept."""
     if seconds <= 0:
         return Kept(work_out(), utcnow())
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except UNREACHABLE as error:
+        _unreachable("read", error)
+        return Kept(work_out(), utcnow())
     # The age is checked here too, not only by the store's own expiry: one clock decides.
     if found is None or utcnow() - found.worked_out_at >= timedelta(seconds=seconds):
         found = keep(key, seconds, work_out())
@@ -54,13 +64,28 @@ def keep(key: str, seconds: int, value: T) -> Kept[T]:
     """Keep ``value``, just worked out, under ``key``."""
     found = Kept(value, utcnow())
     if seconds > 0:
-        cache.set(key, found, timeout=seconds)
+        try:
+            cache.set(key, found, timeout=seconds)
+        except UNREACHABLE as error:
+            _unreachable("keep", error)
     return found
 
 
 def forget(key: str) -> None:
-    """Work out what is kept under ``key`` again next time it is asked for."""
-    cache.delete(key)
+    """Work out what is kept under ``key`` again next time it is asked for. (Outside an
+    app, as in a script's own session, nothing can be kept.)"""
+    if not has_app_context():
+        return
+    try:
+        cache.delete(key)
+    except UNREACHABLE as error:
+        # What was kept stays until its time is up (at most KEPT_COUNTS_SECONDS or
+        # REPORT_FIGURES_SECONDS), should the store come back before then.
+        _unreachable("forget", error)
+
+
+def _unreachable(doing: str, error: Exception) -> None:
+    log.warning("kept figures: could not %s (%s); worked out instead", doing, type(error).__name__)
 
 
 def changed(instance, fields: tuple[str, ...]) -> bool:
