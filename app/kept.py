@@ -39,9 +39,14 @@ class Kept(Generic[T]):
     worked_out_at: datetime
 
 
+def seconds(setting: str) -> int:
+    """How long the setting named says to keep something (0: not at all)."""
+    return max(0, int(current_app.config[setting]))
+
+
 def counts_seconds() -> int:
     """How long counts shown on pages are kept (``KEPT_COUNTS_SECONDS``)."""
-    return max(0, int(current_app.config["KEPT_COUNTS_SECONDS"]))
+    return seconds("KEPT_COUNTS_SECONDS")
 
 
 def kept(key: str, seconds: int, work_out: Callable[[], T]) -> Kept[T]:

@@ -38,6 +38,15 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def kept_for(seconds: int) -> str:
+    """How long figures are kept, in words: ``60`` -> "1 minute", ``600`` -> "10 minutes",
+    ``90`` -> "90 seconds"."""
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
+
+
 def line_breaks(value: str | None) -> Markup:
     """Text typed over several lines (an address), shown with its line breaks."""
     lines = [line.strip() for line in (value or "").splitlines()]
@@ -208,6 +217,7 @@ def case_status_tag_class(status: str) -> str:
 def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(london_datetime)
     app.add_template_filter(long_date)
+    app.add_template_filter(kept_for)
     app.add_template_filter(line_breaks)
     app.add_template_global(case_status_tag_class)
     app.add_template_global(navigation_items)

@@ -165,8 +165,8 @@ def caseload(
 class Recorded:
     """What ``due`` needs of a case's assessments and consents."""
 
-    stages: frozenset[str] = frozenset()
-    consents: tuple[tuple[datetime, datetime | None], ...] = ()  # (expires, withdrawn)
+    stages: frozenset[str]
+    consents: tuple[tuple[datetime, datetime | None], ...]  # (expires, withdrawn)
 
 
 def _recorded(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Recorded]:
@@ -186,13 +186,10 @@ def _recorded(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Recorded]:
             dated.where(Consent.case_id.in_(case_ids))
         ):
             consents[case_id].append((expires_at, withdrawn_at))
-    return defaultdict(
-        Recorded,
-        {
-            case_id: Recorded(frozenset(stages[case_id]), tuple(consents[case_id]))
-            for case_id in case_ids
-        },
-    )
+    return {
+        case_id: Recorded(frozenset(stages[case_id]), tuple(consents[case_id]))
+        for case_id in case_ids
+    }
 
 
 def _audit_listing(user, purpose: str, page: int, total: int, cases) -> None:
@@ -255,8 +252,8 @@ def due(
     case: Case,
     today: date,
     now: datetime,
-    kinds: set[str] | frozenset = frozenset(),
-    recorded: Recorded = Recorded(),
+    kinds: set[str] | frozenset,
+    recorded: Recorded,
 ) -> tuple[str | None, list[str]]:
     """The next action due on a case and its warnings, from its loaded contract, its
     assessments and consents (``recorded``) and the kinds of task open on it (``kinds``,

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app
-
+from app import kept
 from app.dates import today_in_london
-from app.kept import Kept, kept
 from app.reports.filters import ReportFilters
 
 
 def kept_for_seconds() -> int:
-    return max(0, int(current_app.config["REPORT_FIGURES_SECONDS"]))
+    return kept.seconds("REPORT_FIGURES_SECONDS")
 
 
-def figures(section, filters: ReportFilters) -> Kept:
+def figures(section, filters: ReportFilters) -> kept.Kept:
     """``section``'s figures for ``filters``: kept ones if they are recent enough."""
     asked = f"{section.name}|{today_in_london().isoformat()}|{filters!r}"
     key = "report-figures:" + hashlib.sha256(asked.encode()).hexdigest()
-    return kept(key, kept_for_seconds(), lambda: section.build(filters))
+    return kept.kept(key, kept_for_seconds(), lambda: section.build(filters))

@@ -105,7 +105,7 @@ def _page(template: str, query: ReportQuery, errors: dict, shown_filters=None, *
         link_args=_link_args(query),
         described=described,
         sections=SECTIONS,
-        figures_kept_minutes=kept_for_seconds() // 60,
+        figures_kept_seconds=kept_for_seconds(),
         **_filter_choices(context.pop("with_keyworkers", True)),
         **context,
     )

@@ -77,16 +77,6 @@ def when_text(task: Task) -> str:
     return ""
 
 
-def kept_for_text(seconds: int) -> str | None:
-    """``60`` -> "1 minute", ``120`` -> "2 minutes", ``90`` -> "90 seconds"; 0 -> None."""
-    if not seconds:
-        return None
-    if seconds % 60:
-        return f"{seconds} seconds"
-    minutes = seconds // 60
-    return f"{minutes} minute" + ("" if minutes == 1 else "s")
-
-
 def full_list(key: str) -> str | None:
     found = FULL_LISTS.get(key)
     return url_for(found[0], **found[1]) if found else None
@@ -108,5 +98,5 @@ def index():
         can_search=current_user.role_enum in SEARCH_ROLES,
         hint=HINTS.get(current_user.role_enum),
         kinds=kinds_for(current_user),
-        overdue_kept_for=kept_for_text(kept.counts_seconds()),
+        overdue_kept_seconds=kept.counts_seconds(),
     )

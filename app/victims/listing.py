@@ -113,6 +113,12 @@ def owed_updates(
     ]
 
 
+CASES_WITH_VICTIMS = "cases-with-victims"
+kept.forget_when_committed(
+    CASES_WITH_VICTIMS, lambda i: isinstance(i, Victim) and kept.changed(i, ("case_id",))
+)
+
+
 def cases_with_victims(user) -> int:
     """How many cases with victims ``user`` may see (counted from the victims' index).
     A victim liaison officer may see every victim, so their count is the same for all of
@@ -126,12 +132,6 @@ def cases_with_victims(user) -> int:
 def _count(user) -> int:
     cases = select(Victim.case_id).where(victim_scope(user)).distinct().subquery()
     return db.session.scalar(select(func.count()).select_from(cases)) or 0
-
-
-CASES_WITH_VICTIMS = "cases-with-victims"
-kept.forget_when_committed(
-    CASES_WITH_VICTIMS, lambda i: isinstance(i, Victim) and kept.changed(i, ("case_id",))
-)
 
 
 def dues_by_case(case_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, list]:

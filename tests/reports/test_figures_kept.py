@@ -78,3 +78,16 @@ def test_every_report_page_says_when_its_figures_were_worked_out(app, supervisor
     assert worked_out_note(browser.get(path)) == (
         "These figures were worked out from the records when you opened this page."
     )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "ending"),
+    [(60, "more than 1 minute old."), (30, "more than 30 seconds old.")],
+)
+def test_the_note_says_how_long_figures_are_kept_in_words(app, supervisor, seconds, ending):
+    browser = app.test_client()
+    sign_in(browser, supervisor)
+    app.config["REPORT_FIGURES_SECONDS"] = seconds
+    note = worked_out_note(browser.get("/reports/"))
+    assert note.startswith("These figures were worked out on ")
+    assert note.endswith(ending)
