@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 
 from app.extensions import db
 from tests.factories import PASSWORD, next_code
@@ -119,3 +121,19 @@ def refilled_by_migration(number: str, column) -> dict:
     db.session.execute(text(migration.FILL))
     db.session.commit()
     return stored_by_id(column)
+
+
+@contextmanager
+def statements_containing(fragment: str) -> Iterator[list[str]]:
+    """Within the block, the SQL statements run whose text contains ``fragment``."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if fragment in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from app.auth.roles import Role
 from app.auth.tokens import issue_token
@@ -17,7 +16,7 @@ from app.cases.models import CaseStatus
 from app.extensions import db
 from tests import factories
 from tests.cases.support import audit_entries, text
-from tests.helpers import api_headers
+from tests.helpers import api_headers, statements_containing
 
 TAGS = re.compile(r"<[^>]+>")
 
@@ -35,17 +34,8 @@ def counted(response) -> str:
 
 def grouping_statements(action) -> int:
     """How many statements ``action`` ran that group the cases by keyworker."""
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if "GROUP BY cases.keyworker_id" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_containing("GROUP BY cases.keyworker_id") as seen:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return len(seen)
 
 

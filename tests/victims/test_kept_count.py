@@ -5,12 +5,12 @@ time) and forgotten as soon as a victim is added or removed."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from app.auth.roles import Role
 from app.extensions import db
 from app.victims import listing
 from tests import factories
+from tests.helpers import statements_containing
 from tests.victims import support
 
 
@@ -21,17 +21,8 @@ def kept(app):
 
 def counted(officer) -> tuple[int, int]:
     """(cases with victims shown, statements run that counted them)."""
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if "SELECT DISTINCT victims.case_id" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_containing("SELECT DISTINCT victims.case_id") as seen:
         shown = listing.home_page(officer).counts["all"]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return shown, len(seen)
 
 
